@@ -1,0 +1,25 @@
+import type { Identity } from '$lib/server/auth/identity';
+import type { Queryable } from '$lib/server/db/port';
+import type { Lang } from '$lib/i18n';
+
+declare global {
+	namespace App {
+		interface Locals {
+			identity: Identity;
+			lang: Lang;
+			/** Runs database work as this request's caller (RLS decides). */
+			db: <T>(work: (tx: Queryable) => Promise<T>) => Promise<T>;
+			/** The staff session token from the cookie, to end it on sign-out. */
+			sessionToken: string | null;
+		}
+		interface PageData {
+			lang: Lang;
+		}
+		interface Error {
+			message: string;
+			id?: string;
+		}
+	}
+}
+
+export {};

@@ -1,0 +1,106 @@
+import type { Handle, HandleServerError, ServerInit } from '@sveltejs/kit';
+import { redirect } from '@sveltejs/kit';
+import { sequence } from '@sveltejs/kit/hooks';
+import { building } from '$app/environment';
+import { clearSessionCookie, SESSION_COOKIE } from '$lib/server/auth/cookie';
+import { ANON, claimsFor } from '$lib/server/auth/identity';
+import { readConfig } from '$lib/server/config';
+import { asCaller } from '$lib/server/db/caller';
+import { apiError, wantsJson } from '$lib/server/http';
+import { chooseLang } from '$lib/server/i18n';
+import { services, setServices } from '$lib/server/runtime';
+import { startServices } from '$lib/server/services';
+import { LANG_COOKIE } from '$lib/i18n';
+
+export const init: ServerInit = async () => {
+	// Prerendering at build time needs no database.
+	if (building) return;
+	try {
+		const config = readConfig();
+		const started = await startServices(config, 'server');
+		setServices(started);
+		const where = config.database.kind === 'embedded' ? `embedded (${config.database.dataDir})` : 'postgres';
+		console.log(
+			`safe-miyun: database ${where}; ${started.migrated.length} migration(s) applied; ` +
+				`sign-in via ${started.auth.provider}${started.seeded ? '; demo admin created' : ''}`
+		);
+		const stop = () => void started.close().catch(() => undefined);
+		process.once('sveltekit:shutdown', stop);
+	} catch (error) {
+		// One line that names what is wrong; no stack trace for a configuration mistake.
+		console.error(`safe-miyun: cannot start: ${(error as Error).message.split('\n')[0]}`);
+		process.exit(1);
+	}
+};
+
+const identity: Handle = async ({ event, resolve }) => {
+	if (building) {
+		event.locals.identity = ANON;
+		return resolve(event);
+	}
+	const { auth, db, limits } = services();
+	const header = event.request.headers.get('authorization');
+	const bearer = header?.match(/^Bearer\s+(\S{1,4096})$/i)?.[1] ?? null;
+	if (header && !bearer) return apiError(401, 'Authorization must be "Bearer <key or token>"');
+	const sessionToken = event.cookies.get(SESSION_COOKIE) ?? null;
+
+	const who = await auth.identify({ bearer, sessionToken });
+	if (who === 'invalid') {
+		return apiError(401, 'the bearer credential is not valid (unknown, revoked or expired)', undefined, {
+			'www-authenticate': 'Bearer'
+		});
+	}
+	if (sessionToken && who.kind === 'anon') clearSessionCookie(event.cookies);
+
+	if (who.kind === 'anon') {
+		const address = event.getClientAddress();
+		const write = !['GET', 'HEAD', 'OPTIONS'].includes(event.request.method);
+		const wait =
+			(event.url.pathname.startsWith('/api/') ? limits.api.hit(address) : 0) ||
+			(write ? limits.anonWrites.hit(address) : 0);
+		if (wait) {
+			return apiError(429, 'too many requests from this address; try again later', { retryAfterSeconds: wait }, {
+				'retry-after': String(wait)
+			});
+		}
+	}
+
+	event.locals.identity = who;
+	event.locals.sessionToken = sessionToken;
+	const claims = claimsFor(who);
+	event.locals.db = (work) => asCaller(db, claims, work);
+	return resolve(event);
+};
+
+const i18n: Handle = async ({ event, resolve }) => {
+	const { lang, save } = chooseLang(
+		// Prerendered pages (the offline page) are the same for everyone: no query, no cookie.
+		building ? null : event.url.searchParams.get('lang'),
+		event.cookies.get(LANG_COOKIE),
+		event.request.headers.get('accept-language')
+	);
+	if (save) {
+		event.cookies.set(LANG_COOKIE, lang, { path: '/', maxAge: 365 * 24 * 3600, httpOnly: false, sameSite: 'lax' });
+	}
+	event.locals.lang = lang;
+	return resolve(event, { transformPageChunk: ({ html }) => html.replace('%lang%', lang) });
+};
+
+const guard: Handle = async ({ event, resolve }) => {
+	const path = event.url.pathname;
+	if (path.startsWith('/console') && path !== '/console/sign-in' && event.locals.identity.kind !== 'staff') {
+		redirect(303, `/console/sign-in?next=${encodeURIComponent(path + event.url.search)}`);
+	}
+	return resolve(event);
+};
+
+export const handle = sequence(identity, i18n, guard);
+
+export const handleError: HandleServerError = ({ error, event, status, message }) => {
+	if (status === 404) return { message };
+	const id = crypto.randomUUID();
+	console.error(`error ${id} on ${event.request.method} ${event.url.pathname}:`, error);
+	return wantsJson(event.url.pathname, event.request.headers.get('accept'))
+		? { message: 'internal error', id }
+		: { message: 'server', id };
+};

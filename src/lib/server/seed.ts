@@ -1,0 +1,23 @@
+/**
+ * Demo rows for the embedded default only (config.seedDemo, never with DATABASE_URL):
+ * one admin whose credentials the README states. Reference data is not seed: it is a
+ * migration, because production needs it too.
+ */
+import { asService } from './db/caller';
+import type { Database } from './db/port';
+import { addStaff } from './staff';
+
+export const DEMO_ADMIN = {
+	email: 'admin@demo.safe-miyun.cn',
+	password: 'miyun-demo-admin',
+	role: 'admin',
+	departmentCode: 'emergency',
+	displayName: '演示管理员 Demo admin'
+} as const;
+
+export async function seedDemo(db: Database): Promise<boolean> {
+	const existing = await asService(db, (tx) => tx.query('select 1 from auth.users where email = $1', [DEMO_ADMIN.email]));
+	if (existing.length) return false;
+	await addStaff(db, DEMO_ADMIN);
+	return true;
+}

@@ -1,0 +1,76 @@
+/**
+ * The server's long-lived parts, made once at start: settings, database, identity,
+ * rate limits. Request data never lives here — each request gets its own locals.
+ */
+import type { Config } from './config';
+import { openDatabase } from './db';
+import type { Database } from './db/port';
+import { resolveIdentity, type Credentials, type Identity, type StaffIdentity } from './auth/identity';
+import { createIssuer, type SignInResult } from './auth/issuer';
+import { storedSecret } from './auth/secrets';
+import { supabaseAuth } from './auth/supabase';
+import { supabaseVerifier } from './auth/tokens';
+import { RateLimiter } from './rate-limit';
+import { seedDemo } from './seed';
+
+export type Auth = {
+	provider: 'builtin' | 'supabase';
+	identify(credentials: Credentials): Promise<Identity | 'invalid'>;
+	signIn(email: string, password: string, address: string, userAgent: string): Promise<SignInResult>;
+	signOut(staff: StaffIdentity, token: string): Promise<void>;
+};
+
+export type Services = {
+	config: Config;
+	db: Database;
+	auth: Auth;
+	limits: {
+		/** anonymous form posts and API writes, per client address */
+		anonWrites: RateLimiter;
+		/** every /api request without an API key, per client address */
+		api: RateLimiter;
+	};
+	close(): Promise<void>;
+};
+
+export async function createAuth(config: Config, db: Database): Promise<Auth> {
+	if (config.supabase) {
+		const verify = supabaseVerifier(config.supabase.url, config.supabase.jwtSecret);
+		const remote = supabaseAuth(config.supabase.url, config.supabase.anonKey);
+		return {
+			provider: 'supabase',
+			identify: (credentials) => resolveIdentity(db, verify, false, credentials),
+			signIn: (email, password) => remote.signIn(email, password),
+			signOut: (_staff, token) => remote.signOut(token)
+		};
+	}
+	const secret = config.jwtSecret ?? (await storedSecret(db, 'jwt_secret'));
+	const issuer = createIssuer(db, secret, config.sessionHours);
+	return {
+		provider: 'builtin',
+		identify: (credentials) => resolveIdentity(db, issuer.verify, true, credentials),
+		signIn: issuer.signIn,
+		signOut: async (staff) => {
+			if (staff.sessionId) await issuer.signOut(staff.sessionId);
+		}
+	};
+}
+
+export async function startServices(config: Config, holder: string): Promise<Services & { migrated: string[]; seeded: boolean }> {
+	const { db, migrated } = await openDatabase(config, holder);
+	try {
+		const seeded = config.seedDemo ? await seedDemo(db) : false;
+		return {
+			config,
+			db,
+			auth: await createAuth(config, db),
+			limits: { anonWrites: new RateLimiter(30, 60_000), api: new RateLimiter(300, 60_000) },
+			close: () => db.close(),
+			migrated: migrated.applied,
+			seeded
+		};
+	} catch (error) {
+		await db.close().catch(() => undefined);
+		throw error;
+	}
+}

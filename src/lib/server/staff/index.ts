@@ -1,0 +1,75 @@
+/**
+ * Staff accounts: created by the admin CLI (and the embedded demo seed) as
+ * service_role; listed and edited in the console under RLS.
+ */
+import { StaffRoleValues, type StaffRole } from '../../db-types.gen';
+import { asService } from '../db/caller';
+import type { Database, Queryable } from '../db/port';
+import { hashPassword, passwordProblem } from '../auth/passwords';
+
+export class InputError extends Error {
+	constructor(
+		readonly field: string,
+		problem: string
+	) {
+		super(`${field}: ${problem}`);
+		this.name = 'InputError';
+	}
+}
+
+export type NewStaff = {
+	email: string;
+	password: string;
+	role: string;
+	departmentCode?: string | null;
+	townCode?: string | null;
+	displayName?: string | null;
+};
+
+const EMAIL = /^[^\s@]{1,64}@[^\s@]{1,255}\.[^\s@]{2,}$/;
+
+export function isStaffRole(value: string): value is StaffRole {
+	return (StaffRoleValues as readonly string[]).includes(value);
+}
+
+async function checkUnit(tx: Queryable, departmentCode: string | null, townCode: string | null) {
+	if (Boolean(departmentCode) === Boolean(townCode)) {
+		throw new InputError('unit', 'give exactly one of --department CODE or --town CODE');
+	}
+	if (departmentCode) {
+		const found = await tx.query('select 1 from public.departments where code = $1', [departmentCode]);
+		if (!found.length) throw new InputError('department', `no department with code "${departmentCode}"`);
+	}
+	if (townCode) {
+		const found = await tx.query('select 1 from public.towns where code = $1', [townCode]);
+		if (!found.length) throw new InputError('town', `no township with code "${townCode}"`);
+	}
+}
+
+/** Creates the auth.users row and the staff profile together, or neither. */
+export async function addStaff(db: Database, input: NewStaff): Promise<{ userId: string }> {
+	const email = input.email.trim().toLowerCase();
+	if (!EMAIL.test(email)) throw new InputError('email', `"${input.email}" is not an e-mail address`);
+	const problem = passwordProblem(input.password);
+	if (problem) throw new InputError('password', problem);
+	if (!isStaffRole(input.role)) {
+		throw new InputError('role', `"${input.role}" is not a staff role (one of: ${StaffRoleValues.join(', ')})`);
+	}
+	const role = input.role;
+	const hash = await hashPassword(input.password);
+	return asService(db, async (tx) => {
+		await checkUnit(tx, input.departmentCode ?? null, input.townCode ?? null);
+		const taken = await tx.query('select 1 from auth.users where email = $1', [email]);
+		if (taken.length) throw new InputError('email', `an account for ${email} exists already`);
+		const [user] = await tx.query<{ id: string }>(
+			`insert into auth.users (email, encrypted_password, raw_app_meta_data) values ($1, $2, $3) returning id`,
+			[email, hash, JSON.stringify({ provider: 'email', providers: ['email'] })]
+		);
+		await tx.query(
+			`insert into public.staff (user_id, email, display_name, role, department_code, town_code)
+			 values ($1, $2, $3, $4, $5, $6)`,
+			[user!.id, email, input.displayName ?? null, role, input.departmentCode ?? null, input.townCode ?? null]
+		);
+		return { userId: user!.id };
+	});
+}

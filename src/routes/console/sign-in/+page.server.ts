@@ -1,0 +1,43 @@
+import { fail, redirect } from '@sveltejs/kit';
+import { setSessionCookie } from '$lib/server/auth/cookie';
+import { services } from '$lib/server/runtime';
+import type { Actions, PageServerLoad } from './$types';
+
+/** Only same-site paths, so a crafted ?next= cannot send staff to another site. */
+function safeNext(next: string | null): string {
+	return next && next.startsWith('/console') && !next.startsWith('//') ? next : '/console';
+}
+
+export const load: PageServerLoad = ({ locals, url }) => {
+	if (locals.identity.kind === 'staff') redirect(303, safeNext(url.searchParams.get('next')));
+	return { provider: services().auth.provider };
+};
+
+export const actions: Actions = {
+	default: async ({ request, cookies, url, getClientAddress }) => {
+		const form = await request.formData();
+		const email = String(form.get('email') ?? '').trim();
+		const password = String(form.get('password') ?? '');
+		const errors: { email?: string; password?: string } = {};
+		if (!email) errors.email = 'errors.required';
+		else if (email.length > 320) errors.email = 'errors.too_long';
+		if (!password) errors.password = 'errors.required';
+		else if (password.length > 200) errors.password = 'errors.too_long';
+		if (Object.keys(errors).length) return fail(400, { email, errors, message: null, minutes: 0 });
+
+		const result = await services().auth.signIn(
+			email,
+			password,
+			getClientAddress(),
+			request.headers.get('user-agent') ?? ''
+		);
+		if (!result.ok) {
+			// The same answer whether or not the account exists.
+			return result.reason === 'locked'
+				? fail(429, { email, errors, message: 'errors.sign_in_locked', minutes: Math.ceil(result.retryAfterSeconds / 60) })
+				: fail(400, { email, errors, message: 'errors.sign_in_invalid', minutes: 0 });
+		}
+		setSessionCookie(cookies, result.token, result.expiresAt);
+		redirect(303, safeNext(url.searchParams.get('next')));
+	}
+};
