@@ -9,6 +9,7 @@ import path from 'node:path';
 
 const SOURCES = ['src', 'static', 'supabase/migrations', 'svelte.config.js', 'vite.config.ts', 'package-lock.json'];
 
+/** @param {string} target @returns {number} newest modification time below target */
 function newest(target) {
 	if (!fs.existsSync(target)) return 0;
 	const stat = fs.statSync(target);
@@ -23,6 +24,14 @@ if (built < Math.max(...SOURCES.map(newest))) {
 	console.log('safe-miyun: building (first start, or the sources changed) …');
 	const result = spawnSync('npx', ['vite', 'build'], { stdio: 'inherit' });
 	if (result.status !== 0) process.exit(result.status ?? 1);
+}
+
+// adapter-node takes the public origin from ORIGIN (or proxy headers) and otherwise
+// assumes https, which would make SvelteKit's CSRF check refuse every form post on a
+// plain-http local start. Behind a proxy, set ORIGIN to the public URL.
+if (!process.env.ORIGIN && !process.env.PROTOCOL_HEADER) {
+	process.env.ORIGIN = `http://localhost:${process.env.PORT || 3000}`;
+	console.log(`safe-miyun: ORIGIN not set; using ${process.env.ORIGIN} (open the app at that address)`);
 }
 
 await import(path.resolve('build/index.js'));

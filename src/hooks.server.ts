@@ -97,7 +97,8 @@ const guard: Handle = async ({ event, resolve }) => {
 export const handle = sequence(identity, i18n, guard);
 
 export const handleError: HandleServerError = ({ error, event, status, message }) => {
-	if (status === 404) return { message };
+	// 4xx (not found, body too large, method not allowed …) are the client's mistakes: say so, log nothing.
+	if (status < 500) return { message };
 	const id = crypto.randomUUID();
 	console.error(`error ${id} on ${event.request.method} ${event.url.pathname}:`, error);
 	return wantsJson(event.url.pathname, event.request.headers.get('accept'))

@@ -6,14 +6,9 @@
 import { asService } from './db/caller';
 import type { Database } from './db/port';
 import { addStaff } from './staff';
+import { DEMO_ADMIN } from './demo';
 
-export const DEMO_ADMIN = {
-	email: 'admin@demo.safe-miyun.cn',
-	password: 'miyun-demo-admin',
-	role: 'admin',
-	departmentCode: 'emergency',
-	displayName: '演示管理员 Demo admin'
-} as const;
+export { DEMO_ADMIN };
 
 export async function seedDemo(db: Database): Promise<boolean> {
 	const existing = await asService(db, (tx) => tx.query('select 1 from auth.users where email = $1', [DEMO_ADMIN.email]));

@@ -1,0 +1,132 @@
+/**
+ * The admin CLI: `npm run admin -- <command>`.
+ *
+ *   staff add --email E --password P --role R (--department CODE | --town CODE) [--name N]
+ *   staff list
+ *   apikey create --name N --role R        prints only the new key (shown once, stored hashed)
+ *   apikey list
+ *   apikey revoke --name N
+ *   migrate                                 apply pending migrations and exit
+ *
+ * Uses the same settings as the server (DATABASE_URL, or DATA_DIR for the embedded
+ * database, which it refuses to open while a server holds it).
+ */
+import { parseArgs } from 'node:util';
+import { API_KEY_ROLES, createApiKey, type ApiKeyRole } from '../src/lib/server/auth/api-keys';
+import { readConfig } from '../src/lib/server/config';
+import { openDatabase, type Database } from '../src/lib/server/db';
+import { asService } from '../src/lib/server/db/caller';
+import { addStaff, InputError } from '../src/lib/server/staff';
+
+const USAGE = `usage: npm run admin -- <command>
+  staff add --email E --password P --role R (--department CODE | --town CODE) [--name N]
+  staff list
+  apikey create --name N --role R      (R: ${API_KEY_ROLES.join(', ')})
+  apikey list
+  apikey revoke --name N
+  migrate`;
+
+class UsageError extends Error {}
+
+function need(values: Record<string, string | boolean | undefined>, name: string): string {
+	const value = values[name];
+	if (typeof value !== 'string' || !value.trim()) throw new UsageError(`--${name} is required`);
+	return value;
+}
+
+type Command = (db: Database, args: string[]) => Promise<void>;
+
+const commands: Record<string, Command> = {
+	'staff add': async (db, args) => {
+		const { values } = parseArgs({
+			args,
+			options: {
+				email: { type: 'string' },
+				password: { type: 'string' },
+				role: { type: 'string' },
+				department: { type: 'string' },
+				town: { type: 'string' },
+				name: { type: 'string' }
+			},
+			strict: true
+		});
+		const { userId } = await addStaff(db, {
+			email: need(values, 'email'),
+			password: need(values, 'password'),
+			role: need(values, 'role'),
+			departmentCode: values.department ?? null,
+			townCode: values.town ?? null,
+			displayName: values.name ?? null
+		});
+		console.error(`staff member added: ${values.email} (${values.role})`);
+		console.log(userId);
+	},
+	'staff list': async (db) => {
+		const rows = await asService(db, (tx) =>
+			tx.query(
+				'select email, role, coalesce(department_code, town_code) as unit, active from public.staff order by email'
+			)
+		);
+		console.table(rows);
+	},
+	'apikey create': async (db, args) => {
+		const { values } = parseArgs({ args, options: { name: { type: 'string' }, role: { type: 'string' } }, strict: true });
+		const name = need(values, 'name').trim();
+		const role = need(values, 'role');
+		if (!(API_KEY_ROLES as readonly string[]).includes(role)) {
+			throw new InputError('role', `"${role}" is not an API key role (one of: ${API_KEY_ROLES.join(', ')})`);
+		}
+		if (name.length > 80) throw new InputError('name', 'must be at most 80 characters');
+		const taken = await asService(db, (tx) => tx.query('select 1 from public.api_keys where name = $1', [name]));
+		if (taken.length) throw new InputError('name', `an API key named "${name}" exists already`);
+		// Only the key on stdout, so `KEY=$(npm run -s admin -- apikey create …)` works.
+		console.log(await createApiKey(db, name, role as ApiKeyRole));
+		console.error('This key is shown once. Store it now; only its hash is kept.');
+	},
+	'apikey list': async (db) => {
+		const rows = await asService(db, (tx) =>
+			tx.query('select name, role, prefix, created_at, last_used_at, revoked_at from public.api_keys order by name')
+		);
+		console.table(rows);
+	},
+	'apikey revoke': async (db, args) => {
+		const { values } = parseArgs({ args, options: { name: { type: 'string' } }, strict: true });
+		const rows = await asService(db, (tx) =>
+			tx.query('update public.api_keys set revoked_at = now() where name = $1 and revoked_at is null returning id', [
+				need(values, 'name')
+			])
+		);
+		if (!rows.length) throw new InputError('name', `no active API key named "${values.name}"`);
+		console.error(`revoked: ${values.name}`);
+	},
+	migrate: async () => {
+		// openDatabase has applied them already.
+	}
+};
+
+async function main(argv: string[]): Promise<number> {
+	const key = [`${argv[0]} ${argv[1]}`, argv[0]].find((k) => k && k in commands);
+	if (!key) {
+		console.error(argv.length ? `unknown command: ${argv.slice(0, 2).join(' ')}\n${USAGE}` : USAGE);
+		return 2;
+	}
+	const rest = argv.slice(key.split(' ').length);
+	const config = readConfig();
+	const { db, migrated } = await openDatabase(config, 'admin CLI');
+	try {
+		if (migrated.applied.length) console.error(`applied: ${migrated.applied.join(', ')}`);
+		await commands[key]!(db, rest);
+		return 0;
+	} finally {
+		await db.close();
+	}
+}
+
+main(process.argv.slice(2)).then(
+	(code) => process.exit(code),
+	(error: Error) => {
+		const usage = error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');
+		console.error(`admin: ${error.message.split('\n')[0]}${usage ? `\n${USAGE}` : ''}`);
+		process.exit(usage ? 2 : 1);
+	}
+);

@@ -1,0 +1,64 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { chooseLang } from '../server/i18n';
+import { LANGS, makeT, negotiate, type Messages } from './index';
+
+function keys(messages: Messages, prefix = ''): string[] {
+	return Object.entries(messages).flatMap(([k, v]) => (typeof v === 'string' ? [prefix + k] : keys(v, `${prefix}${k}.`)));
+}
+
+function load(lang: string): Messages {
+	return JSON.parse(fs.readFileSync(path.join('src/lib/i18n/locales', `${lang}.json`), 'utf8'));
+}
+
+describe('languages', () => {
+	it('every language has exactly the keys of zh-CN, none empty', () => {
+		const reference = keys(load('zh-CN')).sort();
+		for (const lang of LANGS) {
+			const messages = load(lang);
+			expect(keys(messages).sort(), lang).toEqual(reference);
+			const t = makeT(lang, messages);
+			for (const key of reference) expect(t(key).trim(), `${lang}: ${key}`).not.toBe('');
+		}
+	});
+
+	it('negotiates Accept-Language by weight, zh-CN by default', () => {
+		expect(negotiate(null)).toBe('zh-CN');
+		expect(negotiate('en-US,en;q=0.9')).toBe('en');
+		expect(negotiate('fr-FR, en;q=0.5, zh-TW;q=0.8')).toBe('zh-CN');
+		expect(negotiate('de, fr;q=0.9')).toBe('zh-CN');
+		expect(negotiate('en;q=0, zh;q=0.1')).toBe('zh-CN');
+		expect(negotiate('ja, en-GB;q=0.7')).toBe('en');
+	});
+
+	it('takes the URL first, then the saved choice, then the browser', () => {
+		expect(chooseLang('en', 'zh-CN', 'zh')).toEqual({ lang: 'en', save: true });
+		expect(chooseLang(null, 'en', 'zh')).toEqual({ lang: 'en', save: false });
+		expect(chooseLang('xx', undefined, 'en')).toEqual({ lang: 'en', save: false });
+		expect(chooseLang(null, 'xx', null)).toEqual({ lang: 'zh-CN', save: false });
+	});
+
+	it('interpolates without HTML-escaping (Svelte escapes when rendering)', () => {
+		const t = makeT('en', load('en'));
+		expect(t('emergency.call', { number: '119', name: 'Fire & rescue' })).toBe('Call 119 (Fire & rescue)');
+	});
+
+	it('keeps UI words out of components: no Chinese text in .svelte or .ts outside the message files', () => {
+		const offenders: string[] = [];
+		const walk = (dir: string) => {
+			for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+				const file = path.join(dir, entry.name);
+				if (entry.isDirectory()) walk(file);
+				else if (/\.(svelte|ts)$/.test(entry.name) && !entry.name.endsWith('.spec.ts')) {
+					// Comments may quote Chinese terms; strings and markup may not.
+					const code = fs.readFileSync(file, 'utf8').replace(/\/\*[\s\S]*?\*\/|\/\/.*$/gm, '');
+					if (/[\u4e00-\u9fff]/.test(code)) offenders.push(file);
+				}
+			}
+		};
+		walk('src');
+		// The demo seed's display name is data, not UI.
+		expect(offenders.filter((f) => !f.endsWith(path.join('server', 'demo.ts')))).toEqual([]);
+	});
+});

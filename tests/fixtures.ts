@@ -1,0 +1,15 @@
+import fs from 'node:fs';
+import { DEMO_ADMIN } from '../src/lib/server/demo';
+
+export const E2E = {
+	admin: { email: DEMO_ADMIN.email, password: DEMO_ADMIN.password },
+	handler: { email: 'water-handler@e2e.test', password: 'water handler password' },
+	secretsFile: '.test-data/e2e.json'
+};
+
+export function e2eApiKey(): string {
+	return JSON.parse(fs.readFileSync(E2E.secretsFile, 'utf8')).apiKey;
+}
+
+/** Every public page, for the accessibility and layout checks. */
+export const PUBLIC_PAGES = ['/', '/numbers', '/warnings', '/shelters', '/guides', '/report', '/volunteer', '/scenic', '/offline', '/console/sign-in'];
