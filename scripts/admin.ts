@@ -2,6 +2,8 @@
  * The admin CLI: `npm run admin -- <command>`.
  *
  *   staff add --email E --password P --role R (--department CODE | --town CODE) [--name N]
+ *             with Supabase Auth (PUBLIC_SUPABASE_URL set): no --password; the user must
+ *             exist in Supabase already, and gets its staff profile
  *   staff list
  *   apikey create --name N --role R        prints only the new key (shown once, stored hashed)
  *   apikey list
@@ -16,7 +18,7 @@ import { API_KEY_ROLES, createApiKey, type ApiKeyRole } from '../src/lib/server/
 import { readConfig } from '../src/lib/server/config';
 import { openDatabase, type Database } from '../src/lib/server/db';
 import { asService } from '../src/lib/server/db/caller';
-import { addStaff, InputError } from '../src/lib/server/staff';
+import { addStaff, InputError, linkStaff } from '../src/lib/server/staff';
 
 const USAGE = `usage: npm run admin -- <command>
   staff add --email E --password P --role R (--department CODE | --town CODE) [--name N]
@@ -50,14 +52,16 @@ const commands: Record<string, Command> = {
 			},
 			strict: true
 		});
-		const { userId } = await addStaff(db, {
+		const profile = {
 			email: need(values, 'email'),
-			password: need(values, 'password'),
 			role: need(values, 'role'),
 			departmentCode: values.department ?? null,
 			townCode: values.town ?? null,
 			displayName: values.name ?? null
-		});
+		};
+		const { userId } = readConfig().supabase
+			? await linkStaff(db, profile)
+			: await addStaff(db, { ...profile, password: need(values, 'password') });
 		console.error(`staff member added: ${values.email} (${values.role})`);
 		console.log(userId);
 	},

@@ -113,3 +113,22 @@ describe.each(backends())('built-in issuer on $name', (backend) => {
 		expect(await identify({ bearer: key })).toBe('invalid');
 	});
 });
+
+describe.each(backends())('Supabase-mode staff profiles on $name', (backend) => {
+	it('link an existing auth user to a staff profile, and refuse an unknown one', async () => {
+		const db = await backend.open();
+		try {
+			const { linkStaff } = await import('../staff');
+			await asService(db, (tx) => tx.query(`insert into auth.users (email) values ('gotrue-user@test.cn')`));
+			const { userId } = await linkStaff(db, { email: 'GoTrue-User@test.cn', role: 'dispatcher', townCode: '110118111' });
+			const [row] = await asService(db, (tx) => tx.query<{ role: string }>('select role from public.staff where user_id = $1', [userId]));
+			expect(row!.role).toBe('dispatcher');
+			await expect(linkStaff(db, { email: 'nobody@test.cn', role: 'dispatcher', townCode: '110118111' })).rejects.toThrow(
+				/no Supabase Auth user nobody@test.cn/
+			);
+			await expect(linkStaff(db, { email: 'gotrue-user@test.cn', role: 'admin', departmentCode: 'water' })).rejects.toThrow(/is staff already/);
+		} finally {
+			await db.close();
+		}
+	});
+});

@@ -46,16 +46,28 @@ async function checkUnit(tx: Queryable, departmentCode: string | null, townCode:
 	}
 }
 
-/** Creates the auth.users row and the staff profile together, or neither. */
-export async function addStaff(db: Database, input: NewStaff): Promise<{ userId: string }> {
+function checkProfile(input: Omit<NewStaff, 'password'>): { email: string; role: StaffRole } {
 	const email = input.email.trim().toLowerCase();
 	if (!EMAIL.test(email)) throw new InputError('email', `"${input.email}" is not an e-mail address`);
-	const problem = passwordProblem(input.password);
-	if (problem) throw new InputError('password', problem);
 	if (!isStaffRole(input.role)) {
 		throw new InputError('role', `"${input.role}" is not a staff role (one of: ${StaffRoleValues.join(', ')})`);
 	}
-	const role = input.role;
+	return { email, role: input.role };
+}
+
+async function insertProfile(tx: Queryable, userId: string, email: string, role: StaffRole, input: Omit<NewStaff, 'password'>) {
+	await tx.query(
+		`insert into public.staff (user_id, email, display_name, role, department_code, town_code)
+		 values ($1, $2, $3, $4, $5, $6)`,
+		[userId, email, input.displayName ?? null, role, input.departmentCode ?? null, input.townCode ?? null]
+	);
+}
+
+/** Built-in issuer: creates the auth.users row and the staff profile together, or neither. */
+export async function addStaff(db: Database, input: NewStaff): Promise<{ userId: string }> {
+	const { email, role } = checkProfile(input);
+	const problem = passwordProblem(input.password);
+	if (problem) throw new InputError('password', problem);
 	const hash = await hashPassword(input.password);
 	return asService(db, async (tx) => {
 		await checkUnit(tx, input.departmentCode ?? null, input.townCode ?? null);
@@ -65,11 +77,24 @@ export async function addStaff(db: Database, input: NewStaff): Promise<{ userId:
 			`insert into auth.users (email, encrypted_password, raw_app_meta_data) values ($1, $2, $3) returning id`,
 			[email, hash, JSON.stringify({ provider: 'email', providers: ['email'] })]
 		);
-		await tx.query(
-			`insert into public.staff (user_id, email, display_name, role, department_code, town_code)
-			 values ($1, $2, $3, $4, $5, $6)`,
-			[user!.id, email, input.displayName ?? null, role, input.departmentCode ?? null, input.townCode ?? null]
-		);
+		await insertProfile(tx, user!.id, email, role, input);
 		return { userId: user!.id };
+	});
+}
+
+/**
+ * Supabase Auth: the account is made in Supabase (dashboard or its admin API), which
+ * owns passwords; this gives that existing auth.users row its staff profile.
+ */
+export async function linkStaff(db: Database, input: Omit<NewStaff, 'password'>): Promise<{ userId: string }> {
+	const { email, role } = checkProfile(input);
+	return asService(db, async (tx) => {
+		await checkUnit(tx, input.departmentCode ?? null, input.townCode ?? null);
+		const [user] = await tx.query<{ id: string }>('select id from auth.users where lower(email) = $1', [email]);
+		if (!user) throw new InputError('email', `no Supabase Auth user ${email}: create the user in Supabase first`);
+		const taken = await tx.query('select 1 from public.staff where user_id = $1', [user.id]);
+		if (taken.length) throw new InputError('email', `${email} is staff already`);
+		await insertProfile(tx, user.id, email, role, input);
+		return { userId: user.id };
 	});
 }
