@@ -22,7 +22,7 @@ test('staff sign in, reach a guarded page, sign out — and the old session is d
 	await page.getByLabel('密码').fill(E2E.admin.password);
 	await page.getByRole('button', { name: '登录' }).click();
 	await expect(page).toHaveURL(/\/console\/departments$/);
-	await expect(page.getByRole('cell', { name: '北京市密云区水务局' })).toBeVisible();
+	await expect(page.getByRole('link', { name: '北京市密云区水务局' })).toBeVisible();
 
 	const session = (await context.cookies()).find((c) => c.name === 'sm_session');
 	expect(session?.httpOnly).toBe(true);
@@ -50,7 +50,7 @@ test('an admin edits a department; a wrong phone is refused at the field', async
 	await page.getByLabel('值班电话').fill('010-69000110');
 	await page.getByRole('button', { name: '保存' }).click();
 	await expect(page).toHaveURL(/\/console\/departments$/);
-	await expect(page.getByRole('row', { name: /emergency/ })).toContainText('010-69000110');
+	await expect(page.getByRole('listitem').filter({ hasText: /\bemergency ·/ })).toContainText('010-69000110');
 });
 
 test('a handler may update only their own department’s phone', async ({ page }) => {
@@ -65,7 +65,7 @@ test('a handler may update only their own department’s phone', async ({ page }
 	await page.getByLabel('值班电话').fill('010-69001234');
 	await page.getByRole('button', { name: '保存' }).click();
 	await expect(page).toHaveURL(/\/console\/departments$/);
-	await expect(page.getByRole('row', { name: /water/ })).toContainText('010-69001234');
+	await expect(page.getByRole('listitem').filter({ hasText: /\bwater ·/ })).toContainText('010-69001234');
 });
 
 test('sign-in works without JavaScript', async ({ browser }) => {
