@@ -75,8 +75,12 @@ export default async function setup(project: TestProject) {
 			} finally {
 				await db.close();
 			}
-			// Renamed only when complete, so a half-built template is never used.
-			await admin.query(`alter database ${building} rename to ${name}`);
+			// Renamed only when complete, so a half-built template is never used. Another
+			// checkout may have finished the same template first: then drop ours.
+			await admin.query(`alter database ${building} rename to ${name}`).catch(async (error: { code?: string }) => {
+				if (error.code !== '42P04') throw error;
+				await admin.query(`drop database ${building}`);
+			});
 		}
 	} finally {
 		await admin.end();

@@ -8,11 +8,27 @@ function keys(messages: Messages, prefix = ''): string[] {
 	return Object.entries(messages).flatMap(([k, v]) => (typeof v === 'string' ? [prefix + k] : keys(v, `${prefix}${k}.`)));
 }
 
+const LOCALES = 'src/lib/i18n/locales';
+
+/** All of one language's files merged, failing if two files define the same group. */
 function load(lang: string): Messages {
-	return JSON.parse(fs.readFileSync(path.join('src/lib/i18n/locales', `${lang}.json`), 'utf8'));
+	const merged: Messages = {};
+	for (const file of fs.readdirSync(path.join(LOCALES, lang)).sort()) {
+		const messages: Messages = JSON.parse(fs.readFileSync(path.join(LOCALES, lang, file), 'utf8'));
+		for (const [group, value] of Object.entries(messages)) {
+			expect(merged, `${lang}/${file} defines "${group}" again`).not.toHaveProperty(group);
+			merged[group] = value;
+		}
+	}
+	return merged;
 }
 
 describe('languages', () => {
+	it('every language has the same message files', () => {
+		const reference = fs.readdirSync(path.join(LOCALES, 'zh-CN')).sort();
+		for (const lang of LANGS) expect(fs.readdirSync(path.join(LOCALES, lang)).sort(), lang).toEqual(reference);
+	});
+
 	it('every language has exactly the keys of zh-CN, none empty', () => {
 		const reference = keys(load('zh-CN')).sort();
 		for (const lang of LANGS) {

@@ -1,8 +1,25 @@
-import en from '$lib/i18n/locales/en.json';
-import zh from '$lib/i18n/locales/zh-CN.json';
-import { DEFAULT_LANG, isLang, negotiate, type Lang, type Messages } from '$lib/i18n';
+import { DEFAULT_LANG, isLang, LANGS, negotiate, type Lang, type Messages } from '$lib/i18n';
 
-const MESSAGES: Record<Lang, Messages> = { 'zh-CN': zh, en };
+/**
+ * Messages live in src/lib/i18n/locales/<lang>/<feature>.json; each file holds whole
+ * top-level groups (`warnings`, `errors`, …), so features add words without touching
+ * each other's files. A group may be defined in one file only (a test checks).
+ */
+const FILES = import.meta.glob<Messages>('/src/lib/i18n/locales/*/*.json', { eager: true, import: 'default' });
+
+function collect(lang: Lang): Messages {
+	const merged: Messages = {};
+	for (const [file, messages] of Object.entries(FILES)) {
+		if (!file.includes(`/locales/${lang}/`)) continue;
+		for (const [group, value] of Object.entries(messages)) {
+			if (group in merged) throw new Error(`i18n: group "${group}" is defined twice for ${lang} (${file})`);
+			merged[group] = value;
+		}
+	}
+	return merged;
+}
+
+const MESSAGES = Object.fromEntries(LANGS.map((lang) => [lang, collect(lang)])) as Record<Lang, Messages>;
 
 export function messagesFor(lang: Lang): Messages {
 	return MESSAGES[lang];
