@@ -94,7 +94,17 @@ const guard: Handle = async ({ event, resolve }) => {
 	return resolve(event);
 };
 
-export const handle = sequence(identity, i18n, guard);
+/** Baseline protections on every response; the console is never framed (clickjacking). */
+const headers: Handle = async ({ event, resolve }) => {
+	const response = await resolve(event);
+	response.headers.set('x-content-type-options', 'nosniff');
+	response.headers.set('referrer-policy', 'strict-origin-when-cross-origin');
+	response.headers.set('x-frame-options', 'DENY');
+	response.headers.set('permissions-policy', 'geolocation=(self), camera=(self), microphone=()');
+	return response;
+};
+
+export const handle = sequence(headers, identity, i18n, guard);
 
 export const handleError: HandleServerError = ({ error, event, status, message }) => {
 	// 4xx (not found, body too large, method not allowed …) are the client's mistakes: say so, log nothing.

@@ -44,3 +44,12 @@ test('a cross-site form post is refused (CSRF)', async ({ request }) => {
 	});
 	expect(response.status()).toBe(403);
 });
+
+test('every response carries the baseline security headers', async ({ request }) => {
+	for (const path of ['/', '/api/me', '/console/sign-in']) {
+		const headers = (await request.get(path)).headers();
+		expect(headers['x-content-type-options'], path).toBe('nosniff');
+		expect(headers['x-frame-options'], path).toBe('DENY');
+		expect(headers['referrer-policy'], path).toBe('strict-origin-when-cross-origin');
+	}
+});

@@ -35,7 +35,7 @@ export type Services = {
 
 export async function createAuth(config: Config, db: Database): Promise<Auth> {
 	if (config.supabase) {
-		const verify = supabaseVerifier(config.supabase.url, config.supabase.jwtSecret);
+		const verify = supabaseVerifier(config.supabase.url, config.supabase.anonKey, config.supabase.jwtSecret);
 		const remote = supabaseAuth(config.supabase.url, config.supabase.anonKey);
 		return {
 			provider: 'supabase',

@@ -22,6 +22,8 @@ export type Identity = { kind: 'anon' } | StaffIdentity | { kind: 'apikey'; id: 
 
 export const ANON: Identity = Object.freeze({ kind: 'anon' });
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 export function claimsFor(identity: Identity): Claims {
 	switch (identity.kind) {
 		case 'anon':
@@ -50,9 +52,10 @@ export async function staffFromToken(
 	checkSession: boolean
 ): Promise<StaffIdentity | null> {
 	const claims = await verify(token);
-	if (!claims) return null;
-	const sessionId = claims.session_id ?? null;
-	if (checkSession && !sessionId) return null;
+	// A signed token can still carry ids that are not UUIDs: nobody, not a database error.
+	if (!claims || !UUID.test(claims.sub)) return null;
+	const sessionId = checkSession ? (claims.session_id ?? null) : null;
+	if (checkSession && (!sessionId || !UUID.test(sessionId))) return null;
 	const [row] = await asService(db, (tx) =>
 		tx.query<Omit<StaffIdentity, 'kind' | 'sessionId'>>(
 			`select s.user_id as "userId", s.email, s.display_name as "displayName", s.role,

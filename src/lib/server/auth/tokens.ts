@@ -50,11 +50,12 @@ export function localSigner(secret: string) {
 	};
 }
 
-export function supabaseVerifier(url: string, legacySecret: string | null): TokenVerifier {
+export function supabaseVerifier(url: string, anonKey: string, legacySecret: string | null): TokenVerifier {
 	const issuer = `${url}/auth/v1`;
+	// The project's API gateway may ask for the anon key on every route, JWKS included.
 	const key = legacySecret
 		? new TextEncoder().encode(legacySecret)
-		: createRemoteJWKSet(new URL(`${issuer}/.well-known/jwks.json`));
+		: createRemoteJWKSet(new URL(`${issuer}/.well-known/jwks.json`), { headers: { apikey: anonKey }, timeoutDuration: 10_000 });
 	return async (token) => {
 		try {
 			const { payload } =
