@@ -23,8 +23,8 @@ describe('Chinese search', () => {
 	it('finds 地震 inside 破坏性地震 and marks it', () => {
 		const hits = searchGuides(index, docs, '地震', 'zh-CN');
 		expect(hits.map((h) => h.slug).sort()).toEqual(['glued', 'quake']);
-		expect(marked(hits[0].snippet!.segments)).toEqual(['地震']);
-		expect(hits[0].snippet!.section).toBe('during');
+		expect(marked(hits[0]!.snippet!.segments)).toEqual(['地震']);
+		expect(hits[0]!.snippet!.section).toBe('during');
 	});
 
 	it('indexes Han words also as single characters and bigrams, whatever the segmenter does', () => {
@@ -40,7 +40,7 @@ describe('Chinese search', () => {
 
 	it('ranks a title match above a body match', () => {
 		const docs2 = [doc('a', '须知', '注意森林防火。'), doc('b', '森林防火', '进山不带火种。')];
-		expect(searchGuides(createGuideIndex(docs2, 'zh-CN'), docs2, '防火', 'zh-CN')[0].slug).toBe('b');
+		expect(searchGuides(createGuideIndex(docs2, 'zh-CN'), docs2, '防火', 'zh-CN')[0]?.slug).toBe('b');
 	});
 });
 
@@ -55,8 +55,8 @@ describe('English search', () => {
 	it('folds plurals: batteries finds battery and battery finds batteries', () => {
 		expect(searchGuides(index, docs, 'batteries', 'en').map((h) => h.slug).sort()).toEqual(['ebike', 'kit']);
 		expect(searchGuides(index, docs, 'battery', 'en').map((h) => h.slug).sort()).toEqual(['ebike', 'kit']);
-		expect(searchGuides(index, docs, 'flood', 'en')[0].slug).toBe('flood');
-		expect(marked(searchGuides(index, docs, 'flood', 'en')[0].title)).toEqual(['Floods']);
+		expect(searchGuides(index, docs, 'flood', 'en')[0]?.slug).toBe('flood');
+		expect(marked(searchGuides(index, docs, 'flood', 'en')[0]!.title)).toEqual(['Floods']);
 	});
 
 	it('marks the words found, keeping their case', () => {

@@ -51,7 +51,7 @@ function hanPieces(word: string, withSingles: boolean): string[] {
 	const chars = [...word].filter((c) => HAN.test(c));
 	if (chars.length < 2) return [];
 	const out: string[] = withSingles ? [...chars] : [];
-	for (let i = 0; i + 1 < chars.length; i++) out.push(chars[i] + chars[i + 1]);
+	for (let i = 0; i + 1 < chars.length; i++) out.push(chars.slice(i, i + 2).join(''));
 	return out;
 }
 

@@ -54,12 +54,12 @@ export function parseGuide(file: string, source: string, headings: Headings): Gu
 	if (!match) throw new GuideError(file, 'must start with front matter between two "---" lines');
 	let meta: unknown;
 	try {
-		meta = parseYaml(match[1]);
+		meta = parseYaml(match[1] ?? '');
 	} catch (error) {
 		throw new GuideError(file, `front matter is not valid YAML: ${(error as Error).message.split('\n')[0]}`);
 	}
 	const front = validate(file, meta);
-	const { sections, links } = render(file, match[2], headings);
+	const { sections, links } = render(file, match[2] ?? '', headings);
 	return { slug, ...front, sections, links };
 }
 
@@ -116,7 +116,7 @@ function render(file: string, body: string, headings: Headings): { sections: Rec
 	const env = { ids };
 	const tokens = md.parse(body, env);
 	const starts = tokens.flatMap((t, i) => (t.type === 'heading_open' && t.tag === 'h2' ? [i] : []));
-	const found = starts.map((i) => tokens[i + 1].content.trim());
+	const found = starts.map((i) => tokens[i + 1]?.content.trim() ?? '');
 	const wanted = SECTION_IDS.map((id) => headings[id]);
 	if (found.join('|') !== wanted.join('|')) {
 		throw new GuideError(file, `needs exactly the sections ${wanted.map((h) => `"## ${h}"`).join(', ')} in that order (found ${found.map((h) => `"${h}"`).join(', ') || 'none'})`);
@@ -126,20 +126,21 @@ function render(file: string, body: string, headings: Headings): { sections: Rec
 	const links: string[] = [];
 	for (const token of tokens) {
 		for (const child of token.children ?? []) {
-			const href = child.type === 'link_open' ? child.attrGet('href') : null;
-			if (href?.startsWith('/')) links.push(href);
+			const href = child.type === 'link_open' ? String(child.attrGet('href') ?? '') : '';
+			if (href.startsWith('/')) links.push(href);
 		}
 	}
 	const sections = Object.fromEntries(
 		SECTION_IDS.map((id, n) => {
-			const body = tokens.slice(starts[n] + 3, starts[n + 1] ?? tokens.length);
+			const start = starts[n] ?? 0;
+			const body = tokens.slice(start + 3, starts[n + 1] ?? tokens.length);
 			const text = body
 				.filter((t) => t.type === 'inline')
 				.map((t) => (t.children ?? []).map((c) => (c.type === 'text' || c.type === 'code_inline' ? c.content : /break$/.test(c.type) ? ' ' : '')).join(''))
 				.join(' ');
 			if (!text.trim()) throw new GuideError(file, `section "## ${headings[id]}" is empty`);
 			// markdown-it-anchor gave the heading its id: the same in every language.
-			if (tokens[starts[n]].attrGet('id') !== id) throw new GuideError(file, `heading "${headings[id]}" did not get the id "${id}"`);
+			if (tokens[start]?.attrGet('id') !== id) throw new GuideError(file, `heading "${headings[id]}" did not get the id "${id}"`);
 			return [id, { id, heading: headings[id], html: md.renderer.render(body, md.options, env), text }];
 		})
 	) as Record<SectionId, GuideSection>;
