@@ -15,7 +15,7 @@ test.describe('without JavaScript', () => {
 	test('a guide renders whole, in three sections with stable ids', async ({ page }) => {
 		await page.goto('/guides/earthquake?lang=en');
 		await expect(page.getByRole('heading', { level: 1 })).toHaveText('Earthquake');
-		for (const [id, name] of [['before', 'Before'], ['during', 'During'], ['after', 'After']]) {
+		for (const [id, name] of [['before', 'Before'], ['during', 'During'], ['after', 'After']] as const) {
 			await expect(page.locator(`h2#${id}`)).toHaveText(name);
 		}
 		await expect(page.locator('section.during')).toContainText('Drop to the floor');
@@ -59,6 +59,23 @@ test('search works offline in English, and every guide is kept on the device', a
 		await page.goto('/guides/first_aid');
 		await expect(page.getByRole('heading', { level: 1 })).toHaveText('First aid basics');
 		await expect(page.locator('h2#during')).toHaveText('During');
+	} finally {
+		await context.setOffline(false);
+	}
+});
+
+test('a first visit that lands on a guide ships no script files yet keeps every guide offline', async ({ page, context }) => {
+	const scripts: string[] = [];
+	page.on('request', (request) => void (request.resourceType() === 'script' && scripts.push(request.url())));
+	await page.goto('/guides/earthquake?lang=en');
+	await controlledBySw(page);
+	expect(scripts).toEqual([]);
+	await expect.poll(() => guidesKept(page), { timeout: 30_000 }).toBeGreaterThanOrEqual(27);
+	await context.setOffline(true);
+	try {
+		await page.goto('/guides/hail');
+		await expect(page.getByRole('heading', { level: 1 })).toHaveText('Hail');
+		await expect(page.locator('h2#after')).toHaveText('After');
 	} finally {
 		await context.setOffline(false);
 	}
