@@ -25,6 +25,11 @@ describe('the guides in content/', () => {
 		expect(shape('en')).toEqual(shape('zh-CN'));
 	});
 
+	it('both languages cite the same sources, in the same order', () => {
+		const cited = (lang: (typeof LANGS)[number]) => all[lang].map((g) => ({ slug: g.slug, count: g.sources.length, urls: g.sources.map((s) => s.url ?? null) }));
+		expect(cited('en')).toEqual(cited('zh-CN'));
+	});
+
 	it('links between guides lead to guides that exist', () => {
 		const known = new Set(all['zh-CN'].map((g) => `/guides/${g.slug}`));
 		const pages = ['/numbers', '/prepare', '/shelters', '/warnings', '/report'];
