@@ -10,8 +10,9 @@ const config = {
 		serviceWorker: { register: false },
 		csrf: { trustedOrigins: [] },
 		version: { pollInterval: 0 },
-		// Only the offline page is prerendered; its links lead to live pages.
-		prerender: { crawl: false, entries: ['/offline'] }
+		// Only the offline page and the guides' offline search index are prerendered; the
+		// offline page's links lead to live pages.
+		prerender: { crawl: false, entries: ['/offline', '/guides/search-zh-CN.json', '/guides/search-en.json'] }
 	}
 };
 

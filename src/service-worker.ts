@@ -12,6 +12,7 @@ import { cleanupOutdatedCaches, matchPrecache, precacheAndRoute } from 'workbox-
 import { NavigationRoute, registerRoute, setCatchHandler } from 'workbox-routing';
 import { NetworkFirst } from 'workbox-strategies';
 import { ExpirationPlugin } from 'workbox-expiration';
+import { registerGuideRoutes } from '$lib/sw/guides';
 
 declare const self: ServiceWorkerGlobalScope;
 
@@ -30,6 +31,9 @@ const pages = new NetworkFirst({
 	networkTimeoutSeconds: 5,
 	plugins: [new ExpirationPlugin({ maxEntries: 200, maxAgeSeconds: 30 * 24 * 3600 })]
 });
+
+// Before the catch-all page route: the first matching route answers.
+registerGuideRoutes();
 
 // Staff pages hold personal data and are never kept on the device.
 registerRoute(new NavigationRoute(pages, { denylist: [/^\/console/, /^\/api\//] }));
