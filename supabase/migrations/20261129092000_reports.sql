@@ -720,7 +720,7 @@ $$;
 
 revoke all on function app.report_route(public.report_category, text), app.report_for_step(bigint, text),
   app.report_log(bigint, text, text, boolean, text) from public;
-grant execute on function app.report_route(public.report_category, text) to authenticated, service_role;
+grant execute on function app.report_route(public.report_category, text) to anon, authenticated, service_role;
 
 revoke all on function public.report_dispatch(bigint, text, text), public.report_accept(bigint),
   public.report_note(bigint, text, boolean), public.report_return(bigint, text), public.report_close(bigint, text, jsonb),
