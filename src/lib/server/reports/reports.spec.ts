@@ -11,7 +11,7 @@ import * as queue from './queue';
 import { rates } from './rates';
 import * as routing from './routing';
 import { eraseOldContacts, escalateOverdue } from './sla';
-import { join, nearby, submit, type Draft } from './submit';
+import { join, nearby, preparePhotos, submit, type Draft } from './submit';
 import { draft, fileOf, jpegWithGps, staffClaims } from './testing';
 import { rate, track } from './track';
 import * as flow from './workflow';
@@ -23,7 +23,8 @@ describe.each(backends())('reports on $name', (backend) => {
 	let desk: Claims, townDesk: Claims, otherTownDesk: Claims, water: Claims, fire: Claims, xiweng: Claims, issuer: Claims;
 
 	const file = async (d: Draft = draft(), files: File[] = []) => {
-		const filed = await anon(db, (tx) => submit(tx, d, files));
+		const photos = await preparePhotos(files);
+		const filed = await anon(db, (tx) => submit(tx, d, photos));
 		const [row] = await asService(db, (tx) => tx.query<{ id: number }>('select id from public.reports where ticket = $1', [filed.ticket]));
 		return { ...filed, id: row!.id, draft: d };
 	};
@@ -45,8 +46,8 @@ describe.each(backends())('reports on $name', (backend) => {
 	describe('filing', () => {
 		it('gives a ticket MY-YYYYMMDD-NNNN; the same idempotency key twice gives one report', async () => {
 			const d = draft();
-			const first = await anon(db, (tx) => submit(tx, d, []));
-			const again = await anon(db, (tx) => submit(tx, d, []));
+			const first = await anon(db, (tx) => submit(tx, d));
+			const again = await anon(db, (tx) => submit(tx, d));
 			expect(first.ticket).toMatch(/^MY-\d{8}-\d{4}$/);
 			expect(first.created).toBe(true);
 			expect(again).toEqual({ ...first, created: false });
@@ -294,7 +295,7 @@ describe.each(backends())('reports on $name', (backend) => {
 			const month = new Date().toISOString().slice(0, 10);
 			const before = (await anon(db, (tx) => rates(tx, '2000-01-01', '2100-01-01'))).find((r) => r.unit_code === 'housing');
 			expect(before).toBeUndefined();
-			const made = [];
+			const made: Awaited<ReturnType<typeof file>>[] = [];
 			for (let i = 0; i < 3; i++) made.push(await file(draft({ category: 'construction' })));
 			for (const r of made) await as(db, desk, (tx) => flow.dispatch(tx, r.id));
 			const housing = await staffClaims(db, 'housing@test.cn', 'handler', { departmentCode: 'housing' });
@@ -330,7 +331,7 @@ describe.each(backends())('reports on $name', (backend) => {
 		});
 
 		it.runIf(backend.name === 'postgres')('never gives one report to two processes at once (SKIP LOCKED)', async () => {
-			const made = [];
+			const made: Awaited<ReturnType<typeof file>>[] = [];
 			for (let i = 0; i < 4; i++) made.push(await file());
 			await asService(db, (tx) =>
 				tx.query(`update public.reports set dispatch_due_at = now() - interval '1 minute' where id = any($1::bigint[])`, [made.map((m) => m.id)])

@@ -85,15 +85,20 @@ export class SubmitError extends Error {
 	}
 }
 
-/** Files the report (photos re-encoded first). The same key twice gives the one report. */
-export async function submit(tx: Queryable, draft: Draft, files: File[]): Promise<Filed> {
-	let photos;
+export type PreparedPhotos = Awaited<ReturnType<typeof processPhotos>>;
+
+/** Re-encodes the photos — before the database transaction, which should stay short. */
+export async function preparePhotos(files: File[]): Promise<PreparedPhotos> {
 	try {
-		photos = await processPhotos(files);
+		return await processPhotos(files);
 	} catch (error) {
 		if (error instanceof PhotoError) throw new SubmitError('photos', error.key);
 		throw error;
 	}
+}
+
+/** Files the report. The same key twice gives the one report. */
+export async function submit(tx: Queryable, draft: Draft, photos: PreparedPhotos = []): Promise<Filed> {
 	try {
 		const [row] = await tx.query<{ ticket: string; created: boolean }>(
 			`select * from public.report_submit($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12::jsonb)`,

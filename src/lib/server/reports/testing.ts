@@ -35,5 +35,5 @@ export function jpegWithGps(): Promise<Buffer> {
 }
 
 export function fileOf(bytes: Uint8Array, name: string, type: string): File {
-	return new File([bytes], name, { type });
+	return new File([new Uint8Array(bytes)], name, { type });
 }
