@@ -179,3 +179,30 @@ test('a report made offline is kept on the device and arrives exactly once when 
 	await expect(staff.getByRole('link', { name: new RegExp(ticket) })).toHaveCount(1);
 	await expect(staff.getByRole('link', { name: /道路 \/ 桥梁 \/ 塌陷/ })).toHaveCount(1);
 });
+
+test('a photo larger than the 512 KB default goes through the reports API and comes out small', async ({ page }) => {
+	await page.goto('/report');
+	const big = await sharp({ create: { width: 2400, height: 1800, channels: 3, background: '#808080', noise: { type: 'gaussian', mean: 128, sigma: 60 } } })
+		.jpeg({ quality: 95 })
+		.toBuffer();
+	expect(big.length).toBeGreaterThan(1024 * 1024);
+	const response = await page.request.post('/api/reports', {
+		headers: { origin: new URL(page.url()).origin },
+		multipart: {
+			key: crypto.randomUUID(),
+			token: 'T'.repeat(40),
+			category: 'construction',
+			description: 'Scaffolding leaning over the pavement',
+			town: '110118002',
+			address: 'Guoyuan street 5',
+			photos: { name: 'big.jpg', mimeType: 'image/jpeg', buffer: big }
+		}
+	});
+	expect(response.status()).toBe(201);
+	const { url } = await response.json();
+	await page.goto(url);
+	const src = await page.getByRole('img', { name: '反映时上传的照片' }).getAttribute('src');
+	const stored = await (await page.request.get(src!)).body();
+	expect(stored.length).toBeLessThan(big.length);
+	expect((await sharp(stored).metadata()).width).toBe(1600);
+});
