@@ -34,4 +34,9 @@ if (!process.env.ORIGIN && !process.env.PROTOCOL_HEADER) {
 	console.log(`safe-miyun: ORIGIN not set; using ${process.env.ORIGIN} (open the app at that address)`);
 }
 
+// Hazard reports carry up to 4 photos of up to 8 MB each (multipart, also with
+// JavaScript off); adapter-node's own default (512K) would refuse them. Set
+// BODY_SIZE_LIMIT to change it; see docs/decisions.md.
+process.env.BODY_SIZE_LIMIT ??= '34M';
+
 await import(path.resolve('build/index.js'));

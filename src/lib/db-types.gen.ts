@@ -3,6 +3,15 @@
 export const HazardCodeValues = ["rainstorm","blizzard","cold_wave","gale","sandstorm","heat","drought","lightning","hail","frost","fog","haze","road_icing","typhoon","flash_flood","landslide","forest_fire","flood","earthquake","hazmat","public_emergency"] as const;
 export type HazardCode = (typeof HazardCodeValues)[number];
 
+export const ReportCategoryValues = ["geological","fire_safety","gas","hazmat","flood_water","forest_fire","road_bridge","construction","confined_space","ebike_charging","special_equipment","tourism","other"] as const;
+export type ReportCategory = (typeof ReportCategoryValues)[number];
+
+export const ReportRatingValues = ["satisfied","basically_satisfied","unsatisfied"] as const;
+export type ReportRating = (typeof ReportRatingValues)[number];
+
+export const ReportStatusValues = ["received","dispatched","accepted","closed","merged","hidden"] as const;
+export type ReportStatus = (typeof ReportStatusValues)[number];
+
 export const StaffRoleValues = ["dispatcher","handler","warning_issuer","admin"] as const;
 export type StaffRole = (typeof StaffRoleValues)[number];
 
@@ -37,6 +46,88 @@ export type Tables = {
 		name_en: string;
 		outline: string;
 		source: string;
+	};
+	report_categories: {
+		code: ReportCategory;
+		urgency: string;
+		dispatch_hours: number;
+		accept_hours: number;
+		feedback_hours: number;
+		sort: number;
+	};
+	report_cohandlers: {
+		report_id: number;
+		department_code: string;
+		summoned_at: Date;
+	};
+	report_events: {
+		id: number;
+		report_id: number;
+		kind: string;
+		public: boolean;
+		actor: string | null;
+		unit: string | null;
+		note: string | null;
+		created_at: Date;
+	};
+	report_people: {
+		id: number;
+		report_id: number;
+		kind: string;
+		name: string | null;
+		phone: string | null;
+		idempotency_key: string | null;
+		created_at: Date;
+		erased_at: Date | null;
+	};
+	report_photos: {
+		id: number;
+		report_id: number;
+		stage: string;
+		content_type: string;
+		bytes: Uint8Array | null;
+		width: number;
+		height: number;
+		created_at: Date;
+		redacted_at: Date | null;
+	};
+	report_routes: {
+		id: number;
+		category: ReportCategory;
+		town_code: string | null;
+		department_code: string;
+	};
+	report_ticket_counters: {
+		day: string;
+		last: number;
+	};
+	reports: {
+		id: number;
+		ticket: string;
+		token_hash: string;
+		idempotency_key: string | null;
+		category: ReportCategory;
+		description: string;
+		town_code: string;
+		village_code: string | null;
+		address: string | null;
+		location: string | null;
+		status: ReportStatus;
+		department_code: string | null;
+		unit_town_code: string | null;
+		created_at: Date;
+		dispatch_due_at: Date;
+		dispatched_at: Date | null;
+		accept_due_at: Date | null;
+		accepted_at: Date | null;
+		due_at: Date | null;
+		closed_at: Date | null;
+		escalated_at: Date | null;
+		reply: string | null;
+		rating: ReportRating | null;
+		rated_at: Date | null;
+		reopened_at: Date | null;
+		merged_into: number | null;
 	};
 	staff: {
 		user_id: string;

@@ -11,6 +11,8 @@ import { storedSecret } from './auth/secrets';
 import { supabaseAuth } from './auth/supabase';
 import { supabaseVerifier } from './auth/tokens';
 import { RateLimiter } from './rate-limit';
+import { REPORTS_PER_ADDRESS, REPORTS_PER_DEVICE } from './reports/limits';
+import { startSlaClock } from './reports/sla';
 import { seedDemo } from './seed';
 
 export type Auth = {
@@ -29,6 +31,9 @@ export type Services = {
 		anonWrites: RateLimiter;
 		/** every /api request without an API key, per client address */
 		api: RateLimiter;
+		/** hazard reports filed, per client address and per device */
+		reportsPerAddress: RateLimiter;
+		reportsPerDevice: RateLimiter;
 	};
 	close(): Promise<void>;
 };
@@ -60,12 +65,22 @@ export async function startServices(config: Config, holder: string): Promise<Ser
 	const { db, migrated } = await openDatabase(config, holder);
 	try {
 		const seeded = config.seedDemo ? await seedDemo(db) : false;
+		const auth = await createAuth(config, db);
+		const stopSla = startSlaClock(db);
 		return {
 			config,
 			db,
-			auth: await createAuth(config, db),
-			limits: { anonWrites: new RateLimiter(30, 60_000), api: new RateLimiter(300, 60_000) },
-			close: () => db.close(),
+			auth,
+			limits: {
+				anonWrites: new RateLimiter(30, 60_000),
+				api: new RateLimiter(300, 60_000),
+				reportsPerAddress: new RateLimiter(REPORTS_PER_ADDRESS.limit, REPORTS_PER_ADDRESS.windowMs),
+				reportsPerDevice: new RateLimiter(REPORTS_PER_DEVICE.limit, REPORTS_PER_DEVICE.windowMs)
+			},
+			close: () => {
+				stopSla();
+				return db.close();
+			},
 			migrated: migrated.applied,
 			seeded
 		};

@@ -1,0 +1,98 @@
+/**
+ * Reports made offline wait on the device (IndexedDB, photos as Blobs) and are sent
+ * once the network is back. Each carries the idempotency key and tracking token made
+ * with the form, so a send that is repeated (the connection dropped after the server
+ * filed it) gives the same report, never a second one.
+ */
+const DB_NAME = 'safe-miyun-reports';
+const STORE = 'outbox';
+const SENT_KEY = 'safe-miyun.reports.sent';
+
+export type Waiting = { key: string; fields: [string, string][]; photos: Blob[]; savedAt: number };
+export type Sent = { ticket: string; url: string; sentAt: number };
+
+function open(): Promise<IDBDatabase> {
+	return new Promise((resolve, reject) => {
+		const req = indexedDB.open(DB_NAME, 1);
+		req.onupgradeneeded = () => req.result.createObjectStore(STORE, { keyPath: 'key' });
+		req.onsuccess = () => resolve(req.result);
+		req.onerror = () => reject(req.error);
+	});
+}
+
+async function run<T>(mode: IDBTransactionMode, work: (store: IDBObjectStore) => IDBRequest<T>): Promise<T> {
+	const db = await open();
+	try {
+		return await new Promise<T>((resolve, reject) => {
+			const req = work(db.transaction(STORE, mode).objectStore(STORE));
+			req.onsuccess = () => resolve(req.result);
+			req.onerror = () => reject(req.error);
+		});
+	} finally {
+		db.close();
+	}
+}
+
+/** Keeps a form's fields and photos on the device. */
+export async function keep(form: FormData): Promise<void> {
+	const fields: [string, string][] = [];
+	const photos: Blob[] = [];
+	for (const [name, value] of form) {
+		if (typeof value === 'string') fields.push([name, value]);
+		else if (name === 'photos' && value.size > 0) photos.push(value);
+	}
+	const key = fields.find(([n]) => n === 'key')?.[1];
+	if (!key) throw new Error('the form has no idempotency key');
+	await run('readwrite', (s) => s.put({ key, fields, photos, savedAt: Date.now() } satisfies Waiting));
+}
+
+export const waiting = (): Promise<Waiting[]> => run('readonly', (s) => s.getAll() as IDBRequest<Waiting[]>);
+
+export function sent(): Sent[] {
+	try {
+		return JSON.parse(localStorage.getItem(SENT_KEY) ?? '[]') as Sent[];
+	} catch {
+		return [];
+	}
+}
+
+function remember(item: Sent) {
+	const list = [item, ...sent().filter((s) => s.ticket !== item.ticket)].slice(0, 20);
+	localStorage.setItem(SENT_KEY, JSON.stringify(list));
+}
+
+/**
+ * Sends what waits, one at a time. Stops at the first network failure (still
+ * offline); a report the server refuses for good (4xx other than 429) is dropped.
+ */
+export async function flush(): Promise<{ sent: number; refused: number }> {
+	let count = 0;
+	let refused = 0;
+	for (const item of await waiting()) {
+		const body = new FormData();
+		for (const [name, value] of item.fields) body.append(name, value);
+		for (const photo of item.photos) body.append('photos', photo, 'photo.jpg');
+		let res: Response;
+		try {
+			res = await fetch('/api/reports', { method: 'POST', body, headers: { accept: 'application/json' } });
+		} catch {
+			break;
+		}
+		if (res.ok) {
+			const { ticket, url } = (await res.json()) as { ticket: string; url: string };
+			remember({ ticket, url, sentAt: Date.now() });
+			count++;
+		} else if (res.status === 429 || res.status >= 500) {
+			break;
+		} else {
+			refused++;
+		}
+		await run('readwrite', (s) => s.delete(item.key));
+	}
+	return { sent: count, refused };
+}
+
+/** Remembers a report filed online, so the device lists it with its link. */
+export function rememberFiled(ticket: string, url: string): void {
+	remember({ ticket, url, sentAt: Date.now() });
+}

@@ -1,0 +1,67 @@
+/**
+ * The staff's steps on a report. Each is a database function that checks who may
+ * make it (the dispatch desk, the assigned unit, a co-handler) and the state; a
+ * refusal comes back as a StepError with an i18n key.
+ */
+import type { Queryable } from '../db/port';
+
+export class StepError extends Error {
+	constructor(readonly key: 'reports.errors.not_allowed' | 'reports.errors.wrong_state' | 'reports.errors.invalid' | 'reports.errors.not_found') {
+		super(key);
+		this.name = 'StepError';
+	}
+}
+
+async function step<T>(work: Promise<T>): Promise<T> {
+	try {
+		return await work;
+	} catch (error) {
+		switch ((error as { code?: string }).code) {
+			case '42501':
+				throw new StepError('reports.errors.not_allowed');
+			case '55000':
+				throw new StepError('reports.errors.wrong_state');
+			case '22023':
+			case '23503':
+				throw new StepError('reports.errors.invalid');
+			case 'P0002':
+				throw new StepError('reports.errors.not_found');
+		}
+		throw error;
+	}
+}
+
+/** Dispatches (or re-dispatches) to a department or a township; neither = by the routing rules. */
+export async function dispatch(tx: Queryable, id: number, to: { department?: string | null; town?: string | null } = {}): Promise<string> {
+	const [row] = await step(
+		tx.query<{ unit: string }>('select public.report_dispatch($1, $2, $3) as unit', [id, to.department || null, to.town || null])
+	);
+	return row!.unit;
+}
+
+export const accept = (tx: Queryable, id: number) => step(tx.query('select public.report_accept($1)', [id])).then(() => undefined);
+
+export const note = (tx: Queryable, id: number, text: string, visibleToResident: boolean) =>
+	step(tx.query('select public.report_note($1, $2, $3)', [id, text, visibleToResident])).then(() => undefined);
+
+export const giveBack = (tx: Queryable, id: number, reason: string) =>
+	step(tx.query('select public.report_return($1, $2)', [id, reason])).then(() => undefined);
+
+export const close = (tx: Queryable, id: number, reply: string, photos: unknown[] = []) =>
+	step(tx.query('select public.report_close($1, $2, $3::jsonb)', [id, reply, JSON.stringify(photos)])).then(() => undefined);
+
+export async function merge(tx: Queryable, id: number, intoTicket: string): Promise<string> {
+	const [target] = await tx.query<{ id: number }>('select id from public.reports where ticket = $1', [intoTicket.trim().toUpperCase()]);
+	if (!target) throw new StepError('reports.errors.not_found');
+	const [row] = await step(tx.query<{ ticket: string }>('select public.report_merge($1, $2) as ticket', [id, target.id]));
+	return row!.ticket;
+}
+
+export const whistle = (tx: Queryable, id: number, department: string) =>
+	step(tx.query('select public.report_whistle($1, $2)', [id, department])).then(() => undefined);
+
+export const hide = (tx: Queryable, id: number, reason: string) =>
+	step(tx.query('select public.report_hide($1, $2)', [id, reason])).then(() => undefined);
+
+export const redactPhoto = (tx: Queryable, photoId: number) =>
+	step(tx.query('select public.report_redact_photo($1)', [photoId])).then(() => undefined);

@@ -1,0 +1,14 @@
+import { places, unitNames } from '$lib/server/reports/places';
+import { list, QUEUE_FILTERS, type QueueFilter } from '$lib/server/reports/queue';
+import type { PageServerLoad } from './$types';
+
+export const load: PageServerLoad = async ({ locals, url }) => {
+	const asked = url.searchParams.get('f') ?? 'open';
+	const filter: QueueFilter = (QUEUE_FILTERS as readonly string[]).includes(asked) ? (asked as QueueFilter) : 'open';
+	return locals.db(async (tx) => ({
+		filter,
+		filters: QUEUE_FILTERS,
+		items: await list(tx, filter),
+		units: unitNames(await places(tx), locals.lang)
+	}));
+};

@@ -1,0 +1,36 @@
+import { error, fail, redirect } from '@sveltejs/kit';
+import type { ReportCategory } from '$lib/db-types.gen';
+import { places } from '$lib/server/reports/places';
+import * as routing from '$lib/server/reports/routing';
+import type { Actions, PageServerLoad } from './$types';
+
+export const load: PageServerLoad = async ({ locals }) => {
+	if (locals.identity.kind !== 'staff' || locals.identity.role !== 'admin') error(403, 'forbidden');
+	return locals.db(async (tx) => ({
+		routes: await routing.routes(tx),
+		categories: await routing.categories(tx),
+		...(await places(tx))
+	}));
+};
+
+export const actions: Actions = {
+	save: async ({ locals, request }) => {
+		const { route, error: problem } = routing.parseRoute(await request.formData());
+		if (!route) return fail(400, { message: problem });
+		if (!(await locals.db((tx) => routing.saveRoute(tx, route)))) return fail(403, { message: 'reports.errors.not_allowed' });
+		redirect(303, '/console/reports/routing');
+	},
+	remove: async ({ locals, request }) => {
+		const id = Number((await request.formData()).get('id'));
+		if (!(await locals.db((tx) => routing.deleteRoute(tx, id)))) return fail(403, { message: 'reports.errors.not_allowed' });
+		redirect(303, '/console/reports/routing');
+	},
+	clock: async ({ locals, request }) => {
+		const form = await request.formData();
+		const ok = await locals.db((tx) =>
+			routing.setFeedbackHours(tx, String(form.get('category')) as ReportCategory, Number(form.get('hours')))
+		);
+		if (!ok) return fail(400, { message: 'reports.errors.hours' });
+		redirect(303, '/console/reports/routing');
+	}
+};
