@@ -12,6 +12,7 @@ import { cleanupOutdatedCaches, matchPrecache, precacheAndRoute } from 'workbox-
 import { NavigationRoute, registerRoute, setCatchHandler } from 'workbox-routing';
 import { NetworkFirst } from 'workbox-strategies';
 import { ExpirationPlugin } from 'workbox-expiration';
+import { registerShelters } from '$lib/sw/shelters';
 
 declare const self: ServiceWorkerGlobalScope;
 
@@ -24,6 +25,7 @@ precacheAndRoute([
 	...prerendered.map((url) => ({ url, revision: version }))
 ]);
 cleanupOutdatedCaches();
+registerShelters(self);
 
 const pages = new NetworkFirst({
 	cacheName: 'pages',

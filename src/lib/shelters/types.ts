@@ -43,7 +43,8 @@ export type ShelterSnapshot = {
 	routes: SnapshotRoute[];
 	/** The district outline as rings of [lon, lat], simplified for drawing. */
 	outline: [number, number][][];
-	towns: { code: string; name_zh: string; name_en: string; lat: number; lon: number }[];
+	/** All township-level units; lat/lon is the seat where one is known. */
+	towns: { code: string; name_zh: string; name_en: string; lat: number | null; lon: number | null }[];
 };
 
 export type NearestShelter = {

@@ -125,3 +125,27 @@ describe.each(backends())('writing an import on $name', (backend) => {
 		expect(await asService(db, (tx) => tx.query(`select 1 from public.shelters where ref in ('r5', 'r6')`))).toEqual([]);
 	});
 });
+
+describe.each(backends())('export on $name', (backend) => {
+	let db: Database;
+	beforeAll(async () => {
+		db = await backend.open();
+	});
+	afterAll(async () => {
+		await db?.close();
+	});
+
+	it('exports CSV and GeoJSON that import back unchanged', async () => {
+		const { exportCsv, exportGeoJson } = await import('./export');
+		const towns = await asService(db, townCodes);
+		const source = parseFile(csv(GOOD, 'r2,"乙, ""east""",B,,40.41,116.9,I,false,5,earthquake,'), 'csv', 'wgs84', towns);
+		await asService(db, (tx) => write(tx, source.rows));
+		const strip = (r: Record<string, unknown>) => ({ ...r, lat: Number(r.lat), lon: Number(r.lon) });
+		const fromCsv = parseFile(await as(db, ANON_CLAIMS, exportCsv), 'csv', 'wgs84', towns);
+		const fromJson = parseFile(await as(db, ANON_CLAIMS, exportGeoJson), 'geojson', 'wgs84', towns);
+		expect(fromCsv.errors).toEqual([]);
+		expect(fromJson.errors).toEqual([]);
+		expect(fromCsv.rows.map(strip)).toEqual(source.rows.map(strip));
+		expect(fromJson.rows.map(strip)).toEqual(source.rows.map(strip));
+	});
+});

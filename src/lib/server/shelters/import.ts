@@ -259,7 +259,7 @@ export async function write(tx: Queryable, rows: ImportRow[]): Promise<{ inserte
 			`insert into public.shelters (ref, name_zh, name_en, address, town_code, position, class, indoor, area_m2, capacity,
 			                             facilities, hazards, status, occupancy, phone, contact, note)
 			 values ($1, $2, $3, $4, $5, extensions.st_setsrid(extensions.st_makepoint($6, $7), 4326)::extensions.geography,
-			         $8, $9, $10, $11, $12::public.shelter_facility[], $13::public.hazard_code[], $14, $15, $16, $17, $18)
+			         $8, $9, $10, $11, $12::text[]::public.shelter_facility[], $13::text[]::public.hazard_code[], $14, $15, $16, $17, $18)
 			 on conflict (ref) do update set
 			   name_zh = excluded.name_zh, name_en = excluded.name_en, address = excluded.address, town_code = excluded.town_code,
 			   position = excluded.position, class = excluded.class, indoor = excluded.indoor, area_m2 = excluded.area_m2,

@@ -78,10 +78,11 @@ export async function snapshot(tx: Queryable): Promise<ShelterSnapshot> {
 		`select extensions.st_asgeojson(extensions.st_simplifypreservetopology(outline, 0.002), 4) as outline from public.district limit 1`
 	);
 	const towns = await tx.query<ShelterSnapshot['towns'][number]>(
-		`select code, name_zh, name_en, extensions.st_y(seat) as lat, extensions.st_x(seat) as lon
-		   from public.towns where seat is not null order by code`
+		`select code, name_zh, name_en, extensions.st_y(seat) as lat, extensions.st_x(seat) as lon from public.towns order by code`
 	);
-	const outline = district ? (JSON.parse(district.outline).coordinates as [number, number][][][]).flat() : [];
+	// Simplifying may turn the MultiPolygon into a Polygon: either way, a list of rings.
+	const shape = district ? (JSON.parse(district.outline) as { type: string; coordinates: unknown }) : null;
+	const outline = !shape ? [] : shape.type === 'Polygon' ? (shape.coordinates as [number, number][][]) : (shape.coordinates as [number, number][][][]).flat();
 	const body = {
 		walk_kmh: WALK_KMH,
 		shelters: shelters.map((s) => ({ ...s, updated_at: new Date(s.updated_at).toISOString() })),

@@ -27,7 +27,7 @@ export async function seedDemoShelters(db: Database): Promise<number> {
 				`insert into public.shelters (ref, name_zh, name_en, address, town_code, position, class, indoor, area_m2, capacity,
 				                             facilities, hazards, note, demo)
 				 values ($1, $2, $3, $4, $5, extensions.st_setsrid(extensions.st_makepoint($6, $7), 4326)::extensions.geography,
-				         $8, $9, $10, $11, $12::public.shelter_facility[], $13::public.hazard_code[], $14, true)
+				         $8, $9, $10, $11, $12::text[]::public.shelter_facility[], $13::text[]::public.hazard_code[], $14, true)
 				 returning id`,
 				[s.ref, s.name_zh, s.name_en, s.address, s.town, seat.lon + s.d[0]!, seat.lat + s.d[1]!, s.class, s.indoor, s.area_m2, s.capacity,
 					s.facilities, s.hazards, note]

@@ -7,7 +7,7 @@ import { ANON_CLAIMS, asService, type Claims } from '../db/caller';
 import type { Database, Queryable } from '../db/port';
 import { addStaff } from '../staff';
 import { as, backends, sqlState } from '../testing/db';
-import { rankNearest } from '../../shelters/geo';
+import { nearDistrict, rankNearest } from '../../shelters/geo';
 import * as shelters from '.';
 import { seedDemoShelters } from './seed';
 
@@ -29,7 +29,7 @@ async function insert(tx: Queryable, s: Spec): Promise<string> {
 	const [row] = await tx.query<{ id: string }>(
 		`insert into public.shelters (ref, name_zh, name_en, town_code, position, class, indoor, capacity, hazards, status)
 		 values ($1, $1, $1, $2, extensions.st_setsrid(extensions.st_makepoint($3, $4), 4326)::extensions.geography,
-		         'emergency', false, 100, $5::public.hazard_code[], $6) returning id`,
+		         'emergency', false, 100, $5::text[]::public.hazard_code[], $6) returning id`,
 		[s.ref, s.town ?? null, HERE.lon, north(s.metres), s.hazards, s.status ?? 'open']
 	);
 	return row!.id;
@@ -199,7 +199,12 @@ describe.each(backends())('shelters on $name', (backend) => {
 			expect(snap.routes.length).toBeGreaterThanOrEqual(3);
 			expect(snap.routes.every((r) => r.demo && r.path.length >= 2)).toBe(true);
 			expect(snap.outline.length).toBeGreaterThan(0);
-			expect(snap.towns.length).toBeGreaterThanOrEqual(8);
+			for (const ring of snap.outline) {
+				expect(ring.length).toBeGreaterThanOrEqual(4);
+				for (const [lon, lat] of ring) expect(nearDistrict(lat!, lon!)).toBe(true);
+			}
+			expect(snap.towns).toHaveLength(21);
+			expect(snap.towns.filter((t) => t.lat !== null).length).toBeGreaterThanOrEqual(8);
 		});
 
 		it('versions the snapshot by its content', async () => {
