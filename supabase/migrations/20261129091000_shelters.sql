@@ -153,41 +153,45 @@ returns table (
 language sql stable
 set search_path = ''
 as $$
-  with here as (
-    select extensions.st_setsrid(extensions.st_makepoint(p_lon, p_lat), 4326)::extensions.geography as g
-  ),
-  areas as materialized (
+  -- The point is written out in each ORDER BY (not joined from a CTE) so that the
+  -- planner can walk the GiST index in distance order.
+  with areas as materialized (
     select a.warning_id, a.level, a.area from app.active_hazard_areas(p_hazard) a where p_hazard is not null
   ),
-  suitable as (
-    select s.*, w.warning_id as w_id, w.level as w_level
+  candidates as (
+    select s.id from public.shelters s
+     where s.retired_at is null and (p_hazard is null or p_hazard = any (s.hazards))
+     order by s.position operator(extensions.<->)
+              extensions.st_setsrid(extensions.st_makepoint(p_lon, p_lat), 4326)::extensions.geography
+     limit p_limit
+  ),
+  chosen as (
+    select s.id from public.shelters s
+     where s.retired_at is null and (p_hazard is null or p_hazard = any (s.hazards)) and s.status = 'open'
+       and not exists (select 1 from areas a where extensions.st_intersects(a.area, s.position::extensions.geometry))
+     order by s.position operator(extensions.<->)
+              extensions.st_setsrid(extensions.st_makepoint(p_lon, p_lat), 4326)::extensions.geography
+     limit p_limit
+  ),
+  answer as (
+    select s.*, w.warning_id as w_id, w.level as w_level, (c.id is not null) as is_chosen
       from public.shelters s
+      left join chosen c on c.id = s.id
       left join lateral (
         select a.warning_id, a.level from areas a
          where extensions.st_intersects(a.area, s.position::extensions.geometry)
          order by a.level desc limit 1
       ) w on true
-     where s.retired_at is null and (p_hazard is null or p_hazard = any (s.hazards))
-  ),
-  candidates as (
-    select s.* from suitable s, here order by s.position operator(extensions.<->) here.g limit p_limit
-  ),
-  chosen as (
-    select s.* from suitable s, here
-     where s.status = 'open' and s.w_id is null
-     order by s.position operator(extensions.<->) here.g limit p_limit
-  ),
-  answer as (
-    select c.*, null::text as reason from chosen c
-    union all
-    select c.*, case when c.w_id is not null then 'in_warning_area' else c.status::text end
-      from candidates c where c.status <> 'open' or c.w_id is not null
+     where s.id in (select id from chosen union select id from candidates)
   )
   select a.id, a.name_zh, a.name_en,
          extensions.st_y(a.position::extensions.geometry), extensions.st_x(a.position::extensions.geometry),
-         extensions.st_distance(a.position, here.g), a.status, a.capacity, a.occupancy,
-         a.class, a.indoor, a.town_code, a.demo, a.reason, a.w_id, a.w_level
-    from answer a, here
+         extensions.st_distance(a.position, extensions.st_setsrid(extensions.st_makepoint(p_lon, p_lat), 4326)::extensions.geography),
+         a.status, a.capacity, a.occupancy, a.class, a.indoor, a.town_code, a.demo,
+         case when a.is_chosen then null when a.w_id is not null then 'in_warning_area' else a.status::text end,
+         a.w_id, a.w_level
+    from answer a
+   where a.is_chosen or a.status <> 'open' or a.w_id is not null
    order by 14 nulls first, 6
 $$;
 comment on function public.nearest_shelters is 'Nearest open shelters suitable for a hazard, and the nearby ones left out with the reason (closed, full, in_warning_area).';

@@ -131,7 +131,7 @@ describe.each(backends())('shelters on $name', (backend) => {
 			const plan = await asService(db, async (tx) => {
 				await tx.query('set local enable_seqscan = off');
 				return tx.query<{ 'QUERY PLAN': string }>(
-					`explain select id from public.shelters order by position <-> extensions.st_setsrid(extensions.st_makepoint(116.93, 40.4), 4326)::extensions.geography limit 5`
+					`explain select id from public.shelters order by position operator(extensions.<->) extensions.st_setsrid(extensions.st_makepoint(116.93, 40.4), 4326)::extensions.geography limit 5`
 				);
 			});
 			expect(plan.map((r) => Object.values(r)[0]).join('\n')).toContain('shelters_position_idx');
