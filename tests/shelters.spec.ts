@@ -103,6 +103,10 @@ test('an admin updates a shelter from the console and imports a list, all or not
 	await expect(item.getByRole('status')).toHaveText('已保存。');
 	await expect(item.getByText('已满 · 已安置 2000 / 可容纳 2000 人')).toBeVisible();
 
+	await page.getByRole('link', { name: '规划指标' }).click();
+	await expect(page.getByRole('row', { name: /^古北口镇 9431 2 / })).toBeVisible();
+	await page.goBack();
+
 	await page.getByRole('link', { name: '导入名单' }).click();
 	const header = 'ref,name_zh,name_en,town_code,lat,lon,class,indoor,capacity,hazards';
 	const bad = `${header}\ne2e-1,石城测试点,Test site,110118116,40.60,116.78,II,true,100,flood\ne2e-2,错误,Bad,110118116,40.60,116.78,IV,true,many,flood\n`;

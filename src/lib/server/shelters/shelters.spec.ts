@@ -225,3 +225,36 @@ describe.each(backends())('shelters on $name', (backend) => {
 		});
 	});
 });
+
+describe.each(backends())('planning figures on $name', (backend) => {
+	let db: Database;
+	beforeAll(async () => {
+		db = await backend.open();
+	});
+	afterAll(async () => {
+		await db?.close();
+	});
+
+	it('compares each township’s shelter area and capacity with its population', async () => {
+		const { figures } = await import('./planning');
+		// Fengjiayu (冯家峪镇): population 8,975 in the reference data.
+		await asService(db, async (tx) => {
+			for (const [ref, area, capacity] of [['p1', 9000, 3000], ['p2', 4500, 1500]] as const) {
+				await tx.query(
+					`insert into public.shelters (ref, name_zh, name_en, town_code, position, class, indoor, area_m2, capacity, hazards)
+					 values ($1, $1, $1, '110118110', extensions.st_setsrid(extensions.st_makepoint(116.87, 40.62), 4326)::extensions.geography,
+					         'emergency', false, $2, $3, '{earthquake}')`,
+					[ref, area, capacity]
+				);
+			}
+			await tx.query(`update public.shelters set retired_at = now() where ref = 'p2'`);
+		});
+		const rows = await as(db, ANON_CLAIMS, figures);
+		expect(rows).toHaveLength(21);
+		const fengjiayu = rows.find((r) => r.code === '110118110')!;
+		expect(fengjiayu).toMatchObject({ population: 8975, shelters: 1, area_m2: 9000, capacity: 3000, meets_area_target: false });
+		expect(fengjiayu.area_per_resident).toBeCloseTo(9000 / 8975, 6);
+		expect(fengjiayu.capacity_share).toBeCloseTo(3000 / 8975, 6);
+		expect(rows.find((r) => r.code === '110118400')).toMatchObject({ population: null, area_per_resident: null, meets_area_target: null });
+	});
+});
