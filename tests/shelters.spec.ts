@@ -52,6 +52,28 @@ test.describe('finding a shelter', () => {
 		}
 	});
 
+	test('a shelter inside an active flood warning area is shown as left out, with the reason', async ({ page }) => {
+		// Active warning areas come from app.active_hazard_areas(), which stays empty until the
+		// Warnings schema lands; the database tests exercise the exclusion itself
+		// (src/lib/server/shelters/shelters.spec.ts). Here the server's real answer is taken
+		// and its nearest shelter moved to `excluded` as the database would, to check what the
+		// resident is told.
+		await page.route('**/api/shelters/nearest?*', async (route) => {
+			const real = await (await route.fetch()).json();
+			const [first, ...rest] = real.shelters;
+			real.shelters = rest;
+			real.excluded = [{ id: first.id, name_zh: first.name_zh, name_en: first.name_en, name: first.name, reason: 'in_warning_area', warning_id: '00000000-0000-4000-8000-000000000001', warning_level: 'orange', distance_m: first.distance_m }];
+			await route.fulfill({ json: real });
+		});
+		await page.goto('/shelters?lang=en');
+		await page.getByLabel('Hazard').selectOption('flood');
+		await page.getByRole('button', { name: 'Find the nearest shelter from my location' }).click();
+		const region = page.getByRole('region', { name: /nearest/i });
+		await expect(region.getByRole('heading', { name: 'Nearby shelters not recommended' })).toBeVisible();
+		await expect(region.getByText('Xiwengzhuang Middle School, on high ground (demo): inside the area of an active Orange warning (Flood and reservoir release)')).toBeVisible();
+		expect(await firstThree(page)).not.toContain('Xiwengzhuang Middle School, on high ground (demo)');
+	});
+
 	test('without JavaScript a township and a hazard give the list, and a shelter page hands off to map apps', async ({ browser }) => {
 		const context = await browser.newContext({ javaScriptEnabled: false, locale: 'en' });
 		const page = await context.newPage();
