@@ -158,3 +158,14 @@ test('a department handler cannot reach the import, nor change a township’s sh
 	await expect(page.getByRole('button', { name: '保存' })).toHaveCount(0);
 	await expect(page.getByRole('button', { name: '停用' })).toHaveCount(0);
 });
+
+test('a result list and a shelter page reflow at 200% text', async ({ page, request }) => {
+	const snapshot = await (await request.get('/api/shelters/snapshot')).json();
+	const id = snapshot.shelters.find((s: { name_en: string }) => s.name_en.startsWith('Xiwengzhuang Middle')).id;
+	for (const path of ['/shelters?town=110118101&hazard=flood&lang=en', `/shelters/${id}?lang=en`, `/shelters/${id}?lang=zh-CN`]) {
+		await page.goto(path);
+		await page.addStyleTag({ content: 'html { font-size: 225% !important; }' });
+		const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+		expect(overflow, path).toBeLessThanOrEqual(1);
+	}
+});
