@@ -14,7 +14,8 @@ function admin(...args: string[]) {
 	return { code: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
-describe('npm run admin', () => {
+// Each case starts a real process that opens the database: slow on a loaded machine, so a generous limit.
+describe('npm run admin', { timeout: 180_000 }, () => {
 	beforeAll(async () => {
 		dataDir = await migratedDataDir();
 	});

@@ -13,6 +13,7 @@ import { NavigationRoute, registerRoute, setCatchHandler } from 'workbox-routing
 import { NetworkFirst } from 'workbox-strategies';
 import { ExpirationPlugin } from 'workbox-expiration';
 import { registerGuideRoutes } from '$lib/sw/guides';
+import { registerShelters } from '$lib/sw/shelters';
 
 declare const self: ServiceWorkerGlobalScope;
 
@@ -25,6 +26,7 @@ precacheAndRoute([
 	...prerendered.map((url) => ({ url, revision: version }))
 ]);
 cleanupOutdatedCaches();
+registerShelters(self);
 
 const pages = new NetworkFirst({
 	cacheName: 'pages',

@@ -43,10 +43,10 @@ test.describe('home page', () => {
 	});
 
 	test('sections still being built say so and point to the emergency numbers', async ({ page }) => {
-		await page.goto('/shelters');
-		await expect(page.getByRole('heading', { level: 1 })).toHaveText('避难场所');
+		await page.goto('/scenic');
+		await expect(page.getByRole('heading', { level: 1 })).toHaveText('景区');
 		await expect(page.getByRole('heading', { name: '本栏目正在建设中' })).toBeVisible();
-		await expect(page.getByRole('navigation', { name: '主导航' }).getByRole('link', { name: '避难场所' })).toHaveAttribute(
+		await expect(page.getByRole('navigation', { name: '主导航' }).getByRole('link', { name: '景区' })).toHaveAttribute(
 			'aria-current',
 			'page'
 		);

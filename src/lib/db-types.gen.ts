@@ -12,6 +12,15 @@ export type ReportRating = (typeof ReportRatingValues)[number];
 export const ReportStatusValues = ["received","dispatched","accepted","closed","merged","hidden"] as const;
 export type ReportStatus = (typeof ReportStatusValues)[number];
 
+export const ShelterClassValues = ["emergency","short_term","long_term"] as const;
+export type ShelterClass = (typeof ShelterClassValues)[number];
+
+export const ShelterFacilityValues = ["water","power","toilets","medical","supplies","helipad","step_free","heating","broadcast","kitchen","showers","beds"] as const;
+export type ShelterFacility = (typeof ShelterFacilityValues)[number];
+
+export const ShelterStatusValues = ["open","closed","full"] as const;
+export type ShelterStatus = (typeof ShelterStatusValues)[number];
+
 export const StaffRoleValues = ["dispatcher","handler","warning_issuer","admin"] as const;
 export type StaffRole = (typeof StaffRoleValues)[number];
 
@@ -46,6 +55,20 @@ export type Tables = {
 		name_en: string;
 		outline: string;
 		source: string;
+	};
+	evacuation_routes: {
+		id: string;
+		shelter_id: string;
+		village_code: string | null;
+		origin_name_zh: string;
+		origin_name_en: string;
+		origin: string;
+		path: string;
+		description_zh: string | null;
+		description_en: string | null;
+		walk_minutes: number;
+		demo: boolean;
+		updated_at: Date;
 	};
 	report_categories: {
 		code: ReportCategory;
@@ -128,6 +151,29 @@ export type Tables = {
 		rated_at: Date | null;
 		reopened_at: Date | null;
 		merged_into: number | null;
+	};
+	shelters: {
+		id: string;
+		ref: string | null;
+		name_zh: string;
+		name_en: string;
+		address: string | null;
+		town_code: string | null;
+		position: string;
+		class: ShelterClass;
+		indoor: boolean;
+		area_m2: number | null;
+		capacity: number;
+		facilities: string[];
+		hazards: string[];
+		status: ShelterStatus;
+		occupancy: number;
+		contact: string | null;
+		phone: string | null;
+		note: string | null;
+		demo: boolean;
+		retired_at: Date | null;
+		updated_at: Date;
 	};
 	staff: {
 		user_id: string;

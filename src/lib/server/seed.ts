@@ -7,6 +7,7 @@ import { asService } from './db/caller';
 import type { Database } from './db/port';
 import { addStaff } from './staff';
 import { DEMO_ADMIN } from './demo';
+import { seedDemoShelters } from './shelters/seed';
 
 export { DEMO_ADMIN };
 
@@ -14,5 +15,6 @@ export async function seedDemo(db: Database): Promise<boolean> {
 	const existing = await asService(db, (tx) => tx.query('select 1 from auth.users where email = $1', [DEMO_ADMIN.email]));
 	if (existing.length) return false;
 	await addStaff(db, DEMO_ADMIN);
+	await seedDemoShelters(db);
 	return true;
 }

@@ -1,0 +1,174 @@
+/**
+ * Shelters and evacuation routes, read and changed as the caller: RLS and the
+ * shelters_guard trigger decide (everyone reads; admins edit the registry; a township's
+ * staff keep its shelters' status, occupancy and note current).
+ */
+import { createHash } from 'node:crypto';
+import { isHazardCode, type HazardCode } from '../../hazards';
+import { nearDistrict, WALK_KMH, walkMinutes } from '../../shelters/geo';
+import type { ExcludedShelter, NearestAnswer, NearestShelter, ShelterSnapshot, SnapshotRoute, SnapshotShelter } from '../../shelters/types';
+import { ShelterStatusValues, type ShelterStatus } from '../../db-types.gen';
+import type { Queryable } from '../db/port';
+
+export const MAX_LIMIT = 50;
+
+export type NearestQuery = { lat: number; lon: number; hazard: HazardCode | null; limit: number };
+
+/** Checks the query of GET /api/shelters/nearest; an error names the parameter. */
+export function parseNearestQuery(params: URLSearchParams): { query: NearestQuery } | { parameter: string; error: string } {
+	const number = (name: string) => {
+		const raw = params.get(name);
+		return raw === null || raw.trim() === '' ? NaN : Number(raw);
+	};
+	const lat = number('lat');
+	const lon = number('lon');
+	if (!Number.isFinite(lat) || lat < -90 || lat > 90) return { parameter: 'lat', error: 'lat must be a latitude in degrees (WGS84)' };
+	if (!Number.isFinite(lon) || lon < -180 || lon > 180) return { parameter: 'lon', error: 'lon must be a longitude in degrees (WGS84)' };
+	if (!nearDistrict(lat, lon)) return { parameter: 'lat', error: 'lat/lon must be in or near Miyun District' };
+	const hazardRaw = params.get('hazard');
+	let hazard: HazardCode | null = null;
+	if (hazardRaw !== null && hazardRaw !== '') {
+		if (!isHazardCode(hazardRaw)) return { parameter: 'hazard', error: 'hazard must be a known hazard code' };
+		hazard = hazardRaw;
+	}
+	const limitRaw = params.get('limit');
+	const limit = limitRaw === null || limitRaw === '' ? 5 : Number(limitRaw);
+	if (!Number.isInteger(limit) || limit < 1 || limit > MAX_LIMIT) return { parameter: 'limit', error: `limit must be an integer from 1 to ${MAX_LIMIT}` };
+	return { query: { lat, lon, hazard, limit } };
+}
+
+type NearestRow = Omit<NearestShelter, 'walk_minutes'> & {
+	excluded_reason: ExcludedShelter['reason'] | null;
+	warning_id: string | null;
+	warning_level: ExcludedShelter['warning_level'];
+};
+
+/** The nearest open shelters suitable for the hazard, and the near ones left out with the reason. */
+export async function nearest(tx: Queryable, q: NearestQuery): Promise<NearestAnswer> {
+	const rows = await tx.query<NearestRow>('select * from public.nearest_shelters($1, $2, $3, $4)', [q.lat, q.lon, q.hazard, q.limit]);
+	const shelters: NearestShelter[] = [];
+	const excluded: ExcludedShelter[] = [];
+	for (const { excluded_reason, warning_id, warning_level, ...row } of rows) {
+		const distance_m = Math.round(row.distance_m);
+		if (excluded_reason) {
+			excluded.push({ id: row.id, name_zh: row.name_zh, name_en: row.name_en, reason: excluded_reason, warning_id, warning_level, distance_m });
+		} else {
+			shelters.push({ ...row, distance_m, walk_minutes: walkMinutes(distance_m) });
+		}
+	}
+	return { shelters, excluded, hazard: q.hazard, walk_kmh: WALK_KMH, as_of: new Date().toISOString() };
+}
+
+const SHELTER_COLUMNS = `s.id, s.name_zh, s.name_en, s.address, s.town_code,
+	extensions.st_y(s.position::extensions.geometry) as lat, extensions.st_x(s.position::extensions.geometry) as lon,
+	s.class, s.indoor, s.area_m2, s.capacity, s.occupancy, s.status, s.hazards::text[] as hazards,
+	s.facilities::text[] as facilities, s.phone, s.note, s.demo, s.updated_at`;
+
+/** Everything a device needs to find a shelter offline. `version` changes when any of it does. */
+export async function snapshot(tx: Queryable): Promise<ShelterSnapshot> {
+	const shelters = await tx.query<SnapshotShelter & { updated_at: Date | string }>(
+		`select ${SHELTER_COLUMNS} from public.shelters s where s.retired_at is null order by s.town_code, s.name_zh`
+	);
+	const routes = await tx.query<Omit<SnapshotRoute, 'path'> & { path: string }>(
+		`select r.id, r.shelter_id, r.origin_name_zh, r.origin_name_en, extensions.st_asgeojson(r.path, 6) as path, r.walk_minutes, r.demo
+		   from public.evacuation_routes r join public.shelters s on s.id = r.shelter_id
+		  where s.retired_at is null order by r.origin_name_zh`
+	);
+	const [district] = await tx.query<{ outline: string }>(
+		`select extensions.st_asgeojson(extensions.st_simplifypreservetopology(outline, 0.002), 4) as outline from public.district limit 1`
+	);
+	const towns = await tx.query<ShelterSnapshot['towns'][number]>(
+		`select code, name_zh, name_en, extensions.st_y(seat) as lat, extensions.st_x(seat) as lon from public.towns order by code`
+	);
+	// Simplifying may turn the MultiPolygon into a Polygon: either way, a list of rings.
+	const shape = district ? (JSON.parse(district.outline) as { type: string; coordinates: unknown }) : null;
+	const outline = !shape ? [] : shape.type === 'Polygon' ? (shape.coordinates as [number, number][][]) : (shape.coordinates as [number, number][][][]).flat();
+	const body = {
+		walk_kmh: WALK_KMH,
+		shelters: shelters.map((s) => ({ ...s, updated_at: new Date(s.updated_at).toISOString() })),
+		routes: routes.map((r) => ({ ...r, path: JSON.parse(r.path).coordinates as [number, number][] })),
+		outline,
+		towns
+	};
+	const version = createHash('sha256').update(JSON.stringify(body)).digest('hex').slice(0, 16);
+	return { version, as_of: new Date().toISOString(), ...body };
+}
+
+export type ShelterDetail = SnapshotShelter & {
+	contact: string | null;
+	retired_at: Date | null;
+	routes: (SnapshotRoute & { description_zh: string | null; description_en: string | null })[];
+};
+
+export async function get(tx: Queryable, id: string): Promise<ShelterDetail | null> {
+	if (!/^[0-9a-f-]{36}$/i.test(id)) return null;
+	const [row] = await tx.query<Omit<ShelterDetail, 'routes'>>(`select ${SHELTER_COLUMNS}, s.contact, s.retired_at from public.shelters s where s.id = $1`, [id]);
+	if (!row) return null;
+	const routes = await tx.query<ShelterDetail['routes'][number] & { path: string }>(
+		`select id, shelter_id, origin_name_zh, origin_name_en, extensions.st_asgeojson(path, 6) as path, walk_minutes, demo,
+		        description_zh, description_en
+		   from public.evacuation_routes where shelter_id = $1 order by walk_minutes`,
+		[id]
+	);
+	return { ...row, routes: routes.map((r) => ({ ...r, path: JSON.parse(r.path as unknown as string).coordinates })) };
+}
+
+export type ConsoleShelter = Pick<SnapshotShelter, 'id' | 'name_zh' | 'name_en' | 'town_code' | 'status' | 'capacity' | 'occupancy' | 'note' | 'demo'> & {
+	retired_at: Date | null;
+	updated_at: Date;
+	editable: boolean;
+};
+
+/** The console's list: what the caller sees, and whether they may update each one. */
+export function listForStaff(tx: Queryable): Promise<ConsoleShelter[]> {
+	return tx.query<ConsoleShelter>(
+		`select s.id, s.name_zh, s.name_en, s.town_code, s.status, s.capacity, s.occupancy, s.note, s.demo, s.retired_at, s.updated_at,
+		        (app.is_admin() or coalesce(s.town_code = app.staff_town(), false)) as editable
+		   from public.shelters s order by s.retired_at nulls first, s.town_code, s.name_zh`
+	);
+}
+
+export type LivePatch = { status: ShelterStatus; occupancy: number; note: string | null };
+export type LiveErrors = Partial<Record<keyof LivePatch, string>>;
+
+/** Checks the status form; messages are i18n keys. */
+export function parseLive(form: FormData): { patch: LivePatch; errors: LiveErrors } {
+	const status = String(form.get('status') ?? '');
+	const occupancyRaw = String(form.get('occupancy') ?? '').trim();
+	const note = String(form.get('note') ?? '').trim();
+	const errors: LiveErrors = {};
+	const occupancy = occupancyRaw === '' ? 0 : Number(occupancyRaw);
+	if (!(ShelterStatusValues as readonly string[]).includes(status)) errors.status = 'errors.required';
+	if (!Number.isInteger(occupancy) || occupancy < 0 || occupancy > 1_000_000) errors.occupancy = 'shelters.console.bad_occupancy';
+	if (note.length > 500) errors.note = 'errors.too_long';
+	return { patch: { status: status as ShelterStatus, occupancy, note: note || null }, errors };
+}
+
+/** Returns false when RLS or the guard refuses (nothing is written). */
+export async function updateLive(tx: Queryable, id: string, patch: LivePatch): Promise<boolean> {
+	if (!/^[0-9a-f-]{36}$/i.test(id)) return false;
+	try {
+		const rows = await tx.query('update public.shelters set status = $2, occupancy = $3, note = $4 where id = $1 returning id', [
+			id,
+			patch.status,
+			patch.occupancy,
+			patch.note
+		]);
+		return rows.length === 1;
+	} catch (error) {
+		if ((error as { code?: string }).code === '42501') return false;
+		throw error;
+	}
+}
+
+/** Takes a shelter out of service (admins); it disappears from the public list and search. */
+export async function retire(tx: Queryable, id: string, retired: boolean): Promise<boolean> {
+	if (!/^[0-9a-f-]{36}$/i.test(id)) return false;
+	try {
+		const rows = await tx.query(`update public.shelters set retired_at = case when $2 then now() end where id = $1 returning id`, [id, retired]);
+		return rows.length === 1;
+	} catch (error) {
+		if ((error as { code?: string }).code === '42501') return false;
+		throw error;
+	}
+}

@@ -1,0 +1,44 @@
+/**
+ * Planning figures per township: shelter area per resident against the plan's target
+ * (1.5 m² per resident) and capacity against population (registered population, end of
+ * 2022, from the reference data). Shelters in service only; area counts where recorded.
+ */
+import type { Queryable } from '../db/port';
+
+export const AREA_TARGET_M2_PER_RESIDENT = 1.5;
+
+export type TownFigures = {
+	code: string;
+	name_zh: string;
+	name_en: string;
+	population: number | null;
+	shelters: number;
+	demo: number;
+	area_m2: number;
+	capacity: number;
+	/** m² of effective shelter area per resident; null without a population */
+	area_per_resident: number | null;
+	/** capacity as a share of the population; null without a population */
+	capacity_share: number | null;
+	meets_area_target: boolean | null;
+};
+
+export async function figures(tx: Queryable): Promise<TownFigures[]> {
+	const rows = await tx.query<Omit<TownFigures, 'area_per_resident' | 'capacity_share' | 'meets_area_target'>>(
+		`select t.code, t.name_zh, t.name_en, t.population,
+		        count(s.id)::int as shelters, (count(s.id) filter (where s.demo))::int as demo,
+		        coalesce(sum(s.area_m2), 0)::int as area_m2, coalesce(sum(s.capacity), 0)::int as capacity
+		   from public.towns t
+		   left join public.shelters s on s.town_code = t.code and s.retired_at is null
+		  group by t.code order by t.code`
+	);
+	return rows.map((r) => {
+		const area_per_resident = r.population ? r.area_m2 / r.population : null;
+		return {
+			...r,
+			area_per_resident,
+			capacity_share: r.population ? r.capacity / r.population : null,
+			meets_area_target: area_per_resident === null ? null : area_per_resident >= AREA_TARGET_M2_PER_RESIDENT
+		};
+	});
+}

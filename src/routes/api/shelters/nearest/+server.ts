@@ -1,0 +1,21 @@
+import { json } from '@sveltejs/kit';
+import { apiError } from '$lib/server/http';
+import * as shelters from '$lib/server/shelters';
+import type { RequestHandler } from './$types';
+
+/** GET /api/shelters/nearest?lat=&lon=&hazard=&limit= — nearest open shelters suitable for the hazard. */
+export const GET: RequestHandler = async ({ url, locals }) => {
+	const parsed = shelters.parseNearestQuery(url.searchParams);
+	if ('error' in parsed) return apiError(400, parsed.error, { parameter: parsed.parameter });
+	const answer = await locals.db((tx) => shelters.nearest(tx, parsed.query));
+	const name = (s: { name_zh: string; name_en: string }) => (locals.lang === 'en' ? s.name_en : s.name_zh);
+	return json(
+		{
+			...answer,
+			shelters: answer.shelters.map((s) => ({ ...s, name: name(s) })),
+			excluded: answer.excluded.map((s) => ({ ...s, name: name(s) }))
+		},
+		// Status and warnings change by the minute; the device keeps its own snapshot for offline use.
+		{ headers: { 'cache-control': 'no-store', vary: 'accept-language, cookie' } }
+	);
+};

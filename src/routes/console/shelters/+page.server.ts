@@ -1,0 +1,29 @@
+import { fail, redirect } from '@sveltejs/kit';
+import * as shelters from '$lib/server/shelters';
+import type { Actions, PageServerLoad } from './$types';
+
+export const load: PageServerLoad = async ({ locals }) =>
+	locals.db(async (tx) => {
+		const [me] = await tx.query<{ admin: boolean }>('select app.is_admin() as admin');
+		const towns = await tx.query<{ code: string; name_zh: string; name_en: string }>('select code, name_zh, name_en from public.towns order by code');
+		return { shelters: await shelters.listForStaff(tx), isAdmin: Boolean(me?.admin), towns };
+	});
+
+export const actions: Actions = {
+	live: async ({ locals, request }) => {
+		const form = await request.formData();
+		const id = String(form.get('id') ?? '');
+		const { patch, errors } = shelters.parseLive(form);
+		if (Object.keys(errors).length) return fail(400, { id, values: patch, errors, message: null });
+		const saved = await locals.db((tx) => shelters.updateLive(tx, id, patch));
+		if (!saved) return fail(403, { id, values: patch, errors: {}, message: 'shelters.console.no_permission' });
+		redirect(303, `/console/shelters?saved=${id}#s-${id}`);
+	},
+	retire: async ({ locals, request }) => {
+		const form = await request.formData();
+		const id = String(form.get('id') ?? '');
+		const done = await locals.db((tx) => shelters.retire(tx, id, form.get('retired') === 'true'));
+		if (!done) return fail(403, { id, values: null, errors: {}, message: 'shelters.console.no_permission' });
+		redirect(303, `/console/shelters#s-${id}`);
+	}
+};

@@ -1,0 +1,47 @@
+import { error, fail, redirect } from '@sveltejs/kit';
+import * as importer from '$lib/server/shelters/import';
+import type { Actions, PageServerLoad } from './$types';
+
+const isAdmin = async (locals: App.Locals) =>
+	Boolean((await locals.db((tx) => tx.query<{ admin: boolean }>('select app.is_admin() as admin')))[0]?.admin);
+
+export const load: PageServerLoad = async ({ locals }) => {
+	if (!(await isAdmin(locals))) error(403, 'forbidden');
+	return { columns: importer.COLUMNS };
+};
+
+/** The file from the upload, or the content the preview carried forward. */
+async function read(form: FormData) {
+	const file = form.get('file');
+	const upload = file instanceof File && file.size > 0 ? file : null;
+	const content = upload ? await upload.text() : String(form.get('content') ?? '');
+	const name = upload?.name ?? String(form.get('filename') ?? '');
+	const format: 'csv' | 'geojson' = /\.(geo)?json$/i.test(name) || content.trimStart().startsWith('{') ? 'geojson' : 'csv';
+	const crsRaw = String(form.get('crs') ?? 'wgs84');
+	const crs: importer.Crs = crsRaw === 'gcj02' || crsRaw === 'bd09' ? crsRaw : 'wgs84';
+	return { content, name, format, crs };
+}
+
+export const actions: Actions = {
+	preview: async ({ locals, request }) => {
+		const input = await read(await request.formData());
+		if (!input.content.trim()) return fail(400, { ...input, content: '', errors: [{ row: 0, column: 'file', message: 'shelters.import.no_file' }], rows: [] });
+		const towns = await locals.db(importer.townCodes);
+		const { rows, errors } = importer.parseFile(input.content, input.format, input.crs, towns);
+		if (errors.length) return fail(400, { ...input, content: '', errors: errors.slice(0, 200), rows: [] });
+		return { ...input, errors: [], rows };
+	},
+	import: async ({ locals, request }) => {
+		const input = await read(await request.formData());
+		const towns = await locals.db(importer.townCodes);
+		const { rows, errors } = importer.parseFile(input.content, input.format, input.crs, towns);
+		if (errors.length || rows.length === 0) return fail(400, { ...input, content: '', errors, rows: [] });
+		try {
+			const done = await locals.db((tx) => importer.write(tx, rows));
+			redirect(303, `/console/shelters/import?inserted=${done.inserted}&updated=${done.updated}`);
+		} catch (e) {
+			if ((e as { code?: string }).code === '42501') return fail(403, { ...input, content: '', errors: [{ row: 0, column: '', message: 'shelters.console.no_permission' }], rows: [] });
+			throw e;
+		}
+	}
+};

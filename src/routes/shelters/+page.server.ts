@@ -1,0 +1,24 @@
+import { isHazardCode } from '$lib/hazards';
+import * as shelters from '$lib/server/shelters';
+import type { PageServerLoad } from './$types';
+
+/**
+ * The list works without JavaScript: ?hazard= filters, ?town= (a township seat) or
+ * ?lat=&lon= sets the place, and the server answers the nearest. The snapshot rides
+ * along so the page, once kept on the device, can answer offline too.
+ */
+export const load: PageServerLoad = async ({ locals, url }) => {
+	const hazardRaw = url.searchParams.get('hazard');
+	const hazard = isHazardCode(hazardRaw) ? hazardRaw : null;
+	return locals.db(async (tx) => {
+		const snapshot = await shelters.snapshot(tx);
+		const town = snapshot.towns.find((t) => t.code === url.searchParams.get('town') && t.lat !== null) ?? null;
+		let place: { lat: number; lon: number; town: string | null } | null = town ? { lat: town.lat!, lon: town.lon!, town: town.code } : null;
+		if (!place && url.searchParams.has('lat')) {
+			const parsed = shelters.parseNearestQuery(new URLSearchParams({ lat: url.searchParams.get('lat') ?? '', lon: url.searchParams.get('lon') ?? '' }));
+			if ('query' in parsed) place = { lat: parsed.query.lat, lon: parsed.query.lon, town: null };
+		}
+		const answer = place ? await shelters.nearest(tx, { lat: place.lat, lon: place.lon, hazard, limit: 5 }) : null;
+		return { snapshot, hazard, place, answer };
+	});
+};
