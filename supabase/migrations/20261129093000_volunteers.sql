@@ -201,6 +201,7 @@ create policy "volunteers edit their own profile" on public.volunteers for updat
   using (user_id = auth.uid()) with check (user_id = auth.uid());
 -- Team membership is set by organisers (column team_id), see the function below.
 
+revoke insert, update, delete, truncate on public.volunteer_teams, public.volunteer_events from anon;
 create policy "teams are public" on public.volunteer_teams for select to anon, authenticated using (true);
 create policy "organisers add teams" on public.volunteer_teams for insert to authenticated
   with check (app.organises(town_code, null));

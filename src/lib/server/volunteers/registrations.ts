@@ -137,7 +137,8 @@ export async function checkIn(tx: Queryable, eventId: string, code: string, staf
 		return { ok: true, id: done.id, name: v?.name ?? null };
 	}
 	const [found] = await tx.query<{ status: RegistrationStatus; checked_in_at: Date | null }>(
-		'select status, checked_in_at from public.volunteer_registrations where event_id = $1 and code = $2',
+		`select status, checked_in_at from public.volunteer_registrations
+		  where event_id = $1 and code = $2 and app.organises_event(event_id)`,
 		[eventId, normal]
 	);
 	if (!found) return { ok: false, problem: 'unknown' };
