@@ -1,0 +1,32 @@
+import { fail, redirect } from '@sveltejs/kit';
+import * as events from '$lib/server/volunteers/events';
+import * as people from '$lib/server/volunteers/people';
+import type { Actions, PageServerLoad } from './$types';
+
+const beijingYear = () => new Date(Date.now() + 8 * 3600_000).getUTCFullYear();
+
+export const load: PageServerLoad = async ({ locals }) => {
+	const year = beijingYear();
+	return locals.db(async (tx) => ({
+		year,
+		figures: await people.figures(tx, year),
+		events: await events.all(tx),
+		teams: await people.teams(tx),
+		towns: await people.towns(tx)
+	}));
+};
+
+export const actions: Actions = {
+	addTeam: async ({ locals, request }) => {
+		const form = await request.formData();
+		const values = { town_code: String(form.get('town_code') ?? ''), name: String(form.get('name') ?? '').trim() };
+		const errors: Record<string, string> = {};
+		if (!values.name) errors.name = 'errors.required';
+		else if (values.name.length > 80) errors.name = 'errors.too_long';
+		if (!/^110118[0-9]{3}$/.test(values.town_code)) errors.town_code = 'errors.required';
+		if (Object.keys(errors).length) return fail(400, { values, errors, message: null });
+		const id = await locals.db((tx) => people.addTeam(tx, values.town_code, values.name));
+		if (!id) return fail(403, { values, errors, message: 'volunteer.console.team_refused' });
+		redirect(303, '/console/volunteers#teams');
+	}
+};
