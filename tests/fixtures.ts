@@ -12,4 +12,4 @@ export function e2eApiKey(): string {
 }
 
 /** Every public page, for the accessibility and layout checks. */
-export const PUBLIC_PAGES = ['/', '/numbers', '/warnings', '/shelters', '/guides', '/report', '/volunteer', '/scenic', '/offline', '/console/sign-in'];
+export const PUBLIC_PAGES = ['/', '/numbers', '/warnings', '/shelters', '/guides', '/report', '/volunteer', '/volunteer/sign-in', '/scenic', '/offline', '/console/sign-in'];
