@@ -348,6 +348,35 @@ $$;
 revoke all on function app.new_registration_code(), app.volunteer_register(uuid), app.volunteer_cancel(uuid) from public;
 grant execute on function app.volunteer_register(uuid), app.volunteer_cancel(uuid) to authenticated, service_role;
 
+/** Organisers put a volunteer (found by phone) in a team of their township, optionally as its leader. */
+create or replace function app.volunteer_join_team(p_team uuid, p_phone text, p_leader boolean)
+returns text
+language plpgsql volatile security definer
+set search_path = ''
+as $$
+declare
+  v_team public.volunteer_teams;
+  v_user uuid;
+  v_name text;
+begin
+  select * into v_team from public.volunteer_teams t where t.id = p_team;
+  if not found or not app.organises(v_team.town_code, null) then
+    raise exception 'not an organiser of this team' using errcode = '42501', hint = 'not_organiser';
+  end if;
+  select v.user_id, v.name into v_user, v_name from public.volunteers v where v.phone = p_phone;
+  if not found then
+    raise exception 'no volunteer with this phone' using errcode = 'P0002', hint = 'no_volunteer';
+  end if;
+  update public.volunteers v set team_id = p_team where v.user_id = v_user;
+  if p_leader then
+    update public.volunteer_teams t set leader_id = v_user where t.id = p_team;
+  end if;
+  return coalesce(v_name, p_phone);
+end;
+$$;
+revoke all on function app.volunteer_join_team(uuid, text, boolean) from public;
+grant execute on function app.volunteer_join_team(uuid, text, boolean) to authenticated, service_role;
+
 /*
  * -------------------------------------------------------
  * Section: figures per township

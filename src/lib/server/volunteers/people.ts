@@ -87,6 +87,20 @@ export async function addTeam(tx: Queryable, townCode: string, name: string): Pr
 	return row?.id ?? null;
 }
 
+export type JoinTeam = { ok: true; name: string } | { ok: false; problem: 'not_organiser' | 'no_volunteer' };
+
+/** Puts the volunteer with this phone in the team (and makes them its leader); organisers only. */
+export async function joinTeam(tx: Queryable, teamId: string, phone: string, leader: boolean): Promise<JoinTeam> {
+	try {
+		const [row] = await tx.query<{ name: string }>('select app.volunteer_join_team($1, $2, $3) as name', [teamId, phone, leader]);
+		return { ok: true, name: row!.name };
+	} catch (error) {
+		const hint = (error as { hint?: string }).hint;
+		if (hint === 'not_organiser' || hint === 'no_volunteer') return { ok: false, problem: hint };
+		throw error;
+	}
+}
+
 export type TownFigures = {
 	town_code: string;
 	name_zh: string;

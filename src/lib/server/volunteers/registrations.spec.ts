@@ -229,7 +229,18 @@ describe.each(backends())('volunteer registrations on $name', (backend) => {
 		await asService(db, (tx) =>
 			tx.query(`insert into public.volunteer_registrations (event_id, volunteer_id, status, code, checked_in_at) values ($1, $2, 'confirmed', 'TTTTTTTT', now() - interval '2 hours')`, [training, v.sub])
 		);
-		await as(db, otherTownStaff, (tx) => people.addTeam(tx, '110118102', 'Team A'));
+		const team = await as(db, otherTownStaff, (tx) => people.addTeam(tx, '110118102', 'Team A'));
+		// Organisers put volunteers in their own teams, by phone; nobody else can.
+		const member = await addVolunteer(db, '110118102', 'Leader Li');
+		expect(await as(db, otherTownStaff, (tx) => people.joinTeam(tx, team!, member.phone, true))).toEqual({ ok: true, name: 'Leader Li' });
+		expect(await as(db, townStaff, (tx) => people.joinTeam(tx, team!, member.phone, false))).toEqual({ ok: false, problem: 'not_organiser' });
+		expect(await as(db, member, (tx) => people.joinTeam(tx, team!, member.phone, true))).toEqual({ ok: false, problem: 'not_organiser' });
+		expect(await as(db, otherTownStaff, (tx) => people.joinTeam(tx, team!, '13000000000', false))).toEqual({ ok: false, problem: 'no_volunteer' });
+		const listed = (await as(db, otherTownStaff, (tx) => people.teams(tx))).find((x) => x.id === team);
+		expect(listed).toMatchObject({ leader_name: 'Leader Li', members: 1 });
+		// The public sees the team, and other staff not who leads it.
+		expect(await as(db, ANON_CLAIMS, (tx) => tx.query('select name from public.volunteer_teams where id = $1', [team]))).toEqual([{ name: 'Team A' }]);
+		expect((await as(db, fireHandler, (tx) => people.teams(tx))).find((x) => x.id === team)).toMatchObject({ leader_name: null, members: 0 });
 		expect(await as(db, otherTownStaff, (tx) => people.addTeam(tx, '110118106', 'Not mine'))).toBeNull();
 		const rows = await as(db, townStaff, (tx) => people.figures(tx, year));
 		expect(rows).toHaveLength(21);
