@@ -3,7 +3,7 @@
  * draft; organisers (admins, the township's staff, the organising department's staff)
  * create and change them — RLS decides, these verbs only shape the data.
  */
-import { VolunteerEventKindValues, VolunteerEventStatusValues, type VolunteerEventKind, type VolunteerEventStatus } from '../../db-types.gen';
+import { VolunteerEventKindValues, VolunteerEventStatusValues, type Tables, type VolunteerEventKind, type VolunteerEventStatus } from '../../db-types.gen';
 import type { Queryable } from '../db/port';
 
 export const TOPICS: Record<VolunteerEventKind, readonly string[]> = {
@@ -12,29 +12,12 @@ export const TOPICS: Record<VolunteerEventKind, readonly string[]> = {
 	observation: ['evacuation', 'flash_flood', 'reservoir_release', 'forest_fire', 'earthquake', 'hazmat', 'high_rise_fire']
 };
 
-export type EventRow = {
-	id: string;
-	kind: VolunteerEventKind;
-	topic: string;
-	title_zh: string;
-	title_en: string;
-	description_zh: string;
-	description_en: string;
-	town_code: string;
+type EventTable = Tables['volunteer_events'];
+export type EventRow = Omit<EventTable, 'location' | 'created_by' | 'created_at' | 'updated_at'> & {
 	town_zh: string;
 	town_en: string;
-	place: string;
 	lat: number | null;
 	lon: number | null;
-	starts_at: Date;
-	ends_at: Date;
-	capacity: number;
-	signup_deadline: Date;
-	min_age: number | null;
-	requirements_zh: string;
-	requirements_en: string;
-	organiser_department: string | null;
-	status: VolunteerEventStatus;
 	confirmed: number;
 	waitlisted: number;
 };
@@ -80,25 +63,10 @@ export async function mayOrganise(tx: Queryable, id: string): Promise<boolean> {
 	return row?.may ?? false;
 }
 
-export type EventInput = {
-	kind: string;
-	topic: string;
-	title_zh: string;
-	title_en: string;
-	description_zh: string;
-	description_en: string;
-	town_code: string;
-	place: string;
-	lat: string;
-	lon: string;
-	starts_at: string;
-	ends_at: string;
-	signup_deadline: string;
-	capacity: string;
-	min_age: string;
-	requirements_zh: string;
-	requirements_en: string;
-};
+const INPUT_FIELDS = ['kind', 'topic', 'title_zh', 'title_en', 'description_zh', 'description_en', 'town_code', 'place', 'lat', 'lon',
+	'starts_at', 'ends_at', 'signup_deadline', 'capacity', 'min_age', 'requirements_zh', 'requirements_en'] as const;
+/** The form as typed, every field a string. */
+export type EventInput = Record<(typeof INPUT_FIELDS)[number], string>;
 
 const TEXT_LIMITS: Partial<Record<keyof EventInput, number>> = {
 	title_zh: 120,
@@ -138,10 +106,7 @@ export type ParsedEvent = {
 
 export function parseEvent(form: FormData): ParsedEvent {
 	const field = (name: keyof EventInput) => String(form.get(name) ?? '').trim();
-	const values = Object.fromEntries(
-		(['kind', 'topic', 'title_zh', 'title_en', 'description_zh', 'description_en', 'town_code', 'place', 'lat', 'lon',
-			'starts_at', 'ends_at', 'signup_deadline', 'capacity', 'min_age', 'requirements_zh', 'requirements_en'] as const).map((k) => [k, field(k)])
-	) as EventInput;
+	const values = Object.fromEntries(INPUT_FIELDS.map((k) => [k, field(k)])) as EventInput;
 	const errors: ParsedEvent['errors'] = {};
 	const kind = (VolunteerEventKindValues as readonly string[]).includes(values.kind) ? (values.kind as VolunteerEventKind) : null;
 	if (!kind) errors.kind = 'errors.required';

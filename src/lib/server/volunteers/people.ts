@@ -1,17 +1,10 @@
 /**
  * Volunteer profiles, teams per township, and the console's figures.
  */
+import type { Tables } from '../../db-types.gen';
 import type { Queryable } from '../db/port';
 
-export type Profile = {
-	user_id: string;
-	phone: string;
-	name: string | null;
-	town_code: string | null;
-	skills: string | null;
-	certificates: string | null;
-	emergency_name: string | null;
-	emergency_phone: string | null;
+export type Profile = Omit<Tables['volunteers'], 'team_id' | 'created_at' | 'updated_at'> & {
 	team_name: string | null;
 	hours: string;
 	trainings: number;

@@ -30,7 +30,7 @@ export const actions: Actions = {
 		const id = await locals.db((tx) => people.addTeam(tx, values.town_code, values.name));
 		if (!id) return fail(403, { values, errors, message: 'volunteer.console.team_refused' });
 		redirect(303, '/console/volunteers#teams');
-	}
+	},
 	addMember: async ({ locals, request }) => {
 		const form = await request.formData();
 		const values = { team: String(form.get('team') ?? ''), phone: String(form.get('phone') ?? '').trim(), leader: form.get('leader') === 'on' };
