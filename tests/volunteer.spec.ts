@@ -134,6 +134,9 @@ test('volunteer pages work without JavaScript: sign in with a code and see the e
 	await expect(page.getByText('请输入正确的手机号。')).toBeVisible();
 	await page.getByLabel('手机号').fill('13900000009');
 	await page.getByRole('button', { name: '发送验证码' }).click();
+	// Asking again at once is refused per phone, and the code step stays.
+	await page.getByRole('button', { name: '重新发送验证码' }).click();
+	await expect(page.getByRole('alert')).toContainText('获取验证码太频繁');
 	await page.getByLabel('验证码').fill('000000');
 	await page.getByRole('button', { name: '登录' }).click();
 	const code = (await lastMessageTo(admin, '13900000009')).match(/\b(\d{6})\b/)![1]!;

@@ -18,12 +18,15 @@ export const load: PageServerLoad = ({ locals, url }) => {
 
 export const actions: Actions = {
 	send: async ({ request, getClientAddress }) => {
-		const input = String((await request.formData()).get('phone') ?? '').trim();
+		const form = await request.formData();
+		const input = String(form.get('phone') ?? '').trim();
+		// Asking again too soon keeps the code step: the code already sent still works.
+		const again = form.get('again') === '1';
 		const phone = normalisePhone(input);
 		if (!phone) return fail(400, { step: 'phone', phone: input, errors: { phone: 'volunteer.errors.phone' }, message: null, seconds: 0 });
 		const sent = await requestCode(services().db, catcher, phone, getClientAddress());
 		if (!sent.ok) {
-			return fail(429, { step: 'phone', phone: input, errors: {}, message: 'volunteer.errors.too_many_codes', seconds: sent.retryAfterSeconds });
+			return fail(429, { step: again ? 'code' : 'phone', phone: again ? phone : input, errors: {}, message: 'volunteer.errors.too_many_codes', seconds: sent.retryAfterSeconds });
 		}
 		return { step: 'code', phone, errors: {}, message: null, seconds: 0 };
 	},
