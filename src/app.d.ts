@@ -1,6 +1,7 @@
 import type { Identity } from '$lib/server/auth/identity';
 import type { Queryable } from '$lib/server/db/port';
 import type { Lang } from '$lib/i18n';
+import type { VolunteerIdentity } from '$lib/server/volunteers/sign-in';
 
 declare global {
 	namespace App {
@@ -11,6 +12,8 @@ declare global {
 			db: <T>(work: (tx: Queryable) => Promise<T>) => Promise<T>;
 			/** The staff session token from the cookie, to end it on sign-out. */
 			sessionToken: string | null;
+			/** A signed-in volunteer (own cookie; never staff). */
+			volunteer: VolunteerIdentity | null;
 		}
 		interface PageData {
 			lang: Lang;

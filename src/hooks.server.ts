@@ -12,6 +12,8 @@ import { bodyLimit } from '$lib/server/reports/uploads';
 import { services, setServices } from '$lib/server/runtime';
 import { startServices } from '$lib/server/services';
 import { LANG_COOKIE } from '$lib/i18n';
+import { startVolunteerJobs } from '$lib/server/volunteers/jobs';
+import { clearVolunteerCookie, VOLUNTEER_COOKIE, volunteerFromToken } from '$lib/server/volunteers/sign-in';
 
 export const init: ServerInit = async () => {
 	// Prerendering at build time needs no database.
@@ -25,7 +27,11 @@ export const init: ServerInit = async () => {
 			`safe-miyun: database ${where}; ${started.migrated.length} migration(s) applied; ` +
 				`sign-in via ${started.auth.provider}${started.seeded ? '; demo admin created' : ''}`
 		);
-		const stop = () => void started.close().catch(() => undefined);
+		const stopJobs = startVolunteerJobs(started);
+		const stop = () => {
+			stopJobs();
+			void started.close().catch(() => undefined);
+		};
 		process.once('sveltekit:shutdown', stop);
 	} catch (error) {
 		// One line that names what is wrong; no stack trace for a configuration mistake.
@@ -37,6 +43,7 @@ export const init: ServerInit = async () => {
 const identity: Handle = async ({ event, resolve }) => {
 	if (building) {
 		event.locals.identity = ANON;
+		event.locals.volunteer = null;
 		return resolve(event);
 	}
 	const { auth, db, limits } = services();
@@ -66,9 +73,16 @@ const identity: Handle = async ({ event, resolve }) => {
 		}
 	}
 
+	// A volunteer is not staff: to everything else the caller stays anonymous, but their
+	// database work runs as their own user so RLS shows them their own rows.
+	const volunteerToken = who.kind === 'anon' ? event.cookies.get(VOLUNTEER_COOKIE) : undefined;
+	const volunteer = volunteerToken ? await volunteerFromToken(db, volunteerToken) : null;
+	if (volunteerToken && !volunteer) clearVolunteerCookie(event.cookies);
+	event.locals.volunteer = volunteer;
+
 	event.locals.identity = who;
 	event.locals.sessionToken = sessionToken;
-	const claims = claimsFor(who);
+	const claims = volunteer ? { role: 'authenticated' as const, sub: volunteer.userId } : claimsFor(who);
 	event.locals.db = (work) => asCaller(db, claims, work);
 	return resolve(event);
 };

@@ -3,6 +3,9 @@
 export const HazardCodeValues = ["rainstorm","blizzard","cold_wave","gale","sandstorm","heat","drought","lightning","hail","frost","fog","haze","road_icing","typhoon","flash_flood","landslide","forest_fire","flood","earthquake","hazmat","public_emergency"] as const;
 export type HazardCode = (typeof HazardCodeValues)[number];
 
+export const RegistrationStatusValues = ["confirmed","waitlisted","cancelled"] as const;
+export type RegistrationStatus = (typeof RegistrationStatusValues)[number];
+
 export const ReportCategoryValues = ["geological","fire_safety","gas","hazmat","flood_water","forest_fire","road_bridge","construction","confined_space","ebike_charging","special_equipment","tourism","other"] as const;
 export type ReportCategory = (typeof ReportCategoryValues)[number];
 
@@ -23,6 +26,12 @@ export type ShelterStatus = (typeof ShelterStatusValues)[number];
 
 export const StaffRoleValues = ["dispatcher","handler","warning_issuer","admin"] as const;
 export type StaffRole = (typeof StaffRoleValues)[number];
+
+export const VolunteerEventKindValues = ["drill","training","observation"] as const;
+export type VolunteerEventKind = (typeof VolunteerEventKindValues)[number];
+
+export const VolunteerEventStatusValues = ["draft","open","full","cancelled","done"] as const;
+export type VolunteerEventStatus = (typeof VolunteerEventStatusValues)[number];
 
 export const WarningLevelValues = ["blue","yellow","orange","red"] as const;
 export type WarningLevel = (typeof WarningLevelValues)[number];
@@ -69,6 +78,15 @@ export type Tables = {
 		walk_minutes: number;
 		demo: boolean;
 		updated_at: Date;
+	};
+	outbox_messages: {
+		id: number;
+		channel: string;
+		recipient: string;
+		template: string;
+		params: unknown;
+		created_at: Date;
+		delivered_at: Date | null;
 	};
 	report_categories: {
 		code: ReportCategory;
@@ -203,5 +221,66 @@ export type Tables = {
 		name_zh: string;
 		name_en: string;
 		kind: string;
+	};
+	volunteer_events: {
+		id: string;
+		kind: VolunteerEventKind;
+		topic: string;
+		title_zh: string;
+		title_en: string;
+		description_zh: string;
+		description_en: string;
+		town_code: string;
+		place: string;
+		location: string | null;
+		starts_at: Date;
+		ends_at: Date;
+		capacity: number;
+		signup_deadline: Date;
+		min_age: number | null;
+		requirements_zh: string;
+		requirements_en: string;
+		organiser_department: string | null;
+		status: VolunteerEventStatus;
+		created_by: string | null;
+		created_at: Date;
+		updated_at: Date;
+	};
+	volunteer_registrations: {
+		id: string;
+		event_id: string;
+		volunteer_id: string;
+		status: RegistrationStatus;
+		code: string;
+		created_at: Date;
+		queued_at: Date;
+		cancelled_at: Date | null;
+		promoted_at: Date | null;
+		checked_in_at: Date | null;
+		checked_out_at: Date | null;
+		hours: string | null;
+		checked_in_by: string | null;
+		reminded_24h_at: Date | null;
+		reminded_2h_at: Date | null;
+	};
+	volunteer_teams: {
+		id: string;
+		town_code: string;
+		name: string;
+		leader_id: string | null;
+		created_at: Date;
+	};
+	volunteers: {
+		user_id: string;
+		phone: string;
+		name: string | null;
+		town_code: string | null;
+		skills: string | null;
+		certificates: string | null;
+		emergency_name: string | null;
+		emergency_phone: string | null;
+		team_id: string | null;
+		created_at: Date;
+		updated_at: Date;
 	};
 };

@@ -8,10 +8,12 @@ import type { Database } from './db/port';
 import { addStaff } from './staff';
 import { DEMO_ADMIN } from './demo';
 import { seedDemoShelters } from './shelters/seed';
+import { seedVolunteerDemo } from './volunteers/seed';
 
 export { DEMO_ADMIN };
 
 export async function seedDemo(db: Database): Promise<boolean> {
+	await seedVolunteerDemo(db);
 	const existing = await asService(db, (tx) => tx.query('select 1 from auth.users where email = $1', [DEMO_ADMIN.email]));
 	if (existing.length) return false;
 	await addStaff(db, DEMO_ADMIN);

@@ -1,0 +1,51 @@
+/**
+ * Messages to people go through channels behind one interface, `send(tx, message)`,
+ * FixMyStreet-style: one module per channel. Until a real SMS provider is configured
+ * (the Delivery issue), the only channel is the catcher, which keeps each message in
+ * public.outbox_messages for admins to read in the console — as Supabase's local mail
+ * catcher does. Sending inside the caller's transaction makes a message exist exactly
+ * when the change it reports does.
+ */
+import type { Queryable } from '../db/port';
+
+export type OutboxMessage = {
+	channel: 'sms';
+	/** a phone number for SMS */
+	to: string;
+	/** i18n key under `outbox.templates.` — rendered in the reader's language, never stored as text */
+	template: string;
+	params: Record<string, string | number | null>;
+};
+
+export interface Channel {
+	send(tx: Queryable, message: OutboxMessage): Promise<void>;
+}
+
+/** Keeps the message in the outbox table (service_role or a security definer caller writes it). */
+export const catcher: Channel = {
+	async send(tx, message) {
+		await tx.query(`insert into public.outbox_messages (channel, recipient, template, params) values ($1, $2, $3, $4)`, [
+			message.channel,
+			message.to,
+			message.template,
+			JSON.stringify(message.params)
+		]);
+	}
+};
+
+export type OutboxRow = {
+	id: number;
+	channel: string;
+	recipient: string;
+	template: string;
+	params: Record<string, string | number | null>;
+	created_at: Date;
+};
+
+/** The latest messages; RLS shows them to admins only (others get none). */
+export function latest(tx: Queryable, limit = 100): Promise<OutboxRow[]> {
+	return tx.query<OutboxRow>(
+		`select id, channel, recipient, template, params, created_at from public.outbox_messages order by id desc limit $1`,
+		[limit]
+	);
+}

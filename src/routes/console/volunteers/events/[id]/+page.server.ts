@@ -1,0 +1,40 @@
+import { error, fail, redirect } from '@sveltejs/kit';
+import * as events from '$lib/server/volunteers/events';
+import { attendees, checkIn, checkOut } from '$lib/server/volunteers/registrations';
+import type { Actions, PageServerLoad } from './$types';
+
+export const load: PageServerLoad = async ({ locals, params, url }) => {
+	const found = await locals.db(async (tx) => ({
+		event: await events.get(tx, params.id),
+		may: await events.mayOrganise(tx, params.id),
+		attendees: await attendees(tx, params.id)
+	}));
+	const event = found.event;
+	if (!event) error(404, 'not found');
+	return { ...found, event, code: url.searchParams.get('code') ?? '', checkedIn: url.searchParams.get('checked_in') };
+};
+
+export const actions: Actions = {
+	status: async ({ locals, params, request }) => {
+		const status = String((await request.formData()).get('status') ?? '');
+		if (!['open', 'cancelled', 'done', 'draft'].includes(status)) return fail(400, { message: 'volunteer.console.bad_status', code: '' });
+		const done = await locals.db((tx) => events.setStatus(tx, params.id, status as 'open'));
+		if (!done) return fail(403, { message: 'volunteer.console.not_organiser', code: '' });
+		redirect(303, `/console/volunteers/events/${params.id}`);
+	},
+	checkin: async ({ locals, params, request }) => {
+		const me = locals.identity;
+		if (me.kind !== 'staff') redirect(303, '/console/sign-in');
+		const code = String((await request.formData()).get('code') ?? '').trim();
+		if (!code) return fail(400, { message: null, code, errors: { code: 'errors.required' } });
+		const result = await locals.db((tx) => checkIn(tx, params.id, code, me.userId));
+		if (!result.ok) return fail(400, { message: null, code, errors: { code: `volunteer.console.check_in_${result.problem}` } });
+		redirect(303, `/console/volunteers/events/${params.id}?checked_in=${result.id}`);
+	},
+	checkout: async ({ locals, params, request }) => {
+		const id = String((await request.formData()).get('registration') ?? '');
+		const done = await locals.db((tx) => checkOut(tx, id));
+		if (!done) return fail(400, { message: 'volunteer.console.check_out_refused', code: '' });
+		redirect(303, `/console/volunteers/events/${params.id}`);
+	}
+};
