@@ -72,7 +72,7 @@ create table public.warnings (
   effective timestamptz not null default now(),
   onset timestamptz,
   expires timestamptz not null,
-  web text check (web ~ '^https?://\S{1,500}$'),
+  web text check (web ~ '^https?://\S+$' and length(web) <= 500),
   contact text check (length(contact) <= 200),
   parameters jsonb not null default '[]' check (jsonb_typeof(parameters) = 'array'),
   -- the area as given (polygons, circles, geocodes) and the geometry it resolves to

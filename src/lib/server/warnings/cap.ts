@@ -10,6 +10,7 @@ import enHazards from '../../i18n/locales/en/hazards.json';
 import { CAP_SEVERITY, HAZARDS, isHazardCode, type HazardCode, type WarningLevel } from '../../hazards';
 import type { CapMsgType, CapStatus } from '../../db-types.gen';
 import {
+	areaProblem,
 	capTime,
 	CERTAINTIES,
 	formatCircle,
@@ -57,11 +58,9 @@ const ARRAYS = new Set(['info', 'area', 'polygon', 'circle', 'geocode', 'paramet
 const TIME = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[-+]\d\d:\d\d$/;
 
 const parser = new XMLParser({
-	ignoreAttributes: false,
-	attributeNamePrefix: '@_',
+	ignoreAttributes: true,
 	removeNSPrefix: true,
 	parseTagValue: false,
-	parseAttributeValue: false,
 	trimValues: true,
 	htmlEntities: false,
 	isArray: (name) => ARRAYS.has(name)
@@ -140,24 +139,38 @@ function normaliseLang(lang: string | null): string {
 	return lang;
 }
 
+const AREA_PROBLEMS: Record<string, string> = {
+	'warnings.err_polygon_points': 'a polygon needs 4 to 500 points',
+	'warnings.err_polygon_open': 'the polygon is not closed (its last point must equal its first)',
+	'warnings.err_coordinates': 'coordinates out of range',
+	'warnings.err_radius': 'the radius must be more than 0 and at most 100 km',
+	'warnings.err_geocode_format': 'not a 9-digit township or 12-digit village code of Miyun (110118…)'
+};
+
+function checked(spec: AreaSpec, element: string): AreaSpec {
+	const problem = areaProblem(spec);
+	if (problem) throw new CapError(element, AREA_PROBLEMS[problem] ?? problem);
+	return spec;
+}
+
 function parseArea(node: Node, at: string): { desc: string; specs: AreaSpec[] } {
 	const desc = text(node, 'areaDesc', at, true);
 	const specs: AreaSpec[] = [];
 	((node.polygon as unknown[]) ?? []).forEach((p, i) => {
 		const points = typeof p === 'string' ? parseCapPolygon(p) : null;
 		if (!points) throw new CapError(`${at}/polygon[${i + 1}]`, 'must be "lat,lon lat,lon …"');
-		specs.push({ kind: 'polygon', points });
+		specs.push(checked({ kind: 'polygon', points }, `${at}/polygon[${i + 1}]`));
 	});
 	((node.circle as unknown[]) ?? []).forEach((c, i) => {
 		const circle = typeof c === 'string' ? parseCapCircle(c) : null;
 		if (!circle) throw new CapError(`${at}/circle[${i + 1}]`, 'must be "lat,lon radius-in-km"');
-		specs.push({ kind: 'circle', ...circle });
+		specs.push(checked({ kind: 'circle', ...circle }, `${at}/circle[${i + 1}]`));
 	});
 	pairs(node, 'geocode', at).forEach((g, i) => {
 		if (!GEOCODE_NAMES.has(g.valueName.toLowerCase())) {
 			throw new CapError(`${at}/geocode[${i + 1}]/valueName`, `"${g.valueName}" is not a known code list (use ${GEOCODE_NAME})`);
 		}
-		specs.push({ kind: 'geocode', code: g.value });
+		specs.push(checked({ kind: 'geocode', code: g.value }, `${at}/geocode[${i + 1}]/value`));
 	});
 	return { desc, specs };
 }
@@ -172,7 +185,11 @@ export function parseCap(xml: string): CapAlert {
 	const doc = parser.parse(xml) as Node;
 	const alert = doc.alert as Node | undefined;
 	if (!alert || typeof alert !== 'object') throw new CapError('alert', 'the root element must be <alert>');
-	if (alert['@_xmlns'] !== CAP_NS) throw new CapError('alert', `the namespace must be ${CAP_NS}`);
+	// Prefixes are dropped by the parser, so the namespace is read from the root's start tag.
+	const root = xml.match(/<(?:([A-Za-z_][\w.-]*):)?alert\b([^>]*)>/);
+	const attr = root?.[1] ? `xmlns:${root[1]}` : 'xmlns';
+	const ns = root?.[2]?.match(new RegExp(`${attr}\\s*=\\s*["']([^"']*)["']`))?.[1];
+	if (ns !== CAP_NS) throw new CapError('alert', `the namespace must be ${CAP_NS}`);
 
 	const status = oneOf(text(alert, 'status', 'alert', true), ['Actual', 'Exercise', 'System', 'Test', 'Draft'] as const, 'alert/status');
 	const msgType = oneOf(text(alert, 'msgType', 'alert', true), ['Alert', 'Update', 'Cancel'] as const, 'alert/msgType');
