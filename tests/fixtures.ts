@@ -4,6 +4,7 @@ import { DEMO_ADMIN } from '../src/lib/server/demo';
 export const E2E = {
 	admin: { email: DEMO_ADMIN.email, password: DEMO_ADMIN.password },
 	handler: { email: 'water-handler@e2e.test', password: 'water handler password' },
+	issuer: { email: 'issuer@e2e.test', password: 'warning issuer password' },
 	secretsFile: '.test-data/e2e.json'
 };
 
@@ -12,4 +13,4 @@ export function e2eApiKey(): string {
 }
 
 /** Every public page, for the accessibility and layout checks. */
-export const PUBLIC_PAGES = ['/', '/numbers', '/warnings', '/shelters', '/guides', '/report', '/volunteer', '/scenic', '/offline', '/console/sign-in'];
+export const PUBLIC_PAGES = ['/', '/numbers', '/warnings', '/shelters', '/guides', '/report', '/volunteer', '/scenic', '/scenic/simatai', '/offline', '/console/sign-in'];

@@ -7,6 +7,7 @@
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import zhHazards from '../../i18n/locales/zh-CN/hazards.json';
 import enHazards from '../../i18n/locales/en/hazards.json';
+import vocabulary from './cap-vocabulary.json';
 import { CAP_SEVERITY, HAZARDS, isHazardCode, type HazardCode, type WarningLevel } from '../../hazards';
 import type { CapMsgType, CapStatus } from '../../db-types.gen';
 import {
@@ -28,7 +29,7 @@ import {
 export const CAP_NS = 'urn:oasis:names:tc:emergency:cap:1.2';
 /** valueName of township/village statistical codes in <geocode>. */
 export const GEOCODE_NAME = 'CN-NBS';
-const GEOCODE_NAMES = new Set(['cn-nbs', 'nbs', 'adcode', 'township', 'village', '行政区划代码']);
+const GEOCODE_NAMES = new Set(vocabulary.geocodeNames);
 const MAX_BYTES = 256 * 1024;
 
 export class CapError extends Error {
@@ -98,23 +99,22 @@ function pairs(node: Node, name: string, path: string): Parameter[] {
 	});
 }
 
-// Event names in common use, in both languages, for each hazard code.
+// Event names in common use, in both languages, for each hazard code (the extra words: cap-vocabulary.json).
 const EVENT_ALIASES: [string, HazardCode][] = [
 	...HAZARDS.flatMap(({ code }) => [
 		...String((zhHazards.hazards as Record<string, string>)[code]).split('/'),
 		String((enHazards.hazards as Record<string, string>)[code])
 	].map((name) => [name.toLowerCase(), code] as [string, HazardCode])),
-	['洪水', 'flood'], ['汛情', 'flood'], ['水库泄洪', 'flood'], ['flood', 'flood'], ['滑坡', 'landslide'], ['泥石流', 'landslide'],
-	['崩塌', 'landslide'], ['forest fire', 'forest_fire'], ['森林火灾', 'forest_fire'], ['雷暴', 'lightning'], ['thunderstorm', 'lightning'],
-	['heavy rain', 'rainstorm'], ['heat wave', 'heat'], ['high temperature', 'heat'], ['dust storm', 'sandstorm'], ['fog', 'fog'],
-	['strong wind', 'gale'], ['wind', 'gale'], ['icy road', 'road_icing'], ['地质灾害气象风险', 'landslide']
+	...(vocabulary.eventAliases as [string, HazardCode][])
 ];
+
+const NOISE = new RegExp(`(${vocabulary.eventNoise.join('|')})`, 'g');
 
 /** The hazard an event name speaks of ("暴雨", "Rainstorm", "暴雨红色预警", "Flash Flood Warning"). */
 export function hazardFromEvent(event: string): HazardCode | null {
 	const name = event
 		.toLowerCase()
-		.replace(/(红色|橙色|黄色|蓝色|预警信号|预警|警报|red|orange|yellow|blue|warning|alert|signal)/g, ' ')
+		.replace(NOISE, ' ')
 		.replace(/\s+/g, ' ')
 		.trim();
 	const exact = EVENT_ALIASES.find(([alias]) => alias === name);
@@ -123,14 +123,9 @@ export function hazardFromEvent(event: string): HazardCode | null {
 	return contained[0]?.[1] ?? null;
 }
 
-const LEVEL_WORDS: Record<string, WarningLevel> = {
-	red: 'red', 红: 'red', 红色: 'red', i: 'red', 'Ⅰ': 'red', '1': 'red',
-	orange: 'orange', 橙: 'orange', 橙色: 'orange', ii: 'orange', 'Ⅱ': 'orange', '2': 'orange',
-	yellow: 'yellow', 黄: 'yellow', 黄色: 'yellow', iii: 'yellow', 'Ⅲ': 'yellow', '3': 'yellow',
-	blue: 'blue', 蓝: 'blue', 蓝色: 'blue', iv: 'blue', 'Ⅳ': 'blue', '4': 'blue'
-};
+const LEVEL_WORDS = vocabulary.levelWords as Record<string, WarningLevel>;
 const FROM_SEVERITY: Record<string, WarningLevel> = { Extreme: 'red', Severe: 'orange', Moderate: 'yellow', Minor: 'blue' };
-const LEVEL_PARAMS = new Set(['level', '预警级别']);
+const LEVEL_PARAMS = new Set(vocabulary.levelParameters);
 
 function normaliseLang(lang: string | null): string {
 	if (!lang) return 'en-US';

@@ -238,3 +238,11 @@ export async function preview(tx: Queryable, input: WarningInput): Promise<{ geo
 export function needsApproval(w: { status: string; msgType: string; level: WarningLevel }): boolean {
 	return w.status === 'Actual' && w.msgType !== 'Cancel' && (w.level === 'orange' || w.level === 'red');
 }
+
+/** The district outline, simplified for drawing under an area. */
+export async function districtOutline(tx: Queryable): Promise<string | null> {
+	const [row] = await tx.query<{ geojson: string }>(
+		'select extensions.st_asgeojson(extensions.st_simplifypreservetopology(outline, 0.002), 4) as geojson from public.district limit 1'
+	);
+	return row?.geojson ?? null;
+}
