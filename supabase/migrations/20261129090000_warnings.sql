@@ -32,7 +32,7 @@ create type public.scenic_state as enum ('open', 'restricted', 'closed');
  * Towns without a sourced seat have no area (a geocode for them is refused).
  * -------------------------------------------------------
  */
-create view public.town_areas with (security_invoker = true) as
+create materialized view public.town_areas as
   with seats as (
     select t.code, t.seat from public.towns t where t.seat is not null
   ), cells as (
@@ -46,8 +46,25 @@ create view public.town_areas with (security_invoker = true) as
     from seats s
     join cells c on extensions.st_intersects(c.cell, s.seat)
     cross join public.district d;
-comment on view public.town_areas is 'APPROXIMATE township areas: Voronoi cells of the sourced town seats clipped to the district outline.';
+comment on materialized view public.town_areas is 'APPROXIMATE township areas: Voronoi cells of the sourced town seats clipped to the district outline.';
+create unique index town_areas_code_idx on public.town_areas (code);
+create index town_areas_area_idx on public.town_areas using gist (area);
 grant select on public.town_areas to anon, authenticated, service_role;
+
+-- Materialised because the cells are costly to compute and change only when a seat does.
+create or replace function app.refresh_town_areas() returns trigger
+language plpgsql security definer
+set search_path = ''
+as $$
+begin
+  refresh materialized view public.town_areas;
+  return null;
+end;
+$$;
+create trigger towns_refresh_areas after insert or update of seat or delete on public.towns
+  for each statement execute function app.refresh_town_areas();
+create trigger district_refresh_areas after insert or update of outline or delete on public.district
+  for each statement execute function app.refresh_town_areas();
 
 /*
  * -------------------------------------------------------

@@ -56,6 +56,15 @@ describe.each(backends())('warnings on $name', (backend) => {
 			expect(total).toBeLessThan(2229 * 1.02);
 		});
 
+		it('recomputes the township areas when a seat is added', async () => {
+			const n = async () => (await as(db, ANON_CLAIMS, (tx) => tx.query('select code from public.town_areas'))).length;
+			const before = await n();
+			await asService(db, (tx) => tx.query(`update public.towns set seat = extensions.st_setsrid(extensions.st_makepoint(116.84, 40.37), 4326) where code = '110118100'`));
+			expect(await n()).toBe(before + 1);
+			await asService(db, (tx) => tx.query(`update public.towns set seat = null where code = '110118100'`));
+			expect(await n()).toBe(before);
+		});
+
 		it('previews who an area touches: the townships picked, their villages, scenic areas', async () => {
 			const shown = await as(db, issuer, (tx) =>
 				warnings.preview(tx, rainstorm({ areas: [{ kind: 'geocode', code: '110118116' }] }))
