@@ -149,7 +149,8 @@ test('a handler cannot open the compose page', async ({ browser }) => {
 	await page.getByLabel('电子邮箱').fill(E2E.handler.email);
 	await page.getByLabel('密码').fill(E2E.handler.password);
 	await page.getByRole('button', { name: '登录' }).click();
-	await expect(page.getByRole('heading', { level: 1 })).not.toHaveText('新建预警');
+	await expect(page).toHaveURL(/:\d+\/console\/warnings\/new$/);
+	await expect(page.getByLabel('灾种')).toHaveCount(0);
 	const response = await page.goto('/console/warnings/new');
 	expect(response?.status()).toBe(403);
 });
