@@ -128,7 +128,9 @@ test('CAP API: an Exercise imported with an API key is marked as a drill; errors
 	await page.goto(`/warnings/${body.threadId}`);
 	await expect(page.getByText('This is an exercise, not a real warning.')).toBeVisible();
 	await page.goto('/scenic?lang=en');
-	await expect(page.getByRole('link', { name: /Black Dragon Pool/ })).toContainText('Warning in force');
+	// a drill is marked as such on the scenic areas too, never as a warning in force
+	await expect(page.getByRole('link', { name: /Black Dragon Pool/ })).toContainText('[EXERCISE] Flash flood');
+	await expect(page.getByRole('link', { name: /Black Dragon Pool/ })).not.toContainText('Warning in force');
 	await page.screenshot({ path: 'screenshots/scenic-en.png', fullPage: true });
 
 	const cap = await request.get('/cap/alerts/drill-1.xml');
