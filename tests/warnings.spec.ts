@@ -12,7 +12,7 @@ async function signedIn(browser: Browser, who: { email: string; password: string
 	await page.getByLabel('电子邮箱').fill(who.email);
 	await page.getByLabel('密码').fill(who.password);
 	await page.getByRole('button', { name: '登录' }).click();
-	await expect(page).toHaveURL(/\/console\/warnings$/);
+	await expect(page).toHaveURL(/:\d+\/console\/warnings$/);
 	return page;
 }
 
@@ -56,6 +56,9 @@ test('red rainstorm for two townships: drafted, approved by a second person, liv
 
 	const admin = await signedIn(browser, E2E.admin);
 	await admin.goto(detail);
+	await admin.screenshot({ path: 'screenshots/warnings-approve.png', fullPage: true });
+	await expect(admin).toHaveURL(detail);
+	await expect(admin.getByText('待审核', { exact: true })).toBeVisible();
 	await admin.getByRole('button', { name: '审核通过并发布' }).click();
 	await expect(admin.getByText('已发布')).toBeVisible();
 	await expect(admin.getByRole('listitem').filter({ hasText: '审核通过' })).toContainText(E2E.admin.email);
