@@ -20,6 +20,7 @@ const { db } = await openDatabase(readConfig(), 'e2e setup');
 try {
 	await seedDemo(db);
 	await addStaff(db, { ...E2E.handler, role: 'handler', departmentCode: 'water' });
+	await addStaff(db, { ...E2E.issuer, role: 'warning_issuer', departmentCode: 'emergency' });
 	const apiKey = await createApiKey(db, 'e2e-feed', 'warning_issuer');
 	fs.writeFileSync(E2E.secretsFile, JSON.stringify({ apiKey }));
 } finally {

@@ -4,6 +4,7 @@ import { DEMO_ADMIN } from '../src/lib/server/demo';
 export const E2E = {
 	admin: { email: DEMO_ADMIN.email, password: DEMO_ADMIN.password },
 	handler: { email: 'water-handler@e2e.test', password: 'water handler password' },
+	issuer: { email: 'issuer@e2e.test', password: 'warning issuer password' },
 	secretsFile: '.test-data/e2e.json'
 };
 
@@ -15,5 +16,5 @@ export function e2eApiKey(): string {
 export const PUBLIC_PAGES = [
 	'/', '/numbers', '/warnings', '/shelters',
 	'/guides', '/guides?q=%E5%9C%B0%E9%9C%87', '/guides/earthquake', '/guides/first_aid', '/prepare',
-	'/report', '/report/rates', '/volunteer', '/volunteer/sign-in', '/scenic', '/offline', '/console/sign-in'
+	'/report', '/report/rates', '/volunteer', '/volunteer/sign-in', '/scenic', '/scenic/simatai', '/offline', '/console/sign-in'
 ];

@@ -1,0 +1,22 @@
+import { describe, expect, it } from 'vitest';
+import { boxOf, contains, polygonsOf, projector, svgPath } from './geo';
+
+const square = JSON.stringify({ type: 'Polygon', coordinates: [[[116, 40], [117, 40], [117, 41], [116, 41], [116, 40]], [[116.4, 40.4], [116.6, 40.4], [116.6, 40.6], [116.4, 40.6], [116.4, 40.4]]] });
+
+describe('geo', () => {
+	it('tells inside from outside, holes included', () => {
+		const polys = polygonsOf(square);
+		expect(contains(polys, 116.2, 40.2)).toBe(true);
+		expect(contains(polys, 116.5, 40.5)).toBe(false);
+		expect(contains(polys, 118, 40.5)).toBe(false);
+	});
+
+	it('projects north up into a 1000-wide view', () => {
+		const polys = polygonsOf(square);
+		const p = projector(boxOf(polys));
+		expect(p.width).toBe(1000);
+		expect(p.point([116, 41])).toEqual([0, 0]);
+		expect(p.point([117, 40])[1]).toBeCloseTo(p.height);
+		expect(svgPath(polys, p.point)).toMatch(/^M0\.0,[\d.]+L/);
+	});
+});

@@ -1,0 +1,99 @@
+/**
+ * Areas to geometry, in PostGIS: polygons and circles as given, township geocodes as
+ * the township's APPROXIMATE area (public.town_areas: Voronoi cells of the sourced
+ * seats, clipped to the district), village geocodes as their township's area (the
+ * reference data has no village outlines). Also: who an area touches.
+ */
+import type { Queryable } from '../db/port';
+import { areaProblem, TOWN_CODE, type AreaSpec, type FieldErrors } from './model';
+
+type Place = { code: string; name_zh: string; name_en: string };
+/** `named`: the places picked by geocode, else the townships the area overlaps. */
+export type Resolved = { geojson: string; named: Place[] };
+
+// Overlap that counts as "touching" a township: more than a sliver along a shared border.
+const OVERLAPS = (a: string, g: string) =>
+	`extensions.st_intersects(${a}, ${g}) and extensions.st_area(extensions.st_intersection(${a}, ${g})::extensions.geography) > 50000`;
+
+async function specGeometry(tx: Queryable, area: AreaSpec): Promise<{ geojson: string; place?: Place } | { error: string }> {
+	if (area.kind === 'geocode') {
+		const town = TOWN_CODE.test(area.code) ? area.code : null;
+		const [row] = await tx.query<Place & { geojson: string | null }>(
+			town
+				? `select t.code, t.name_zh, t.name_en,
+				          (select extensions.st_asgeojson(a.area) from public.town_areas a where a.code = t.code) as geojson
+				     from public.towns t where t.code = $1`
+				: `select v.code, v.name_zh, v.name_en,
+				          (select extensions.st_asgeojson(a.area) from public.town_areas a where a.code = v.town_code) as geojson
+				     from public.villages v where v.code = $1`,
+			[area.code]
+		);
+		if (!row) return { error: 'warnings.err_geocode_unknown' };
+		const { geojson, ...place } = row;
+		return geojson ? { geojson, place } : { error: 'warnings.err_geocode_no_area' };
+	}
+	if (area.kind === 'circle') {
+		const [row] = await tx.query<{ geojson: string }>(
+			`select extensions.st_asgeojson(extensions.st_buffer(
+			   extensions.st_setsrid(extensions.st_makepoint($1, $2), 4326)::extensions.geography, $3 * 1000, 32)::extensions.geometry) as geojson`,
+			[area.centre[1], area.centre[0], area.radiusKm]
+		);
+		return { geojson: row!.geojson };
+	}
+	const polygon = JSON.stringify({ type: 'Polygon', coordinates: [area.points.map(([lat, lon]) => [lon, lat])] });
+	const [row] = await tx.query<{ valid: boolean; geojson: string }>(
+		`select extensions.st_isvalid(g) as valid, extensions.st_asgeojson(g) as geojson
+		   from (select extensions.st_setsrid(extensions.st_geomfromgeojson($1), 4326) as g) p`,
+		[polygon]
+	);
+	return row!.valid ? { geojson: row!.geojson } : { error: 'warnings.err_polygon_invalid' };
+}
+
+/** The union of the areas, or field errors (key `area`) when one cannot be resolved or misses the district. */
+export async function resolveAreas(tx: Queryable, areas: AreaSpec[]): Promise<Resolved | { errors: FieldErrors }> {
+	const parts: string[] = [];
+	const named: Place[] = [];
+	if (!areas.length) return { errors: { area: 'warnings.err_area_required' } };
+	for (const area of areas) {
+		const problem = areaProblem(area);
+		if (problem) return { errors: { area: problem } };
+		const got = await specGeometry(tx, area);
+		if ('error' in got) return { errors: { area: got.error } };
+		parts.push(got.geojson);
+		if (got.place) named.push(got.place);
+	}
+	const [row] = await tx.query<{ geojson: string; inside: boolean }>(
+		`with parts as (select extensions.st_setsrid(extensions.st_geomfromgeojson(p), 4326) as g from unnest($1::text[]) p),
+		      u as (select extensions.st_multi(extensions.st_collectionextract(extensions.st_union(g), 3)) as g from parts)
+		 select extensions.st_asgeojson(u.g) as geojson,
+		        exists (select 1 from public.district d where extensions.st_intersects(d.outline, u.g)) as inside
+		   from u`,
+		[parts]
+	);
+	if (!row?.inside) return { errors: { area: 'warnings.err_outside_district' } };
+	if (named.length) return { geojson: row.geojson, named };
+	return { geojson: row.geojson, named: (await affected(tx, row.geojson)).towns };
+}
+
+export type Affected = {
+	towns: Place[];
+	villages: number;
+	scenic: { id: string; name_zh: string; name_en: string }[];
+};
+
+/** Who an area touches (interiors overlap, not just borders): townships (approximate), their villages, scenic areas. */
+export async function affected(tx: Queryable, geojson: string): Promise<Affected> {
+	const [row] = await tx.query<{ towns: Affected['towns'] | null; villages: number; scenic: Affected['scenic'] | null }>(
+		`with g as (select extensions.st_setsrid(extensions.st_geomfromgeojson($1), 4326) as g),
+		      t as (select t.code, t.name_zh, t.name_en from public.towns t join public.town_areas a on a.code = t.code, g
+		             where ${OVERLAPS('a.area', 'g.g')})
+		 select (select json_agg(t order by t.code) from t) as towns,
+		        (select count(*)::int from public.villages v where v.town_code in (select code from t)) as villages,
+		        (select json_agg(json_build_object('id', s.id, 'name_zh', s.name_zh, 'name_en', s.name_en) order by s.sort)
+		           from public.scenic_areas s, g
+		          where extensions.st_intersects(g.g, s.location)
+		             or (s.location is null and exists (select 1 from public.town_areas a where a.code = s.town_code and ${OVERLAPS('a.area', 'g.g')}))) as scenic`,
+		[geojson]
+	);
+	return { towns: row?.towns ?? [], villages: row?.villages ?? 0, scenic: row?.scenic ?? [] };
+}

@@ -1,0 +1,355 @@
+/**
+ * CAP 1.2 XML in and out (OASIS CAP 1.2; the schema is tests/cap/CAP-v1.2.xsd).
+ * Parsing is strict: a document with a DOCTYPE or ENTITY declaration is refused before
+ * any parser sees it, so no DTD, external entity or entity expansion is ever processed.
+ * Every problem is a CapError naming the element (`alert/info[1]/severity`).
+ */
+import { XMLParser, XMLValidator } from 'fast-xml-parser';
+import zhHazards from '../../i18n/locales/zh-CN/hazards.json';
+import enHazards from '../../i18n/locales/en/hazards.json';
+import vocabulary from './cap-vocabulary.json';
+import { CAP_SEVERITY, HAZARDS, isHazardCode, type HazardCode, type WarningLevel } from '../../hazards';
+import type { CapMsgType, CapStatus } from '../../db-types.gen';
+import {
+	areaProblem,
+	capTime,
+	CERTAINTIES,
+	formatCircle,
+	formatPolygon,
+	parseCapCircle,
+	parseCapPolygon,
+	RESPONSE_TYPES,
+	URGENCIES,
+	type AreaSpec,
+	type Info,
+	type Parameter,
+	type WarningInput
+} from './model';
+
+export const CAP_NS = 'urn:oasis:names:tc:emergency:cap:1.2';
+/** valueName of township/village statistical codes in <geocode>. */
+export const GEOCODE_NAME = 'CN-NBS';
+const GEOCODE_NAMES = new Set(vocabulary.geocodeNames);
+const MAX_BYTES = 256 * 1024;
+
+export class CapError extends Error {
+	constructor(
+		readonly element: string,
+		readonly problem: string
+	) {
+		super(`${element}: ${problem}`);
+		this.name = 'CapError';
+	}
+}
+
+export type CapReference = { sender: string; identifier: string; sent: string };
+
+export type CapAlert = {
+	identifier: string;
+	sender: string;
+	sent: Date;
+	status: CapStatus;
+	msgType: CapMsgType;
+	references: CapReference[];
+	warning: WarningInput;
+};
+
+type Node = Record<string, unknown>;
+const ARRAYS = new Set(['info', 'area', 'polygon', 'circle', 'geocode', 'parameter', 'eventCode', 'category', 'responseType', 'resource', 'code']);
+const TIME = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[-+]\d\d:\d\d$/;
+
+const parser = new XMLParser({
+	ignoreAttributes: true,
+	removeNSPrefix: true,
+	parseTagValue: false,
+	trimValues: true,
+	htmlEntities: false,
+	isArray: (name) => ARRAYS.has(name)
+});
+
+function text(node: Node, name: string, path: string, required: true): string;
+function text(node: Node, name: string, path: string, required?: false): string | null;
+function text(node: Node, name: string, path: string, required = false): string | null {
+	const value = node[name];
+	if (value === undefined || value === '') {
+		if (required) throw new CapError(`${path}/${name}`, 'is required');
+		return null;
+	}
+	if (typeof value !== 'string') throw new CapError(`${path}/${name}`, 'must be text');
+	return value;
+}
+
+function oneOf<T extends string>(value: string, allowed: readonly T[], element: string): T {
+	if (!(allowed as readonly string[]).includes(value)) throw new CapError(element, `"${value}" is not one of ${allowed.join(', ')}`);
+	return value as T;
+}
+
+function time(value: string, element: string): Date {
+	if (!TIME.test(value)) throw new CapError(element, `"${value}" is not a CAP date-time like 2026-07-21T14:00:00+08:00`);
+	const date = new Date(value);
+	if (Number.isNaN(date.getTime())) throw new CapError(element, `"${value}" is not a valid date-time`);
+	return date;
+}
+
+function pairs(node: Node, name: string, path: string): Parameter[] {
+	return ((node[name] as Node[] | undefined) ?? []).map((p, i) => {
+		const at = `${path}/${name}[${i + 1}]`;
+		if (typeof p !== 'object' || p === null) throw new CapError(at, 'needs valueName and value');
+		return { valueName: text(p, 'valueName', at, true), value: text(p, 'value', at) ?? '' };
+	});
+}
+
+// Event names in common use, in both languages, for each hazard code (the extra words: cap-vocabulary.json).
+const EVENT_ALIASES: [string, HazardCode][] = [
+	...HAZARDS.flatMap(({ code }) => [
+		...String((zhHazards.hazards as Record<string, string>)[code]).split('/'),
+		String((enHazards.hazards as Record<string, string>)[code])
+	].map((name) => [name.toLowerCase(), code] as [string, HazardCode])),
+	...(vocabulary.eventAliases as [string, HazardCode][])
+];
+
+const NOISE = new RegExp(`(${vocabulary.eventNoise.join('|')})`, 'g');
+
+/** The hazard an event name speaks of ("暴雨", "Rainstorm", "暴雨红色预警", "Flash Flood Warning"). */
+export function hazardFromEvent(event: string): HazardCode | null {
+	const name = event
+		.toLowerCase()
+		.replace(NOISE, ' ')
+		.replace(/\s+/g, ' ')
+		.trim();
+	const exact = EVENT_ALIASES.find(([alias]) => alias === name);
+	if (exact) return exact[1];
+	const contained = EVENT_ALIASES.filter(([alias]) => alias.length > 1 && name.includes(alias)).sort((a, b) => b[0].length - a[0].length);
+	return contained[0]?.[1] ?? null;
+}
+
+const LEVEL_WORDS = vocabulary.levelWords as Record<string, WarningLevel>;
+const FROM_SEVERITY: Record<string, WarningLevel> = { Extreme: 'red', Severe: 'orange', Moderate: 'yellow', Minor: 'blue' };
+const LEVEL_PARAMS = new Set(vocabulary.levelParameters);
+
+function normaliseLang(lang: string | null): string {
+	if (!lang) return 'en-US';
+	if (/^zh(-(cn|hans|hans-cn))?$/i.test(lang)) return 'zh-CN';
+	if (/^en(-[a-z]{2})?$/i.test(lang)) return 'en';
+	return lang;
+}
+
+const AREA_PROBLEMS: Record<string, string> = {
+	'warnings.err_polygon_points': 'a polygon needs 4 to 500 points',
+	'warnings.err_polygon_open': 'the polygon is not closed (its last point must equal its first)',
+	'warnings.err_coordinates': 'coordinates out of range',
+	'warnings.err_radius': 'the radius must be more than 0 and at most 100 km',
+	'warnings.err_geocode_format': 'not a 9-digit township or 12-digit village code of Miyun (110118…)'
+};
+
+function checked(spec: AreaSpec, element: string): AreaSpec {
+	const problem = areaProblem(spec);
+	if (problem) throw new CapError(element, AREA_PROBLEMS[problem] ?? problem);
+	return spec;
+}
+
+function parseArea(node: Node, at: string): { desc: string; specs: AreaSpec[] } {
+	const desc = text(node, 'areaDesc', at, true);
+	const specs: AreaSpec[] = [];
+	((node.polygon as unknown[]) ?? []).forEach((p, i) => {
+		const points = typeof p === 'string' ? parseCapPolygon(p) : null;
+		if (!points) throw new CapError(`${at}/polygon[${i + 1}]`, 'must be "lat,lon lat,lon …"');
+		specs.push(checked({ kind: 'polygon', points }, `${at}/polygon[${i + 1}]`));
+	});
+	((node.circle as unknown[]) ?? []).forEach((c, i) => {
+		const circle = typeof c === 'string' ? parseCapCircle(c) : null;
+		if (!circle) throw new CapError(`${at}/circle[${i + 1}]`, 'must be "lat,lon radius-in-km"');
+		specs.push(checked({ kind: 'circle', ...circle }, `${at}/circle[${i + 1}]`));
+	});
+	pairs(node, 'geocode', at).forEach((g, i) => {
+		if (!GEOCODE_NAMES.has(g.valueName.toLowerCase())) {
+			throw new CapError(`${at}/geocode[${i + 1}]/valueName`, `"${g.valueName}" is not a known code list (use ${GEOCODE_NAME})`);
+		}
+		specs.push(checked({ kind: 'geocode', code: g.value }, `${at}/geocode[${i + 1}]/value`));
+	});
+	return { desc, specs };
+}
+
+/** Parses and checks a CAP 1.2 alert; throws CapError naming the element at fault. */
+export function parseCap(xml: string): CapAlert {
+	if (Buffer.byteLength(xml, 'utf8') > MAX_BYTES) throw new CapError('alert', `the document is larger than ${MAX_BYTES} bytes`);
+	if (/<!DOCTYPE/i.test(xml)) throw new CapError('!DOCTYPE', 'document type declarations are not accepted (no DTD is ever processed)');
+	if (/<!ENTITY/i.test(xml)) throw new CapError('!ENTITY', 'entity declarations are not accepted');
+	const valid = XMLValidator.validate(xml);
+	if (valid !== true) throw new CapError('xml', `not well-formed at line ${valid.err.line}: ${valid.err.msg}`);
+	const doc = parser.parse(xml) as Node;
+	const alert = doc.alert as Node | undefined;
+	if (!alert || typeof alert !== 'object') throw new CapError('alert', 'the root element must be <alert>');
+	// Prefixes are dropped by the parser, so the namespace is read from the root's start tag.
+	const root = xml.match(/<(?:([A-Za-z_][\w.-]*):)?alert\b([^>]*)>/);
+	const attr = root?.[1] ? `xmlns:${root[1]}` : 'xmlns';
+	const ns = root?.[2]?.match(new RegExp(`${attr}\\s*=\\s*["']([^"']*)["']`))?.[1];
+	if (ns !== CAP_NS) throw new CapError('alert', `the namespace must be ${CAP_NS}`);
+
+	const status = oneOf(text(alert, 'status', 'alert', true), ['Actual', 'Exercise', 'System', 'Test', 'Draft'] as const, 'alert/status');
+	const msgType = oneOf(text(alert, 'msgType', 'alert', true), ['Alert', 'Update', 'Cancel'] as const, 'alert/msgType');
+	const scope = text(alert, 'scope', 'alert', true);
+	if (scope !== 'Public') throw new CapError('alert/scope', `only Public alerts are accepted, not "${scope}"`);
+	const identifier = text(alert, 'identifier', 'alert', true);
+	const sender = text(alert, 'sender', 'alert', true);
+	for (const [name, value] of [['identifier', identifier], ['sender', sender]] as const) {
+		if (!/^[^\s,<&]{1,200}$/.test(value)) throw new CapError(`alert/${name}`, 'must not contain spaces, commas, < or &');
+	}
+	const sent = time(text(alert, 'sent', 'alert', true), 'alert/sent');
+	const refText = text(alert, 'references', 'alert');
+	const references = (refText ?? '').split(/\s+/).filter(Boolean).map((r) => {
+		const [s, id, at, ...rest] = r.split(',');
+		if (!s || !id || !at || rest.length) throw new CapError('alert/references', `"${r}" is not "sender,identifier,sent"`);
+		return { sender: s, identifier: id, sent: at };
+	});
+	if (msgType !== 'Alert' && !references.length) throw new CapError('alert/references', `an ${msgType} must reference the alert it applies to`);
+
+	const infoNodes = (alert.info as Node[] | undefined) ?? [];
+	if (!infoNodes.length) throw new CapError('alert/info', 'at least one <info> is required');
+	const first = infoNodes[0]!;
+	const at1 = 'alert/info[1]';
+	const codes = pairs(first, 'eventCode', at1);
+	const coded = codes.find((c) => c.valueName.toLowerCase() === 'hazard')?.value;
+	const event = text(first, 'event', at1, true);
+	const hazard = coded !== undefined ? (isHazardCode(coded) ? coded : null) : hazardFromEvent(event);
+	if (!hazard) {
+		throw new CapError(coded !== undefined ? `${at1}/eventCode` : `${at1}/event`, `cannot tell the hazard from "${coded ?? event}"`);
+	}
+	const params = pairs(first, 'parameter', at1);
+	const levelParam = params.find((p) => LEVEL_PARAMS.has(p.valueName.toLowerCase()));
+	const severity = oneOf(text(first, 'severity', at1, true), ['Extreme', 'Severe', 'Moderate', 'Minor', 'Unknown'] as const, `${at1}/severity`);
+	const level = levelParam ? LEVEL_WORDS[levelParam.value.trim().toLowerCase()] : FROM_SEVERITY[severity];
+	if (!level) {
+		throw new CapError(levelParam ? `${at1}/parameter` : `${at1}/severity`, `cannot tell the warning level from "${levelParam?.value ?? severity}"`);
+	}
+	const urgency = oneOf(text(first, 'urgency', at1, true), URGENCIES, `${at1}/urgency`);
+	const certainty = oneOf(text(first, 'certainty', at1, true), CERTAINTIES, `${at1}/certainty`);
+	const responses = (first.responseType as string[] | undefined) ?? [];
+	const responseType = responses.length ? oneOf(responses[0]!, RESPONSE_TYPES, `${at1}/responseType`) : 'None';
+	const effectiveText = text(first, 'effective', at1);
+	const effective = effectiveText ? time(effectiveText, `${at1}/effective`) : sent;
+	const onsetText = text(first, 'onset', at1);
+	const expires = time(text(first, 'expires', at1, true), `${at1}/expires`);
+	if (expires <= effective) throw new CapError(`${at1}/expires`, 'must be after effective');
+
+	let areas: AreaSpec[] = [];
+	const infos: Info[] = infoNodes.map((node, index) => {
+		const at = `alert/info[${index + 1}]`;
+		const areaNodes = (node.area as Node[] | undefined) ?? [];
+		if (!areaNodes.length) throw new CapError(`${at}/area`, 'at least one <area> is required');
+		const parsed = areaNodes.map((a, i) => parseArea(a, `${at}/area[${i + 1}]`));
+		if (index === 0) areas = parsed.flatMap((p) => p.specs);
+		if (!parsed.some((p) => p.specs.length)) throw new CapError(`${at}/area`, 'needs a polygon, circle or geocode');
+		return {
+			lang: normaliseLang(text(node, 'language', at)),
+			event: text(node, 'event', at, true),
+			headline: text(node, 'headline', at, true),
+			description: text(node, 'description', at, true),
+			instruction: text(node, 'instruction', at, true),
+			senderName: text(node, 'senderName', at) ?? sender,
+			areaDesc: parsed.map((p) => p.desc).join('; ')
+		};
+	});
+	const langs = new Set(infos.map((i) => i.lang));
+	if (langs.size !== infos.length) throw new CapError('alert/info', 'two <info> blocks have the same language');
+
+	return {
+		identifier,
+		sender,
+		sent,
+		status,
+		msgType,
+		references,
+		warning: {
+			status,
+			hazard,
+			level,
+			urgency,
+			certainty,
+			responseType,
+			effective,
+			onset: onsetText ? time(onsetText, `${at1}/onset`) : null,
+			expires,
+			web: text(first, 'web', at1),
+			contact: text(first, 'contact', at1),
+			parameters: params.filter((p) => p !== levelParam),
+			areas,
+			infos
+		}
+	};
+}
+
+function esc(value: string): string {
+	return value.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+}
+
+function el(name: string, value: string | null | undefined, indent: string): string {
+	return value === null || value === undefined || value === '' ? '' : `${indent}<${name}>${esc(value)}</${name}>\n`;
+}
+
+function pair(name: string, p: Parameter, indent: string): string {
+	return `${indent}<${name}>\n${el('valueName', p.valueName, indent + '  ')}${indent}  <value>${esc(p.value)}</value>\n${indent}</${name}>\n`;
+}
+
+export type ExportInput = {
+	identifier: string;
+	sender: string;
+	sent: Date;
+	status: CapStatus;
+	msgType: CapMsgType;
+	references: CapReference[];
+	warning: WarningInput;
+	/** the public page of the warning, used when the message has no web link of its own */
+	web: string;
+};
+
+/** A CAP 1.2 document for one message; valid against the OASIS schema. */
+export function toCap(m: ExportInput): string {
+	const w = m.warning;
+	const category = HAZARDS.find((h) => h.code === w.hazard)!.category;
+	const areaXml = (info: Info) => {
+		let xml = `    <area>\n${el('areaDesc', info.areaDesc, '      ')}`;
+		for (const a of w.areas) if (a.kind === 'polygon') xml += el('polygon', formatPolygon(a.points), '      ');
+		for (const a of w.areas) if (a.kind === 'circle') xml += el('circle', formatCircle(a), '      ');
+		for (const a of w.areas) if (a.kind === 'geocode') xml += pair('geocode', { valueName: GEOCODE_NAME, value: a.code }, '      ');
+		return `${xml}    </area>\n`;
+	};
+	const infos = w.infos.map(
+		(info) =>
+			'  <info>\n' +
+			el('language', info.lang, '    ') +
+			el('category', category, '    ') +
+			el('event', info.event, '    ') +
+			el('responseType', w.responseType, '    ') +
+			el('urgency', w.urgency, '    ') +
+			el('severity', CAP_SEVERITY[w.level], '    ') +
+			el('certainty', w.certainty, '    ') +
+			pair('eventCode', { valueName: 'hazard', value: w.hazard }, '    ') +
+			el('effective', capTime(w.effective), '    ') +
+			el('onset', w.onset ? capTime(w.onset) : null, '    ') +
+			el('expires', capTime(w.expires), '    ') +
+			el('senderName', info.senderName, '    ') +
+			el('headline', info.headline, '    ') +
+			el('description', info.description, '    ') +
+			el('instruction', info.instruction, '    ') +
+			el('web', w.web ?? m.web, '    ') +
+			el('contact', w.contact, '    ') +
+			pair('parameter', { valueName: 'level', value: w.level }, '    ') +
+			w.parameters.map((p) => pair('parameter', p, '    ')).join('') +
+			areaXml(info) +
+			'  </info>\n'
+	);
+	return (
+		'<?xml version="1.0" encoding="UTF-8"?>\n' +
+		`<alert xmlns="${CAP_NS}">\n` +
+		el('identifier', m.identifier, '  ') +
+		el('sender', m.sender, '  ') +
+		el('sent', capTime(m.sent), '  ') +
+		el('status', m.status, '  ') +
+		el('msgType', m.msgType, '  ') +
+		el('scope', 'Public', '  ') +
+		el('references', m.references.map((r) => `${r.sender},${r.identifier},${r.sent}`).join(' '), '  ') +
+		infos.join('') +
+		'</alert>\n'
+	);
+}

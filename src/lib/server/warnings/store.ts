@@ -1,0 +1,248 @@
+/**
+ * The life cycle of a warning, as the caller (RLS and the warnings_guard trigger have
+ * the last word): draft, submit (issue, or wait for a second person), approve,
+ * withdraw, update (a new message referencing the one in force), cancel.
+ */
+import { randomBytes } from 'node:crypto';
+import type { CapMsgType, WarningLevel } from '../../db-types.gen';
+import type { Queryable } from '../db/port';
+import { affected, resolveAreas, type Affected } from './area';
+import { inputProblems, type FieldErrors, type Info, type WarningInput, type WarningMessage } from './model';
+
+/** CAP `sender` of the warnings issued from this console. */
+export const CONSOLE_SENDER = 'safe-miyun-110118';
+
+export type Stored = WarningMessage & {
+	inForce: boolean;
+	draftedBy: string | null;
+	approvedBy: string | null;
+	endedAt: Date | null;
+	updatedAt: Date;
+};
+
+export type AuditEntry = { action: string; actor_label: string | null; at: Date; warning_id: string };
+
+const SELECT = `
+	select w.id, w.thread_id as "threadId", w.identifier, w.sender, w.sent, w.status, w.msg_type as "msgType",
+	       w.references_id as "referencesId", w.hazard, w.level, w.urgency, w.certainty, w.response_type as "responseType",
+	       w.effective, w.onset, w.expires, w.web, w.contact, w.parameters, w.areas, w.state, w.source,
+	       w.drafted_by as "draftedBy", w.approved_by as "approvedBy", w.ended_at as "endedAt", w.updated_at as "updatedAt",
+	       app.warning_in_force(w) as "inForce",
+	       coalesce((select json_agg(json_build_object('lang', i.lang, 'event', i.event, 'headline', i.headline,
+	                  'description', i.description, 'instruction', i.instruction, 'senderName', i.sender_name,
+	                  'areaDesc', i.area_desc) order by i.lang <> 'zh-CN', i.lang)
+	                 from public.warning_infos i where i.warning_id = w.id), '[]') as infos
+	  from public.warnings w`;
+
+export function newIdentifier(now = new Date()): string {
+	const stamp = now.toISOString().replace(/[-:T]/g, '').slice(0, 14);
+	return `${CONSOLE_SENDER}-${stamp}-${randomBytes(4).toString('hex')}`;
+}
+
+/** SQLSTATE and message of a refused statement, or rethrows anything else. */
+function refused(error: unknown): string {
+	const e = error as { code?: string; message?: string };
+	if (e.code === '42501' || e.code === '22023' || e.code === '23503' || e.code === '23514') return e.message ?? 'refused';
+	throw error;
+}
+
+export type DraftOptions = {
+	msgType?: CapMsgType;
+	referencesId?: string | null;
+	identifier?: string;
+	sender?: string;
+	sent?: Date | null;
+	source?: 'console' | 'cap';
+};
+
+/** Fills empty area descriptions with the townships touched (approximate areas). */
+function describeAreas(infos: Info[], towns: { name_zh: string; name_en: string }[]): Info[] {
+	return infos.map((info) => {
+		if (info.areaDesc.trim() || !towns.length) return info;
+		const zh = info.lang.startsWith('zh');
+		return { ...info, areaDesc: towns.map((t) => (zh ? t.name_zh : t.name_en)).join(zh ? '、' : ', ') };
+	});
+}
+
+/**
+ * Saves a draft (Alert, or an Update/Cancel of the message in force). Field errors
+ * (i18n keys) when the input is wrong; nothing is saved then.
+ */
+export async function saveDraft(
+	tx: Queryable,
+	input: WarningInput,
+	options: DraftOptions = {}
+): Promise<{ id: string } | { errors: FieldErrors }> {
+	const resolved = await resolveAreas(tx, input.areas);
+	if ('errors' in resolved) return resolved;
+	const infos = describeAreas(input.infos, resolved.named);
+	const errors = inputProblems({ ...input, infos });
+	if (options.referencesId) {
+		const [ref] = await tx.query<{ state: string }>('select state from public.warnings where id = $1', [options.referencesId]);
+		if (!ref || ref.state !== 'issued') errors.references = 'warnings.err_references';
+	}
+	if (Object.keys(errors).length) return { errors };
+	const [row] = await tx.query<{ id: string }>(
+		`insert into public.warnings (identifier, sender, sent, status, msg_type, references_id, hazard, level, urgency, certainty,
+		   response_type, effective, onset, expires, web, contact, parameters, areas, area, source, thread_id)
+		 values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18,
+		   extensions.st_setsrid(extensions.st_geomfromgeojson($19), 4326), $20, gen_random_uuid())
+		 returning id`,
+		[
+			options.identifier ?? newIdentifier(),
+			options.sender ?? CONSOLE_SENDER,
+			options.sent ?? null,
+			input.status,
+			options.msgType ?? (options.referencesId ? 'Update' : 'Alert'),
+			options.referencesId ?? null,
+			input.hazard,
+			input.level,
+			input.urgency,
+			input.certainty,
+			input.responseType,
+			input.effective,
+			input.onset,
+			input.expires,
+			input.web,
+			input.contact,
+			JSON.stringify(input.parameters),
+			JSON.stringify(input.areas),
+			resolved.geojson,
+			options.source ?? 'console'
+		]
+	);
+	for (const info of infos) {
+		await tx.query(
+			`insert into public.warning_infos (warning_id, lang, event, headline, description, instruction, sender_name, area_desc)
+			 values ($1, $2, $3, $4, $5, $6, $7, $8)`,
+			[row!.id, info.lang, info.event, info.headline, info.description, info.instruction, info.senderName, info.areaDesc]
+		);
+	}
+	return { id: row!.id };
+}
+
+export type Outcome = { ok: true; state: string } | { ok: false; message: string };
+
+async function transition(tx: Queryable, sql: string, params: unknown[]): Promise<Outcome> {
+	try {
+		const [row] = await tx.query<{ state: string }>(sql, params);
+		return row ? { ok: true, state: row.state } : { ok: false, message: 'not found or not in the right state' };
+	} catch (error) {
+		return { ok: false, message: refused(error) };
+	}
+}
+
+/** Draft → issued, or → pending when a second person must approve it. */
+export function submit(tx: Queryable, id: string): Promise<Outcome> {
+	return transition(
+		tx,
+		`update public.warnings set state = case when app.warning_needs_approval(status, msg_type, level)
+		                                         then 'pending'::public.warning_state else 'issued'::public.warning_state end
+		  where id = $1 and state = 'draft' returning state`,
+		[id]
+	);
+}
+
+/** Pending → issued, by someone other than its author (the trigger checks). */
+export function approve(tx: Queryable, id: string): Promise<Outcome> {
+	return transition(
+		tx,
+		`update public.warnings set state = 'issued', approved_by = auth.uid() where id = $1 and state = 'pending' returning state`,
+		[id]
+	);
+}
+
+/** Pending → draft (to correct it). */
+export function withdraw(tx: Queryable, id: string): Promise<Outcome> {
+	return transition(tx, `update public.warnings set state = 'draft' where id = $1 and state = 'pending' returning state`, [id]);
+}
+
+export async function get(tx: Queryable, id: string): Promise<Stored | null> {
+	const [row] = await tx.query<Stored>(`${SELECT} where w.id = $1`, [id]);
+	return row ?? null;
+}
+
+/** All messages of a warning, oldest first. */
+export function thread(tx: Queryable, threadId: string): Promise<Stored[]> {
+	return tx.query<Stored>(`${SELECT} where w.thread_id = $1 order by w.created_at, w.sent nulls last`, [threadId]);
+}
+
+/** The message that speaks for a warning now: the one in force, else the latest that went out. */
+export async function current(tx: Queryable, threadId: string): Promise<Stored | null> {
+	const [row] = await tx.query<Stored>(
+		`${SELECT} where w.thread_id = $1 and w.state in ('issued', 'superseded', 'cancelled')
+		  order by (w.state = 'issued' and w.msg_type <> 'Cancel') desc, w.sent desc nulls last limit 1`,
+		[threadId]
+	);
+	return row ?? null;
+}
+
+/** Cancels the warning in force in a thread: a Cancel message, issued at once. */
+export async function cancel(tx: Queryable, threadId: string): Promise<Outcome> {
+	const live = await current(tx, threadId);
+	if (!live || !live.inForce) return { ok: false, message: 'warnings.err_references' };
+	const saved = await saveDraft(
+		tx,
+		{ ...live, expires: live.expires > new Date() ? live.expires : new Date(Date.now() + 3600_000), effective: new Date() },
+		{ msgType: 'Cancel', referencesId: live.id }
+	);
+	if ('errors' in saved) return { ok: false, message: Object.values(saved.errors)[0]! };
+	return submit(tx, saved.id);
+}
+
+export function audit(tx: Queryable, threadId: string): Promise<AuditEntry[]> {
+	return tx.query<AuditEntry>(
+		'select action, actor_label, at, warning_id from public.warning_audit where thread_id = $1 order by id',
+		[threadId]
+	);
+}
+
+export type Listed = Stored & { geojson?: string };
+
+const LEVEL_ORDER = `case w.level when 'red' then 4 when 'orange' then 3 when 'yellow' then 2 else 1 end desc`;
+
+/** Warnings in force that the public sees, most severe first. */
+export function active(tx: Queryable): Promise<Stored[]> {
+	return tx.query<Stored>(
+		`${SELECT} where app.warning_in_force(w) and w.status in ('Actual', 'Exercise', 'Test')
+		  order by ${LEVEL_ORDER}, w.sent desc`
+	);
+}
+
+/** The console's overview: the newest message of each warning. */
+export function overview(tx: Queryable, limit = 100): Promise<Stored[]> {
+	return tx.query<Stored>(
+		`${SELECT} where w.id in (select distinct on (x.thread_id) x.id from public.warnings x
+		                           order by x.thread_id, x.created_at desc)
+		  order by w.updated_at desc limit $1`,
+		[limit]
+	);
+}
+
+/** The resolved area of a message as GeoJSON (simplified for drawing). */
+export async function areaGeoJson(tx: Queryable, id: string): Promise<string | null> {
+	const [row] = await tx.query<{ geojson: string }>(
+		`select extensions.st_asgeojson(extensions.st_simplifypreservetopology(area, 0.0005), 5) as geojson
+		   from public.warnings where id = $1`,
+		[id]
+	);
+	return row?.geojson ?? null;
+}
+
+export async function preview(tx: Queryable, input: WarningInput): Promise<{ geojson: string; affected: Affected } | { errors: FieldErrors }> {
+	const resolved = await resolveAreas(tx, input.areas);
+	if ('errors' in resolved) return resolved;
+	return { geojson: resolved.geojson, affected: await affected(tx, resolved.geojson) };
+}
+
+export function needsApproval(w: { status: string; msgType: string; level: WarningLevel }): boolean {
+	return w.status === 'Actual' && w.msgType !== 'Cancel' && (w.level === 'orange' || w.level === 'red');
+}
+
+/** The district outline, simplified for drawing under an area. */
+export async function districtOutline(tx: Queryable): Promise<string | null> {
+	const [row] = await tx.query<{ geojson: string }>(
+		'select extensions.st_asgeojson(extensions.st_simplifypreservetopology(outline, 0.002), 4) as geojson from public.district limit 1'
+	);
+	return row?.geojson ?? null;
+}

@@ -1,0 +1,28 @@
+import { json } from '@sveltejs/kit';
+import { apiError } from '$lib/server/http';
+import { CapError } from '$lib/server/warnings/cap';
+import { importCap } from '$lib/server/warnings/cap-store';
+import type { RequestHandler } from './$types';
+
+const XML_TYPES = ['application/xml', 'text/xml', 'application/cap+xml'];
+
+/** Imports a CAP 1.2 alert from an upstream system (API key with role warning_issuer). */
+export const POST: RequestHandler = async ({ locals, request, url }) => {
+	const who = locals.identity;
+	if (who.kind === 'anon') return apiError(401, 'send an API key: Authorization: Bearer <key>', undefined, { 'www-authenticate': 'Bearer' });
+	const role = who.role;
+	if (role !== 'warning_issuer' && role !== 'admin') return apiError(403, `role ${role} may not import warnings (warning_issuer only)`);
+	const type = (request.headers.get('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
+	if (!XML_TYPES.includes(type)) return apiError(415, `send the alert as ${XML_TYPES.join(' or ')}, not "${type || 'nothing'}"`);
+	const xml = await request.text();
+	try {
+		const imported = await locals.db((tx) => importCap(tx, xml));
+		return json(
+			{ ...imported, url: `${url.origin}/warnings/${imported.threadId}` },
+			{ status: imported.created ? 201 : 200 }
+		);
+	} catch (error) {
+		if (error instanceof CapError) return apiError(400, error.message, { element: error.element, problem: error.problem });
+		throw error;
+	}
+};

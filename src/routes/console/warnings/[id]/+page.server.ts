@@ -1,0 +1,44 @@
+import { error, fail, redirect } from '@sveltejs/kit';
+import { affected } from '$lib/server/warnings/area';
+import * as warnings from '$lib/server/warnings/store';
+import type { Actions, PageServerLoad } from './$types';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export const load: PageServerLoad = async ({ locals, params }) => {
+	if (!UUID.test(params.id)) error(404, 'not found');
+	const found = await locals.db(async (tx) => {
+		const message = await warnings.get(tx, params.id);
+		if (!message) return null;
+		const geojson = await warnings.areaGeoJson(tx, message.id);
+		return {
+			message,
+			geojson,
+			affected: geojson ? await affected(tx, geojson) : null,
+			audit: await warnings.audit(tx, message.threadId),
+			outline: await warnings.districtOutline(tx)
+		};
+	});
+	if (!found) error(404, 'not found');
+	const me = locals.identity.kind === 'staff' ? locals.identity.userId : null;
+	return { ...found, needsApproval: warnings.needsApproval(found.message), mine: found.message.draftedBy === me };
+};
+
+function outcome(result: warnings.Outcome, id: string) {
+	if (!result.ok) return fail(400, { message: result.message });
+	redirect(303, `/console/warnings/${id}`);
+}
+
+export const actions: Actions = {
+	submit: async ({ locals, params }) => outcome(await locals.db((tx) => warnings.submit(tx, params.id)), params.id),
+	approve: async ({ locals, params }) => outcome(await locals.db((tx) => warnings.approve(tx, params.id)), params.id),
+	withdraw: async ({ locals, params }) => outcome(await locals.db((tx) => warnings.withdraw(tx, params.id)), params.id),
+	cancel: async ({ locals, params }) => {
+		const result = await locals.db(async (tx) => {
+			const message = await warnings.get(tx, params.id);
+			return message ? warnings.cancel(tx, message.threadId) : ({ ok: false, message: 'not found' } as const);
+		});
+		if (!result.ok) return fail(400, { message: result.message });
+		redirect(303, '/console/warnings');
+	}
+};

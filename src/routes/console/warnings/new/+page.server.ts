@@ -1,0 +1,60 @@
+import { error, fail, redirect } from '@sveltejs/kit';
+import { parseCompose, valuesOf, type ComposeValues } from '$lib/server/warnings/form';
+import { messagesFor } from '$lib/server/i18n';
+import { senderNames, seatsOf, townChoices } from '$lib/server/warnings/places';
+import * as warnings from '$lib/server/warnings/store';
+import type { Actions, PageServerLoad } from './$types';
+
+export const load: PageServerLoad = async ({ locals, url }) => {
+	const referencesId = url.searchParams.get('references');
+	const found = await locals.db(async (tx) => {
+		const referenced = referencesId && /^[0-9a-f-]{36}$/i.test(referencesId) ? await warnings.current(tx, referencesId) : null;
+		const sender = await senderNames(tx);
+		const [role] = await tx.query<{ role: string | null }>('select app.caller_role() as role');
+		return { referenced, sender, towns: await townChoices(tx), outline: await warnings.districtOutline(tx), role: role?.role ?? null };
+	});
+	if (found.role !== 'warning_issuer' && found.role !== 'admin') error(403, 'forbidden');
+	if (referencesId && (!found.referenced || !found.referenced.inForce)) error(404, 'not found');
+	const values: ComposeValues = found.referenced
+		? valuesOf(found.referenced)
+		: { status: 'Actual', hazard: url.searchParams.get('hazard') ?? 'rainstorm', level: url.searchParams.get('level') ?? 'yellow', sender_name_zh: found.sender?.zh ?? '', sender_name_en: found.sender?.en ?? '' };
+	// Both languages' templates, so the form can prefill Chinese and English at once.
+	const templates = Object.fromEntries(
+		(['zh-CN', 'en'] as const).map((lang) => {
+			const m = messagesFor(lang);
+			const w = m.warnings as Record<string, string>;
+			const pick = Object.fromEntries(Object.entries(w).filter(([k]) => k.startsWith('tpl_')));
+			return [lang, { ...pick, hazards: m.hazards as Record<string, string>, levels: m.levels as Record<string, string> }];
+		})
+	);
+	return {
+		templates,
+		towns: found.towns,
+		outline: found.outline,
+		values,
+		references: found.referenced ? { id: found.referenced.id, threadId: found.referenced.threadId, headline: found.referenced.infos[0]?.headline ?? '' } : null
+	};
+};
+
+async function parse(locals: App.Locals, request: Request) {
+	const form = await request.formData();
+	const towns = await locals.db((tx) => townChoices(tx));
+	return { ...parseCompose(form, seatsOf(towns)), references: String(form.get('references') ?? '') || null };
+}
+
+export const actions: Actions = {
+	preview: async ({ locals, request }) => {
+		const { input, values, errors } = await parse(locals, request);
+		if (!input) return fail(400, { values, errors, preview: null });
+		const shown = await locals.db((tx) => warnings.preview(tx, input));
+		if ('errors' in shown) return fail(400, { values, errors: shown.errors, preview: null });
+		return { values, errors: {}, preview: shown };
+	},
+	save: async ({ locals, request }) => {
+		const { input, values, errors, references } = await parse(locals, request);
+		if (!input) return fail(400, { values, errors, preview: null });
+		const saved = await locals.db((tx) => warnings.saveDraft(tx, input, { referencesId: references }));
+		if ('errors' in saved) return fail(400, { values, errors: saved.errors, preview: null });
+		redirect(303, `/console/warnings/${saved.id}`);
+	}
+};

@@ -1,0 +1,22 @@
+import { error } from '@sveltejs/kit';
+import * as warnings from '$lib/server/warnings/store';
+import { toPublic, withArea } from '$lib/server/warnings/view';
+import type { PageServerLoad } from './$types';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export const load: PageServerLoad = async ({ locals, params }) => {
+	if (!UUID.test(params.id)) error(404, 'not found');
+	const found = await locals.db(async (tx) => {
+		const current = await warnings.current(tx, params.id);
+		if (!current) return null;
+		const history = (await warnings.thread(tx, params.id)).filter((m) => m.sent);
+		return {
+			warning: await withArea(tx, current, locals.lang),
+			history: history.map((m) => toPublic(m, locals.lang)).reverse(),
+			outline: await warnings.districtOutline(tx)
+		};
+	});
+	if (!found) error(404, 'not found');
+	return { ...found, asOf: new Date() };
+};

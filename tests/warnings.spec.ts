@@ -1,0 +1,161 @@
+import fs from 'node:fs';
+import { expect, test, type Browser, type Page } from '@playwright/test';
+import { E2E, e2eApiKey } from './fixtures';
+
+test.describe.configure({ mode: 'serial' });
+// Four people sign in (Argon2 by design) on a shared 2-core machine: allow the journey time.
+test.setTimeout(150_000);
+
+async function signedIn(browser: Browser, who: { email: string; password: string }): Promise<Page> {
+	const page = await (await browser.newContext({ locale: 'zh-CN' })).newPage();
+	await page.goto('/console/sign-in?next=/console/warnings');
+	await page.getByLabel('电子邮箱').fill(who.email);
+	await page.getByLabel('密码').fill(who.password);
+	await page.getByRole('button', { name: '登录' }).click();
+	await expect(page).toHaveURL(/:\d+\/console\/warnings$/);
+	return page;
+}
+
+async function residentOn(browser: Browser, path: string): Promise<Page> {
+	const page = await (await browser.newContext({ locale: 'zh-CN' })).newPage();
+	await page.goto(path);
+	await expect(page.locator('html[data-live="open"]')).toBeAttached();
+	return page;
+}
+
+/** Beijing time, as the datetime-local fields take it. */
+function beijing(msFromNow: number): string {
+	return new Date(Date.now() + msFromNow + 8 * 3600_000).toISOString().slice(0, 16);
+}
+
+fs.mkdirSync('screenshots', { recursive: true });
+
+test('red rainstorm for two townships: drafted, approved by a second person, live on an open page; updated, then cancelled', async ({ browser }) => {
+	const resident = await residentOn(browser, '/warnings');
+	await expect(resident.getByRole('heading', { name: '目前没有生效的预警' })).toBeVisible();
+
+	const issuer = await signedIn(browser, E2E.issuer);
+	await issuer.getByRole('link', { name: '新建预警' }).click();
+	await issuer.getByLabel('灾种').selectOption('rainstorm');
+	await issuer.getByLabel('预警级别').selectOption('red');
+	await issuer.getByLabel('有效至（北京时间）').fill(beijing(6 * 3600_000));
+	await issuer.getByRole('checkbox', { name: '溪翁庄镇' }).check();
+	await issuer.getByRole('checkbox', { name: '穆家峪镇' }).check();
+	await issuer.getByRole('button', { name: '按灾种模板填写空白项' }).click();
+	await expect(issuer.getByLabel('标题').first()).toHaveValue('密云区发布暴雨红色预警');
+	// the live preview names what the area touches before anything is issued
+	await expect(issuer.locator('.preview dd').first()).toHaveText('溪翁庄镇、穆家峪镇');
+	await issuer.screenshot({ path: 'screenshots/warnings-compose.png', fullPage: true });
+	await issuer.getByRole('button', { name: '保存草稿' }).click();
+	await expect(issuer.getByText('草稿', { exact: true })).toBeVisible();
+	await issuer.getByRole('button', { name: '提交审核' }).click();
+	await expect(issuer.getByText('等待另一名发布员或管理员审核。')).toBeVisible();
+	// the author cannot approve it
+	await expect(issuer.getByRole('button', { name: '审核通过并发布' })).toHaveCount(0);
+	const detail = issuer.url();
+
+	const admin = await signedIn(browser, E2E.admin);
+	await admin.goto(detail);
+	await admin.screenshot({ path: 'screenshots/warnings-approve.png', fullPage: true });
+	await expect(admin).toHaveURL(detail);
+	await expect(admin.getByText('待审核', { exact: true })).toBeVisible();
+	await admin.getByRole('button', { name: '审核通过并发布' }).click();
+	await expect(admin.getByText('已发布')).toBeVisible();
+	await expect(admin.getByRole('listitem').filter({ hasText: '审核通过' })).toContainText(E2E.admin.email);
+
+	// The resident's page shows it without reload, within 2 s.
+	const red = resident.getByRole('link', { name: /密云区发布暴雨红色预警/ });
+	await expect(red).toBeVisible({ timeout: 2000 });
+	await expect(red).toHaveAttribute('data-level', 'red');
+	await resident.screenshot({ path: 'screenshots/warnings-live-red.png', fullPage: true });
+	await red.click();
+	await expect(resident.getByRole('heading', { level: 1 })).toHaveText('密云区发布暴雨红色预警');
+	await expect(resident.getByRole('heading', { name: '现在应该怎么做' })).toBeVisible();
+	await resident.screenshot({ path: 'screenshots/warnings-detail.png', fullPage: true });
+	await resident.goBack();
+	await expect(resident.locator('html[data-live="open"]')).toBeAttached();
+
+	// Update: the level drops to yellow; no approval needed, the red one is replaced.
+	await issuer.goto(detail);
+	await issuer.getByRole('link', { name: '更新 / 延长' }).click();
+	await issuer.getByLabel('预警级别').selectOption('yellow');
+	await issuer.getByLabel('标题').first().fill('密云区暴雨预警降为黄色');
+	await issuer.getByRole('button', { name: '保存草稿' }).click();
+	await issuer.getByRole('button', { name: '发布' }).click();
+	await expect(issuer.getByText('已发布')).toBeVisible();
+	const yellow = resident.getByRole('link', { name: /密云区暴雨预警降为黄色/ });
+	await expect(yellow).toBeVisible({ timeout: 2000 });
+	await expect(yellow).toHaveAttribute('data-level', 'yellow');
+	await expect(red).toHaveCount(0);
+	await resident.screenshot({ path: 'screenshots/warnings-live-yellow.png', fullPage: true });
+
+	// Cancel: it leaves the resident's page.
+	await issuer.getByRole('button', { name: '解除预警' }).click();
+	await expect(issuer).toHaveURL(/\/console\/warnings$/);
+	await expect(yellow).toHaveCount(0, { timeout: 2000 });
+	await expect(resident.getByRole('heading', { name: '目前没有生效的预警' })).toBeVisible();
+});
+
+test('CAP API: an Exercise imported with an API key is marked as a drill; errors name the element; export and feed', async ({ browser, request }) => {
+	const key = e2eApiKey();
+	const post = (xml: string) => request.post('/api/cap', { data: xml, headers: { authorization: `Bearer ${key}`, 'content-type': 'application/xml' } });
+	const t = (ms: number) => `${new Date(Date.now() + ms + 8 * 3600_000).toISOString().slice(0, 19)}+08:00`;
+	const xml = `<?xml version="1.0" encoding="UTF-8"?>
+<alert xmlns="urn:oasis:names:tc:emergency:cap:1.2">
+  <identifier>drill-1</identifier><sender>12379@cma.gov.cn</sender><sent>${t(0)}</sent>
+  <status>Exercise</status><msgType>Alert</msgType><scope>Public</scope>
+  <info><language>en</language><category>Geo</category><event>Flash flood</event><urgency>Immediate</urgency>
+    <severity>Severe</severity><certainty>Likely</certainty><expires>${t(3600_000)}</expires>
+    <headline>Flash flood drill in Shicheng</headline><description>A drill.</description><instruction>Practise going uphill.</instruction>
+    <area><areaDesc>Shicheng</areaDesc><geocode><valueName>CN-NBS</valueName><value>110118116</value></geocode></area>
+  </info>
+</alert>`;
+	const created = await post(xml);
+	expect(created.status()).toBe(201);
+	const body = await created.json();
+	expect((await post(xml)).status()).toBe(200);
+
+	const bad = await post(xml.replace('<?xml version="1.0" encoding="UTF-8"?>', '<?xml version="1.0"?><!DOCTYPE a [<!ENTITY x SYSTEM "file:///etc/passwd">]>'));
+	expect(bad.status()).toBe(400);
+	expect(await bad.json()).toMatchObject({ element: '!DOCTYPE' });
+	const missing = await post(xml.replace(/<expires>[^<]*<\/expires>/, '').replace('drill-1', 'drill-2'));
+	expect(await missing.json()).toMatchObject({ element: 'alert/info[1]/expires', problem: 'is required' });
+	expect((await request.post('/api/cap', { data: xml, headers: { 'content-type': 'application/xml' } })).status()).toBe(401);
+
+	const page = await (await browser.newContext({ locale: 'en' })).newPage();
+	await page.goto('/warnings?lang=en');
+	const drill = page.getByRole('link', { name: /\[EXERCISE\] Flash flood drill in Shicheng/ });
+	await expect(drill).toBeVisible();
+	await expect(drill).toHaveAttribute('data-mark', 'EXERCISE');
+	await page.screenshot({ path: 'screenshots/warnings-exercise-en.png', fullPage: true });
+	await page.goto(`/warnings/${body.threadId}`);
+	await expect(page.getByText('This is an exercise, not a real warning.')).toBeVisible();
+	await page.goto('/scenic?lang=en');
+	// a drill is marked as such on the scenic areas too, never as a warning in force
+	await expect(page.getByRole('link', { name: /Black Dragon Pool/ })).toContainText('[EXERCISE] Flash flood');
+	await expect(page.getByRole('link', { name: /Black Dragon Pool/ })).not.toContainText('Warning in force');
+	await page.screenshot({ path: 'screenshots/scenic-en.png', fullPage: true });
+
+	const cap = await request.get('/cap/alerts/drill-1.xml');
+	expect(cap.headers()['content-type']).toContain('application/cap+xml');
+	expect(await cap.text()).toContain('<status>Exercise</status>');
+	const feed = await (await request.get('/cap/feed.atom')).text();
+	expect(feed).toContain('/cap/alerts/drill-1.xml');
+
+	const cancel = xml.replace('drill-1', 'drill-1-cancel').replace('<msgType>Alert</msgType>', '<msgType>Cancel</msgType><references>12379@cma.gov.cn,drill-1,2026-01-01T00:00:00+08:00</references>');
+	expect((await post(cancel)).status()).toBe(201);
+	await page.goto('/warnings?lang=en');
+	await expect(drill).toHaveCount(0);
+});
+
+test('a handler cannot open the compose page', async ({ browser }) => {
+	const page = await (await browser.newContext({ locale: 'zh-CN' })).newPage();
+	await page.goto('/console/sign-in?next=/console/warnings/new');
+	await page.getByLabel('电子邮箱').fill(E2E.handler.email);
+	await page.getByLabel('密码').fill(E2E.handler.password);
+	await page.getByRole('button', { name: '登录' }).click();
+	await expect(page).toHaveURL(/:\d+\/console\/warnings\/new$/);
+	await expect(page.getByLabel('灾种')).toHaveCount(0);
+	const response = await page.goto('/console/warnings/new');
+	expect(response?.status()).toBe(403);
+});
