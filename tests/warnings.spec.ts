@@ -71,6 +71,11 @@ test('red rainstorm for two townships: drafted, approved by a second person, liv
 	await red.click();
 	await expect(resident.getByRole('heading', { level: 1 })).toHaveText('密云区发布暴雨红色预警');
 	await expect(resident.getByRole('heading', { name: '现在应该怎么做' })).toBeVisible();
+	// The rainstorm guide's "during" steps, inline, with the way to the whole guide and to a shelter.
+	const guide = resident.getByRole('region', { name: '暴雨 · 事发时' });
+	await expect(guide).toContainText('不要走进积水和急流');
+	await expect(guide.getByRole('link', { name: /阅读完整指南/ })).toHaveAttribute('href', '/guides/rainstorm');
+	await expect(resident.getByRole('link', { name: '查找适合的避难场所' })).toHaveAttribute('href', '/shelters?hazard=rainstorm');
 	await resident.screenshot({ path: 'screenshots/warnings-detail.png', fullPage: true });
 	await resident.goBack();
 	await expect(resident.locator('html[data-live="open"]')).toBeAttached();

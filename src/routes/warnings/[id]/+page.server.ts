@@ -1,4 +1,5 @@
 import { error } from '@sveltejs/kit';
+import { duringSection } from '$lib/server/guides';
 import * as warnings from '$lib/server/warnings/store';
 import { toPublic, withArea } from '$lib/server/warnings/view';
 import type { PageServerLoad } from './$types';
@@ -18,5 +19,6 @@ export const load: PageServerLoad = async ({ locals, params }) => {
 		};
 	});
 	if (!found) error(404, 'not found');
-	return { ...found, asOf: new Date() };
+	// "What to do now" from the hazard's guide, shown inline under the issuer's instruction.
+	return { ...found, guide: duringSection(locals.lang, found.warning.hazard), asOf: new Date() };
 };
