@@ -42,14 +42,11 @@ test.describe('home page', () => {
 		}
 	});
 
-	test('sections still being built say so and point to the emergency numbers', async ({ page }) => {
-		await page.goto('/scenic');
-		await expect(page.getByRole('heading', { level: 1 })).toHaveText('景区');
-		await expect(page.getByRole('heading', { name: '本栏目正在建设中' })).toBeVisible();
-		await expect(page.getByRole('navigation', { name: '主导航' }).getByRole('link', { name: '景区' })).toHaveAttribute(
-			'aria-current',
-			'page'
-		);
+	test('the section navigation marks where the visitor is', async ({ page }) => {
+		await page.goto('/guides');
+		const nav = page.getByRole('navigation', { name: '主导航' });
+		await expect(nav.getByRole('link', { name: '应急知识' })).toHaveAttribute('aria-current', 'page');
+		await expect(nav.getByRole('link', { name: '避难场所' })).not.toHaveAttribute('aria-current', 'page');
 	});
 
 	test('an unknown page is a 404 in the visitor’s language', async ({ page }) => {
