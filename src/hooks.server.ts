@@ -12,7 +12,6 @@ import { bodyLimit } from '$lib/server/reports/uploads';
 import { services, setServices } from '$lib/server/runtime';
 import { startServices } from '$lib/server/services';
 import { LANG_COOKIE } from '$lib/i18n';
-import { startVolunteerJobs } from '$lib/server/volunteers/jobs';
 import { clearVolunteerCookie, VOLUNTEER_COOKIE, volunteerFromToken } from '$lib/server/volunteers/sign-in';
 
 export const init: ServerInit = async () => {
@@ -27,11 +26,7 @@ export const init: ServerInit = async () => {
 			`safe-miyun: database ${where}; ${started.migrated.length} migration(s) applied; ` +
 				`sign-in via ${started.auth.provider}${started.seeded ? '; demo admin created' : ''}`
 		);
-		const stopJobs = startVolunteerJobs(started);
-		const stop = () => {
-			stopJobs();
-			void started.close().catch(() => undefined);
-		};
+		const stop = () => void started.close().catch(() => undefined);
 		process.once('sveltekit:shutdown', stop);
 	} catch (error) {
 		// One line that names what is wrong; no stack trace for a configuration mistake.

@@ -13,6 +13,7 @@ import { supabaseVerifier } from './auth/tokens';
 import { RateLimiter } from './rate-limit';
 import { REPORTS_PER_ADDRESS, REPORTS_PER_DEVICE } from './reports/limits';
 import { startSlaClock } from './reports/sla';
+import { startVolunteerJobs } from './volunteers/jobs';
 import { seedDemo } from './seed';
 
 export type Auth = {
@@ -66,7 +67,8 @@ export async function startServices(config: Config, holder: string): Promise<Ser
 	try {
 		const seeded = config.seedDemo ? await seedDemo(db) : false;
 		const auth = await createAuth(config, db);
-		const stopSla = startSlaClock(db);
+		// Background jobs of this process; each claims its work with SKIP LOCKED.
+		const stopJobs = [startSlaClock(db), startVolunteerJobs({ db })];
 		return {
 			config,
 			db,
@@ -78,7 +80,7 @@ export async function startServices(config: Config, holder: string): Promise<Ser
 				reportsPerDevice: new RateLimiter(REPORTS_PER_DEVICE.limit, REPORTS_PER_DEVICE.windowMs)
 			},
 			close: () => {
-				stopSla();
+				for (const stop of stopJobs) stop();
 				return db.close();
 			},
 			migrated: migrated.applied,

@@ -5,6 +5,7 @@
  * processes never escalate the same report. Also erases contact details of cases
  * closed longer ago than the retention period.
  */
+import { every } from '../jobs';
 import { asService } from '../db/caller';
 import type { Database, Queryable } from '../db/port';
 
@@ -50,22 +51,10 @@ export async function eraseOldContacts(tx: Queryable, days = RETENTION_DAYS): Pr
 
 /** Starts the clock in this process (every minute); returns a function that stops it. */
 export function startSlaClock(db: Database, everyMs = 60_000): () => void {
-	let running = false;
-	const tick = async () => {
-		if (running) return;
-		running = true;
-		try {
-			await asService(db, async (tx) => {
-				await escalateOverdue(tx);
-				await eraseOldContacts(tx);
-			});
-		} catch (error) {
-			console.error('safe-miyun: SLA clock:', (error as Error).message);
-		} finally {
-			running = false;
-		}
-	};
-	const timer = setInterval(() => void tick(), everyMs);
-	timer.unref();
-	return () => clearInterval(timer);
+	return every('SLA clock', everyMs, () =>
+		asService(db, async (tx) => {
+			await escalateOverdue(tx);
+			await eraseOldContacts(tx);
+		})
+	);
 }

@@ -3,6 +3,7 @@
  * due registrations with FOR UPDATE SKIP LOCKED and marks them sent in the same
  * transaction as the message is written, so each reminder goes out once.
  */
+import { every } from '../jobs';
 import { asService } from '../db/caller';
 import type { Database } from '../db/port';
 import { catcher, type Channel } from '../outbox';
@@ -59,19 +60,5 @@ export async function sendReminders(db: Database, now: Date, channel: Channel = 
 
 /** Runs the reminder job every minute from server start; returns the stop function. */
 export function startVolunteerJobs(services: { db: Database }, everyMs = 60_000): () => void {
-	let running = false;
-	const tick = async () => {
-		if (running) return;
-		running = true;
-		try {
-			await sendReminders(services.db, new Date());
-		} catch (error) {
-			console.error('volunteer reminders failed:', (error as Error).message);
-		} finally {
-			running = false;
-		}
-	};
-	const timer = setInterval(() => void tick(), everyMs);
-	timer.unref();
-	return () => clearInterval(timer);
+	return every('volunteer reminders', everyMs, () => sendReminders(services.db, new Date()));
 }
