@@ -1,25 +1,10 @@
 /** The shelter data the browser receives: the offline snapshot and the nearest-shelter answer. */
-import type { ShelterClass, ShelterStatus, WarningLevel } from '../db-types.gen';
+import type { ShelterClass, ShelterStatus, Tables, WarningLevel } from '../db-types.gen';
 
-export type SnapshotShelter = {
-	id: string;
-	name_zh: string;
-	name_en: string;
-	address: string | null;
-	town_code: string | null;
+/** A shelter row as the device keeps it: position as lat/lon, no registry-only fields. */
+export type SnapshotShelter = Omit<Tables['shelters'], 'ref' | 'position' | 'contact' | 'retired_at' | 'updated_at'> & {
 	lat: number;
 	lon: number;
-	class: ShelterClass;
-	indoor: boolean;
-	area_m2: number | null;
-	capacity: number;
-	occupancy: number;
-	status: ShelterStatus;
-	hazards: string[];
-	facilities: string[];
-	phone: string | null;
-	note: string | null;
-	demo: boolean;
 	updated_at: string;
 };
 

@@ -7,32 +7,14 @@
 import gcoord from 'gcoord';
 import { isHazardCode } from '../../hazards';
 import { nearDistrict } from '../../shelters/geo';
-import { ShelterFacilityValues, ShelterStatusValues, type ShelterClass, type ShelterStatus } from '../../db-types.gen';
+import { ShelterFacilityValues, ShelterStatusValues, type ShelterClass, type ShelterStatus, type Tables } from '../../db-types.gen';
 import type { Queryable } from '../db/port';
 import vocabulary from './import-vocabulary.json';
 
 export type Crs = 'wgs84' | 'gcj02' | 'bd09';
 
-export type ImportRow = {
-	ref: string | null;
-	name_zh: string;
-	name_en: string;
-	address: string | null;
-	town_code: string | null;
-	lat: number;
-	lon: number;
-	class: ShelterClass;
-	indoor: boolean;
-	area_m2: number | null;
-	capacity: number;
-	facilities: string[];
-	hazards: string[];
-	status: ShelterStatus;
-	occupancy: number;
-	phone: string | null;
-	contact: string | null;
-	note: string | null;
-};
+/** One row to import: the registry's columns, with the position as lat/lon. */
+export type ImportRow = Omit<Tables['shelters'], 'id' | 'position' | 'demo' | 'retired_at' | 'updated_at'> & { lat: number; lon: number };
 
 /** One problem: the row (as the file counts: CSV line, GeoJSON feature number), the column, an i18n key. */
 export type ImportError = { row: number; column: string; message: string };
