@@ -291,14 +291,7 @@ function pair(name: string, p: Parameter, indent: string): string {
 	return `${indent}<${name}>\n${el('valueName', p.valueName, indent + '  ')}${indent}  <value>${esc(p.value)}</value>\n${indent}</${name}>\n`;
 }
 
-export type ExportInput = {
-	identifier: string;
-	sender: string;
-	sent: Date;
-	status: CapStatus;
-	msgType: CapMsgType;
-	references: CapReference[];
-	warning: WarningInput;
+export type ExportInput = CapAlert & {
 	/** the public page of the warning, used when the message has no web link of its own */
 	web: string;
 };
