@@ -35,6 +35,9 @@ export const init: ServerInit = async () => {
 	}
 };
 
+/** where service workers report a warning delivered or shown */
+const RECEIPTS_PATH = '/api/subscriptions/receipts';
+
 const identity: Handle = async ({ event, resolve }) => {
 	if (building) {
 		event.locals.identity = ANON;
@@ -58,9 +61,12 @@ const identity: Handle = async ({ event, resolve }) => {
 	if (who.kind === 'anon') {
 		const address = event.getClientAddress();
 		const write = !['GET', 'HEAD', 'OPTIONS'].includes(event.request.method);
+		// Receipts come from every phone a warning reaches, many behind one carrier
+		// address (CGNAT): they have their own, larger budget.
 		const wait =
-			(event.url.pathname.startsWith('/api/') ? limits.api.hit(address) : 0) ||
-			(write ? limits.anonWrites.hit(address) : 0);
+			event.url.pathname === RECEIPTS_PATH
+				? limits.receipts.hit(address)
+				: (event.url.pathname.startsWith('/api/') ? limits.api.hit(address) : 0) || (write ? limits.anonWrites.hit(address) : 0);
 		if (wait) {
 			return apiError(429, 'too many requests from this address; try again later', { retryAfterSeconds: wait }, {
 				'retry-after': String(wait)

@@ -6,6 +6,12 @@ export type CapMsgType = (typeof CapMsgTypeValues)[number];
 export const CapStatusValues = ["Actual","Exercise","System","Test","Draft"] as const;
 export type CapStatus = (typeof CapStatusValues)[number];
 
+export const DeliveryChannelValues = ["push","sms"] as const;
+export type DeliveryChannel = (typeof DeliveryChannelValues)[number];
+
+export const DeliveryStateValues = ["queued","sent","failed","expired","gone"] as const;
+export type DeliveryState = (typeof DeliveryStateValues)[number];
+
 export const HazardCodeValues = ["rainstorm","blizzard","cold_wave","gale","sandstorm","heat","drought","lightning","hail","frost","fog","haze","road_icing","typhoon","flash_flood","landslide","forest_fire","flood","earthquake","hazmat","public_emergency"] as const;
 export type HazardCode = (typeof HazardCodeValues)[number];
 
@@ -59,6 +65,32 @@ export type Tables = {
 		created_at: Date;
 		last_used_at: Date | null;
 		revoked_at: Date | null;
+	};
+	deliveries: {
+		warning_id: string;
+		next_step: number | null;
+		parts: number;
+		deadline: Date;
+		started_at: Date;
+		matched_at: Date | null;
+	};
+	delivery_area_parts: {
+		warning_id: string;
+		n: number;
+		geom: string;
+	};
+	delivery_queue: {
+		warning_id: string;
+		subscription_id: string;
+		channel: DeliveryChannel;
+		state: DeliveryState;
+		attempts: number;
+		next_at: Date;
+		lease_until: Date | null;
+		sent_at: Date | null;
+		delivered_at: Date | null;
+		shown_at: Date | null;
+		error: string | null;
 	};
 	departments: {
 		code: string;
@@ -237,6 +269,33 @@ export type Tables = {
 		active: boolean;
 		created_at: Date;
 		updated_at: Date;
+	};
+	subscription_places: {
+		id: number;
+		subscription_id: string;
+		label: string | null;
+		geom: string | null;
+		village_code: string | null;
+		town_code: string | null;
+	};
+	subscriptions: {
+		id: string;
+		secret_hash: string;
+		channel: DeliveryChannel;
+		endpoint: string | null;
+		p256dh: string | null;
+		auth: string | null;
+		phone: string | null;
+		confirmed: boolean;
+		code_hash: string | null;
+		code_expires: Date | null;
+		code_tries: number;
+		lang: string;
+		hazards: string[];
+		min_level: WarningLevel;
+		exercises: boolean;
+		until: Date | null;
+		created_at: Date;
 	};
 	towns: {
 		code: string;

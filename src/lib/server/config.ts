@@ -6,6 +6,7 @@
  * hold secrets (DATABASE_URL, keys) are never echoed back.
  */
 import path from 'node:path';
+import { parseAllowlist, type PushAllowlist } from './delivery/allowlist';
 
 export type Config = {
 	/** `embedded` = PGlite in DATA_DIR; `postgres` = DATABASE_URL. */
@@ -18,6 +19,17 @@ export type Config = {
 	sessionHours: number;
 	/** Demo admin and other demo rows: embedded default only, never with DATABASE_URL. */
 	seedDemo: boolean;
+	delivery: {
+		/** PUSH_SERVICE_ALLOWLIST: push origins trusted beyond the known public services */
+		pushAllowlist: PushAllowlist;
+		/** VAPID keys (base64url); generated once and stored in the database when unset */
+		vapid: { publicKey: string; privateKey: string } | null;
+		vapidSubject: string;
+		/** an HTTP SMS gateway; without one, texts go to the console's outbox */
+		smsGateway: { url: string; token: string } | null;
+		/** the public address of the app, for the links in texts */
+		publicOrigin: string;
+	};
 };
 
 export class ConfigError extends Error {
@@ -115,9 +127,10 @@ export function readConfig(env: Env = process.env): Config {
 		throw new ConfigError('SEED_DEMO', 'demo accounts are created only on the embedded database, never with DATABASE_URL');
 	}
 
+	const port = integer(env, 'PORT', 3000, 1, 65535);
 	return {
 		database,
-		port: integer(env, 'PORT', 3000, 1, 65535),
+		port,
 		supabase:
 			supabaseUrl && anonKey
 				? {
@@ -128,6 +141,46 @@ export function readConfig(env: Env = process.env): Config {
 				: null,
 		jwtSecret,
 		sessionHours: integer(env, 'SESSION_HOURS', 12, 1, 24 * 30),
-		seedDemo
+		seedDemo,
+		delivery: readDelivery(env, port)
+	};
+}
+
+function readDelivery(env: Env, port: number): Config['delivery'] {
+	let pushAllowlist: PushAllowlist;
+	try {
+		pushAllowlist = parseAllowlist(nonEmpty(env, 'PUSH_SERVICE_ALLOWLIST') ?? undefined);
+	} catch (error) {
+		throw new ConfigError('PUSH_SERVICE_ALLOWLIST', (error as Error).message);
+	}
+	const publicKey = nonEmpty(env, 'VAPID_PUBLIC_KEY');
+	const privateKey = nonEmpty(env, 'VAPID_PRIVATE_KEY');
+	if (Boolean(publicKey) !== Boolean(privateKey)) {
+		throw new ConfigError(publicKey ? 'VAPID_PRIVATE_KEY' : 'VAPID_PUBLIC_KEY', 'VAPID needs both keys (npx web-push generate-vapid-keys)');
+	}
+	if (publicKey && !/^[A-Za-z0-9_-]{87}$/.test(publicKey)) {
+		throw new ConfigError('VAPID_PUBLIC_KEY', 'must be a base64url P-256 public key (87 characters)');
+	}
+	if (privateKey && !/^[A-Za-z0-9_-]{43}$/.test(privateKey)) {
+		throw new ConfigError('VAPID_PRIVATE_KEY', 'must be a base64url P-256 private key (43 characters)');
+	}
+	const vapidSubject = nonEmpty(env, 'VAPID_SUBJECT') ?? 'mailto:operator@safe-miyun.invalid';
+	if (!/^mailto:\S+@\S+$/.test(vapidSubject) && !vapidSubject.startsWith('https://')) {
+		throw new ConfigError('VAPID_SUBJECT', 'must be a mailto: address or an https:// URL that reaches the operator');
+	}
+	const smsUrl = nonEmpty(env, 'SMS_GATEWAY_URL');
+	const smsToken = nonEmpty(env, 'SMS_GATEWAY_TOKEN');
+	if (Boolean(smsUrl) !== Boolean(smsToken)) {
+		throw new ConfigError(smsUrl ? 'SMS_GATEWAY_TOKEN' : 'SMS_GATEWAY_URL', 'the SMS gateway needs both its URL and its token');
+	}
+	const origin = nonEmpty(env, 'ORIGIN');
+	return {
+		pushAllowlist,
+		vapid: publicKey && privateKey ? { publicKey, privateKey } : null,
+		vapidSubject,
+		// checked like other service URLs; the path is the provider's, so it is kept
+		smsGateway: smsUrl && smsToken && httpsUrl('SMS_GATEWAY_URL', smsUrl) ? { url: smsUrl, token: smsToken } : null,
+		// ORIGIN is adapter-node's setting (it refuses a bad one itself); here only for links
+		publicOrigin: URL.canParse(origin ?? '') ? new URL(origin!).origin : `http://localhost:${port}`
 	};
 }

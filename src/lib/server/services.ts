@@ -15,6 +15,7 @@ import { REPORTS_PER_ADDRESS, REPORTS_PER_DEVICE } from './reports/limits';
 import { startSlaClock } from './reports/sla';
 import { startVolunteerJobs } from './volunteers/jobs';
 import { seedDemo } from './seed';
+import { startDeliveryService, type Delivery } from './delivery';
 
 export type Auth = {
 	provider: 'builtin' | 'supabase';
@@ -35,7 +36,12 @@ export type Services = {
 		/** hazard reports filed, per client address and per device */
 		reportsPerAddress: RateLimiter;
 		reportsPerDevice: RateLimiter;
+		/** SMS confirmation codes, per phone number and per client address */
+		smsCodes: RateLimiter;
+		/** delivered/shown receipts from service workers, per client address */
+		receipts: RateLimiter;
 	};
+	delivery: Delivery;
 	close(): Promise<void>;
 };
 
@@ -69,6 +75,7 @@ export async function startServices(config: Config, holder: string): Promise<Ser
 		const auth = await createAuth(config, db);
 		// Background jobs of this process; each claims its work with SKIP LOCKED.
 		const stopJobs = [startSlaClock(db), startVolunteerJobs({ db })];
+		const delivery = await startDeliveryService(config, db);
 		return {
 			config,
 			db,
@@ -77,10 +84,14 @@ export async function startServices(config: Config, holder: string): Promise<Ser
 				anonWrites: new RateLimiter(30, 60_000),
 				api: new RateLimiter(300, 60_000),
 				reportsPerAddress: new RateLimiter(REPORTS_PER_ADDRESS.limit, REPORTS_PER_ADDRESS.windowMs),
-				reportsPerDevice: new RateLimiter(REPORTS_PER_DEVICE.limit, REPORTS_PER_DEVICE.windowMs)
+				reportsPerDevice: new RateLimiter(REPORTS_PER_DEVICE.limit, REPORTS_PER_DEVICE.windowMs),
+				smsCodes: new RateLimiter(3, 3600_000),
+				receipts: new RateLimiter(600, 60_000)
 			},
-			close: () => {
+			delivery,
+			close: async () => {
 				for (const stop of stopJobs) stop();
+				await delivery.close();
 				return db.close();
 			},
 			migrated: migrated.applied,

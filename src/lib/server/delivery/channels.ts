@@ -1,0 +1,163 @@
+/**
+ * One interface for every way a warning reaches a person (FixMyStreet's SendReport
+ * shape): a channel takes a batch of recipients of one warning message and says what
+ * happened to each. Web Push and SMS are the two; WeChat template messages or a
+ * cell-broadcast gateway would be a third module, nothing else changes.
+ */
+import type { DeliveryChannel } from '../../db-types.gen';
+import type { Queryable } from '../db/port';
+import { endpointProblem, type PushAllowlist } from './allowlist';
+import type { EncryptPool } from './encrypt-pool';
+import { pushPayloads, smsText, type DeliveryWarning } from './message';
+import { retryAt, type Outcome, type Recipient } from './queue';
+import type { PushTransport } from './transport';
+import type { VapidSigner } from './vapid';
+
+export interface Channel {
+	readonly channel: DeliveryChannel;
+	send(warning: DeliveryWarning, recipients: Recipient[]): Promise<Outcome[]>;
+}
+
+const MAX_ATTEMPTS = 8;
+
+function retryOrExpire(r: Recipient, retryAfter: number | null, error: string): Outcome {
+	if (r.attempts >= MAX_ATTEMPTS) return { warningId: r.warningId, subscriptionId: r.subscriptionId, state: 'failed', error };
+	const nextAt = retryAt(r.attempts, retryAfter, r.deadline);
+	return nextAt
+		? { warningId: r.warningId, subscriptionId: r.subscriptionId, state: 'queued', nextAt, error }
+		: { warningId: r.warningId, subscriptionId: r.subscriptionId, state: 'expired', error };
+}
+
+/** Urgency (RFC 8030 §5.3): high wakes a sleeping phone at once. */
+export function urgencyOf(w: Pick<DeliveryWarning, 'level' | 'hazard' | 'msgType'>): 'high' | 'normal' {
+	return w.level === 'orange' || w.level === 'red' || w.hazard === 'earthquake' ? 'high' : 'normal';
+}
+
+/** Topic (RFC 8030 §5.4): an Update or Cancel replaces the message the phone has not fetched yet. */
+export function topicOf(threadId: string): string {
+	return threadId.replace(/-/g, '');
+}
+
+export function pushChannel(parts: {
+	transport: PushTransport;
+	signer: VapidSigner;
+	pool: EncryptPool;
+	allow: PushAllowlist;
+	now?: () => number;
+}): Channel {
+	const now = parts.now ?? Date.now;
+	return {
+		channel: 'push',
+		async send(w, recipients) {
+			const payloads = pushPayloads(w);
+			const ttl = Math.max(0, Math.floor((w.deadline.getTime() - now()) / 1000));
+			const outcomes: Outcome[] = new Array(recipients.length);
+			const ready: number[] = [];
+			recipients.forEach((r, i) => {
+				const done = (state: Outcome['state'], error?: string): Outcome => ({ warningId: r.warningId, subscriptionId: r.subscriptionId, state, error });
+				if (!r.endpoint || !r.p256dh || !r.auth || !r.lang) outcomes[i] = done('gone', 'subscription deleted');
+				else if (ttl === 0) outcomes[i] = done('expired');
+				else {
+					const problem = endpointProblem(r.endpoint, parts.allow);
+					if (problem) outcomes[i] = done('failed', `endpoint ${problem}`);
+					else ready.push(i);
+				}
+			});
+			const bodies = await parts.pool.encrypt(
+				ready.map((i) => {
+					const r = recipients[i]!;
+					return { p256dh: r.p256dh!, auth: r.auth!, payload: payloads[r.lang!](r.subscriptionId) };
+				})
+			);
+			const common = { ttl: String(ttl), urgency: urgencyOf(w), topic: topicOf(w.threadId), 'content-encoding': 'aes128gcm', 'content-type': 'application/octet-stream' };
+			await Promise.all(
+				ready.map(async (i, k) => {
+					const r = recipients[i]!;
+					const body = bodies[k]!;
+					if (!(body instanceof Uint8Array)) {
+						outcomes[i] = { warningId: r.warningId, subscriptionId: r.subscriptionId, state: 'failed', error: `keys: ${body.error}` };
+						return;
+					}
+					const origin = new URL(r.endpoint!).origin;
+					const response = await parts.transport.send({
+						endpoint: r.endpoint!,
+						headers: { ...common, authorization: parts.signer.authorization(origin) },
+						body
+					});
+					outcomes[i] = pushOutcome(r, response.status, response.retryAfter, response.error);
+				})
+			);
+			return outcomes;
+		}
+	};
+}
+
+/** What a push service's answer means for this recipient (RFC 8030 §5, §6.2). */
+export function pushOutcome(r: Recipient, status: number, retryAfter: number | null, error?: string): Outcome {
+	const id = { warningId: r.warningId, subscriptionId: r.subscriptionId };
+	if (status >= 200 && status < 300) return { ...id, state: 'sent' };
+	if (status === 404 || status === 410) return { ...id, state: 'gone', error: `push service: ${status}` };
+	if (status === 0 || status === 429 || status >= 500) return retryOrExpire(r, retryAfter, error ?? `push service: ${status}`);
+	return { ...id, state: 'failed', error: `push service: ${status}` };
+}
+
+/** Sends one text to one number; throws on a failure worth retrying. */
+export interface SmsGateway {
+	deliver(phone: string, text: string): Promise<void>;
+}
+
+/** Without a gateway, texts are kept in the console's outbox (admins read them). */
+export const outboxGateway = (db: { transaction<T>(work: (tx: Queryable) => Promise<T>): Promise<T> }): SmsGateway => ({
+	async deliver(phone, text) {
+		await db.transaction((tx) =>
+			tx.query(`insert into public.outbox_messages (channel, recipient, template, params) values ('sms', $1, 'text', $2)`, [
+				phone,
+				JSON.stringify({ text })
+			])
+		);
+	}
+});
+
+/**
+ * A provider's HTTP API: POST {to, text} with a bearer token, 2xx = accepted. Operators
+ * put a small adapter in front of their provider (Aliyun, Tencent Cloud, a carrier's
+ * gateway) when its API differs; the URL is the operator's setting, never user input.
+ */
+export function httpGateway(url: string, token: string): SmsGateway {
+	return {
+		async deliver(phone, text) {
+			const response = await fetch(url, {
+				method: 'POST',
+				headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+				body: JSON.stringify({ to: `+86${phone}`, text }),
+				redirect: 'error',
+				signal: AbortSignal.timeout(10_000)
+			});
+			if (!response.ok) throw Object.assign(new Error(`SMS gateway: ${response.status}`), { status: response.status, retryAfter: response.headers.get('retry-after') });
+		}
+	};
+}
+
+export function smsChannel(gateway: SmsGateway, origin: string): Channel {
+	return {
+		channel: 'sms',
+		async send(w, recipients) {
+			const texts = { 'zh-CN': smsText(w, 'zh-CN', origin), en: smsText(w, 'en', origin) };
+			return Promise.all(
+				recipients.map(async (r): Promise<Outcome> => {
+					const id = { warningId: r.warningId, subscriptionId: r.subscriptionId };
+					if (!r.phone || !r.lang) return { ...id, state: 'gone', error: 'subscription deleted' };
+					if (r.deadline.getTime() <= Date.now()) return { ...id, state: 'expired' };
+					try {
+						await gateway.deliver(r.phone, texts[r.lang]);
+						return { ...id, state: 'sent' };
+					} catch (error) {
+						const status = (error as { status?: number }).status ?? 0;
+						if (status >= 400 && status < 500 && status !== 429) return { ...id, state: 'failed', error: (error as Error).message };
+						return retryOrExpire(r, null, (error as Error).message);
+					}
+				})
+			);
+		}
+	};
+}

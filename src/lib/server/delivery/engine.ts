@@ -1,0 +1,162 @@
+/**
+ * The fan-out engine of one server process. Several processes may run it against the
+ * same database: each match step and each batch of recipients is claimed with SKIP
+ * LOCKED, so they share the work without sending anything twice (except the rows a
+ * crashed process held, once their lease runs out).
+ *
+ * Matching and sending run side by side: every match step queues the recipients of
+ * one small polygon and wakes the senders, so the first message leaves while the rest
+ * of the area is still being matched.
+ */
+import { asService } from '../db/caller';
+import type { Database } from '../db/port';
+import type { Channel } from './channels';
+import { loadDeliveryWarning, type DeliveryWarning } from './message';
+import { claim, deleteEnded, expireOverdue, matchStep, record, type Outcome } from './queue';
+
+export type EngineOptions = {
+	db: Database;
+	channels: Channel[];
+	/** recipients per claimed batch */
+	batch?: number;
+	/** batches in flight per channel: with `batch`, the bound on duplicates after a crash */
+	inFlight?: number;
+	leaseSeconds?: number;
+	pollMs?: number;
+	onError?: (error: unknown) => void;
+};
+
+export type Engine = {
+	/** something was queued or issued: look now rather than at the next poll */
+	kick(): void;
+	/** resolves when nothing is left to match or send right now (tests, benchmarks) */
+	drained(): Promise<void>;
+	stop(): Promise<void>;
+};
+
+export async function startDelivery(options: EngineOptions): Promise<Engine> {
+	const { db, channels } = options;
+	const batch = options.batch ?? 250;
+	const inFlight = options.inFlight ?? 4;
+	const leaseSeconds = options.leaseSeconds ?? 30;
+	const pollMs = options.pollMs ?? 1000;
+	const onError = options.onError ?? ((error) => console.error(`safe-miyun: delivery: ${(error as Error).message}`));
+	let stopped = false;
+	const wakers = new Set<() => void>();
+	const kick = () => {
+		for (const wake of [...wakers]) wake();
+	};
+	const sleep = () =>
+		new Promise<void>((resolve) => {
+			const wake = () => {
+				clearTimeout(timer);
+				wakers.delete(wake);
+				resolve();
+			};
+			const timer = setTimeout(wake, pollMs);
+			timer.unref();
+			wakers.add(wake);
+		});
+
+	const warnings = new Map<string, Promise<DeliveryWarning | null>>();
+	const warning = (id: string) => {
+		let found = warnings.get(id);
+		if (!found) {
+			if (warnings.size > 200) warnings.clear();
+			found = asService(db, (tx) => loadDeliveryWarning(tx, id));
+			warnings.set(id, found);
+		}
+		return found;
+	};
+
+	let matching = false;
+	const active = new Map<string, number>(channels.map((c) => [c.channel, 0]));
+	const idle = () => !matching && [...active.values()].every((n) => n === 0);
+
+	async function matcher() {
+		while (!stopped) {
+			matching = true;
+			try {
+				// one transaction: the step's row lock is held until its recipients are queued
+				const step = await asService(db, matchStep);
+				if (step) {
+					if (step.queued > 0) kick();
+					continue;
+				}
+			} catch (error) {
+				onError(error);
+			}
+			matching = false;
+			await sleep();
+		}
+	}
+
+	/** One batch: claim, send, record. Returns how many recipients it handled. */
+	async function sendBatch(channel: Channel): Promise<number> {
+		const recipients = await asService(db, (tx) => claim(tx, channel.channel, batch, leaseSeconds));
+		if (recipients.length === 0) return 0;
+		const byWarning = new Map<string, typeof recipients>();
+		for (const r of recipients) byWarning.set(r.warningId, [...(byWarning.get(r.warningId) ?? []), r]);
+		const outcomes: Outcome[] = [];
+		for (const [id, group] of byWarning) {
+			const w = await warning(id);
+			if (!w) continue; // deleted warning: its queue rows went with it
+			outcomes.push(...(await channel.send(w, group)));
+		}
+		await asService(db, (tx) => record(tx, outcomes));
+		return recipients.length;
+	}
+
+	async function sender(channel: Channel) {
+		const lanes = Array.from({ length: inFlight }, async () => {
+			while (!stopped) {
+				active.set(channel.channel, active.get(channel.channel)! + 1);
+				let handled = 0;
+				try {
+					handled = await sendBatch(channel);
+				} catch (error) {
+					onError(error);
+				} finally {
+					active.set(channel.channel, active.get(channel.channel)! - 1);
+				}
+				if (handled === 0) await sleep();
+			}
+		});
+		await Promise.all(lanes);
+	}
+
+	const unlisten = await db.listen('deliveries', kick);
+	const upkeep = setInterval(() => {
+		void asService(db, async (tx) => {
+			if ((await expireOverdue(tx)) > 0) kick();
+			await deleteEnded(tx);
+		}).catch(onError);
+	}, 10_000);
+	upkeep.unref();
+	const loops = [matcher(), ...channels.map(sender)];
+
+	return {
+		kick,
+		async drained() {
+			for (;;) {
+				await new Promise((r) => setTimeout(r, 50));
+				if (!idle()) continue;
+				const [left] = await asService(db, (tx) =>
+					tx.query<{ n: number }>(
+						`select (select count(*) from public.deliveries where next_step is not null)
+						      + (select count(*) from public.delivery_queue where state = 'queued' and next_at <= now()) as n`
+					)
+				);
+				if (Number(left!.n) === 0 && idle()) return;
+				kick();
+			}
+		},
+		async stop() {
+			stopped = true;
+			clearInterval(upkeep);
+			kick();
+			await unlisten();
+			await Promise.all(loops);
+		}
+	};
+}

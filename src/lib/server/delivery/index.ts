@@ -1,0 +1,44 @@
+/**
+ * The delivery service of a server process: the VAPID identity, the two channels and
+ * the fan-out engine, made once at start.
+ */
+import type { Config } from '../config';
+import type { Database } from '../db/port';
+import { httpGateway, outboxGateway, pushChannel, smsChannel, type SmsGateway } from './channels';
+import { EncryptPool } from './encrypt-pool';
+import { startDelivery, type Engine } from './engine';
+import { PushTransport } from './transport';
+import { VapidSigner, vapidKeys } from './vapid';
+
+export type Delivery = {
+	/** the VAPID public key browsers subscribe with (applicationServerKey) */
+	publicKey: string;
+	sms: SmsGateway;
+	engine: Engine;
+	close(): Promise<void>;
+};
+
+export async function startDeliveryService(config: Config, db: Database): Promise<Delivery> {
+	const settings = config.delivery;
+	const keys = await vapidKeys(db, settings.vapid);
+	const transport = new PushTransport(settings.pushAllowlist);
+	const pool = new EncryptPool();
+	const sms = settings.smsGateway ? httpGateway(settings.smsGateway.url, settings.smsGateway.token) : outboxGateway(db);
+	const engine = await startDelivery({
+		db,
+		channels: [
+			pushChannel({ transport, signer: new VapidSigner(keys, settings.vapidSubject), pool, allow: settings.pushAllowlist }),
+			smsChannel(sms, settings.publicOrigin)
+		]
+	});
+	return {
+		publicKey: keys.publicKey,
+		sms,
+		engine,
+		async close() {
+			await engine.stop();
+			transport.close();
+			await pool.close();
+		}
+	};
+}

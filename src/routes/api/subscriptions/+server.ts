@@ -1,0 +1,44 @@
+/**
+ * POST /api/subscriptions — subscribe a browser (Web Push) or a phone number (SMS) to
+ * warnings for up to 5 places. Answers 201 {id, secret, confirm}: keep both; the secret
+ * is shown once. An SMS subscription works after its one-time code is confirmed.
+ */
+import { json } from '@sveltejs/kit';
+import { apiError } from '$lib/server/http';
+import { services } from '$lib/server/runtime';
+import { createSubscription, parseSubscription, SubscriptionError } from '$lib/server/delivery/subscriptions';
+import { messagesFor } from '$lib/server/i18n';
+import { makeT } from '$lib/i18n';
+import type { RequestHandler } from './$types';
+
+export const POST: RequestHandler = async ({ request, locals, getClientAddress }) => {
+	if (!request.headers.get('content-type')?.startsWith('application/json')) {
+		return apiError(415, 'send the subscription as application/json');
+	}
+	let body: unknown;
+	try {
+		body = await request.json();
+	} catch {
+		return apiError(400, 'the body is not valid JSON');
+	}
+	const { config, limits, delivery } = services();
+	const parsed = parseSubscription(body, config.delivery.pushAllowlist);
+	if ('errors' in parsed) return apiError(400, 'some fields are missing or wrong', { fields: parsed.errors });
+	const { input } = parsed;
+	if (input.phone) {
+		// Each code is a text someone pays for and a stranger's phone may receive.
+		const wait = limits.smsCodes.hit(`phone:${input.phone}`) || limits.smsCodes.hit(`address:${getClientAddress()}`);
+		if (wait) return apiError(429, `too many codes requested; try again in ${wait} s`, { retryAfterSeconds: wait }, { 'retry-after': String(wait) });
+	}
+	try {
+		const made = await locals.db((tx) => createSubscription(tx, input));
+		if (made.code && input.phone) {
+			const t = makeT(input.lang, messagesFor(input.lang));
+			await delivery.sms.deliver(input.phone, t('delivery.sms_code', { code: made.code }));
+		}
+		return json({ id: made.id, secret: made.secret, confirm: made.code !== null }, { status: 201 });
+	} catch (error) {
+		if (error instanceof SubscriptionError) return apiError(400, `${error.field}: ${error.message}`, { fields: { [error.field]: error.message } });
+		throw error;
+	}
+};
