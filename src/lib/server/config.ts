@@ -5,6 +5,7 @@
  * operator at 2 a.m. sees what to fix instead of a stack trace later. Values that may
  * hold secrets (DATABASE_URL, keys) are never echoed back.
  */
+import fs from 'node:fs';
 import path from 'node:path';
 import { parseAllowlist, type PushAllowlist } from './delivery/allowlist';
 
@@ -22,6 +23,8 @@ export type Config = {
 	delivery: {
 		/** PUSH_SERVICE_ALLOWLIST: push origins trusted beyond the known public services */
 		pushAllowlist: PushAllowlist;
+		/** PUSH_SERVICE_CA_FILE: the CA of a self-hosted push service (PEM), trusted besides the system's */
+		pushCa: string | null;
 		/** VAPID keys (base64url); generated once and stored in the database when unset */
 		vapid: { publicKey: string; privateKey: string } | null;
 		vapidSubject: string;
@@ -153,6 +156,16 @@ function readDelivery(env: Env, port: number): Config['delivery'] {
 	} catch (error) {
 		throw new ConfigError('PUSH_SERVICE_ALLOWLIST', (error as Error).message);
 	}
+	const caFile = nonEmpty(env, 'PUSH_SERVICE_CA_FILE');
+	let pushCa: string | null = null;
+	if (caFile) {
+		try {
+			pushCa = fs.readFileSync(caFile, 'utf8');
+		} catch {
+			throw new ConfigError('PUSH_SERVICE_CA_FILE', `cannot read ${caFile}`);
+		}
+		if (!pushCa.includes('-----BEGIN CERTIFICATE-----')) throw new ConfigError('PUSH_SERVICE_CA_FILE', 'is not a PEM certificate');
+	}
 	const publicKey = nonEmpty(env, 'VAPID_PUBLIC_KEY');
 	const privateKey = nonEmpty(env, 'VAPID_PRIVATE_KEY');
 	if (Boolean(publicKey) !== Boolean(privateKey)) {
@@ -176,6 +189,7 @@ function readDelivery(env: Env, port: number): Config['delivery'] {
 	const origin = nonEmpty(env, 'ORIGIN');
 	return {
 		pushAllowlist,
+		pushCa,
 		vapid: publicKey && privateKey ? { publicKey, privateKey } : null,
 		vapidSubject,
 		// checked like other service URLs; the path is the provider's, so it is kept

@@ -2,6 +2,7 @@
  * The delivery service of a server process: the VAPID identity, the two channels and
  * the fan-out engine, made once at start.
  */
+import tls from 'node:tls';
 import type { Config } from '../config';
 import type { Database } from '../db/port';
 import { httpGateway, outboxGateway, pushChannel, smsChannel, type SmsGateway } from './channels';
@@ -21,7 +22,8 @@ export type Delivery = {
 export async function startDeliveryService(config: Config, db: Database): Promise<Delivery> {
 	const settings = config.delivery;
 	const keys = await vapidKeys(db, settings.vapid);
-	const transport = new PushTransport(settings.pushAllowlist);
+	// A self-hosted push service's CA is trusted in addition to the system's, not instead.
+	const transport = new PushTransport(settings.pushAllowlist, settings.pushCa ? { ca: [...tls.rootCertificates, settings.pushCa] } : {});
 	const pool = new EncryptPool();
 	const sms = settings.smsGateway ? httpGateway(settings.smsGateway.url, settings.smsGateway.token) : outboxGateway(db);
 	const engine = await startDelivery({

@@ -117,6 +117,13 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
 		const chunks: Buffer[] = [];
 		req.on('data', (chunk: Buffer) => chunks.push(chunk));
 		req.on('end', async () => {
+			// For browser journeys in another process: the last decrypted payload of an endpoint.
+			const peek = req.url.match(/^\/_sim\/payloads\/([^/?]+)$/);
+			if (req.method === 'GET' && peek) {
+				const payload = sim.payloads.get(peek[1]!);
+				res.writeHead(payload ? 200 : 404, { 'content-type': 'application/json' }).end(payload ?? '{}');
+				return;
+			}
 			const match = req.url.match(/^\/push\/(\d+)\/([^/?]+)$/);
 			if (req.method !== 'POST' || !match) {
 				res.writeHead(404).end();
