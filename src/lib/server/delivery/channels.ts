@@ -8,7 +8,7 @@ import type { DeliveryChannel } from '../../db-types.gen';
 import type { Queryable } from '../db/port';
 import { endpointProblem, type PushAllowlist } from './allowlist';
 import type { EncryptPool } from './encrypt-pool';
-import { pushPayloads, smsText, type DeliveryWarning } from './message';
+import { pushPayloads, smsText, type DeliveryWarning, type MessagesFor } from './message';
 import { retryAt, type Outcome, type Recipient } from './queue';
 import type { PushTransport } from './transport';
 import type { VapidSigner } from './vapid';
@@ -43,13 +43,14 @@ export function pushChannel(parts: {
 	signer: VapidSigner;
 	pool: EncryptPool;
 	allow: PushAllowlist;
+	messages: MessagesFor;
 	now?: () => number;
 }): Channel {
 	const now = parts.now ?? Date.now;
 	return {
 		channel: 'push',
 		async send(w, recipients) {
-			const payloads = pushPayloads(w);
+			const payloads = pushPayloads(w, parts.messages);
 			const ttl = Math.max(0, Math.floor((w.deadline.getTime() - now()) / 1000));
 			const outcomes: Outcome[] = new Array(recipients.length);
 			const ready: number[] = [];
@@ -138,11 +139,11 @@ export function httpGateway(url: string, token: string): SmsGateway {
 	};
 }
 
-export function smsChannel(gateway: SmsGateway, origin: string): Channel {
+export function smsChannel(gateway: SmsGateway, origin: string, messages: MessagesFor): Channel {
 	return {
 		channel: 'sms',
 		async send(w, recipients) {
-			const texts = { 'zh-CN': smsText(w, 'zh-CN', origin), en: smsText(w, 'en', origin) };
+			const texts = { 'zh-CN': smsText(w, 'zh-CN', origin, messages), en: smsText(w, 'en', origin, messages) };
 			return Promise.all(
 				recipients.map(async (r): Promise<Outcome> => {
 					const id = { warningId: r.warningId, subscriptionId: r.subscriptionId };

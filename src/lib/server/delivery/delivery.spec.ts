@@ -22,6 +22,7 @@ import { makeKeys, startSimulator, type Simulator } from './testing/push-simulat
 import { PushTransport } from './transport';
 import { VapidSigner } from './vapid';
 import webpush from 'web-push';
+import { messagesFor } from '../i18n';
 
 /** A square around Miyun's town centre and a second one by the reservoir: a multi-polygon. */
 const SQUARE: [number, number][] = [[40.36, 116.8], [40.36, 116.9], [40.42, 116.9], [40.42, 116.8], [40.36, 116.8]];
@@ -47,8 +48,8 @@ describe.each(backends())('delivery on $name', (backend) => {
 			db,
 			pollMs: 100,
 			channels: [
-				pushChannel({ transport, signer: new VapidSigner(webpush.generateVAPIDKeys(), 'mailto:ops@example.cn'), pool: new EncryptPool(0), allow }),
-				smsChannel(outboxGateway(db), 'https://safe.example.cn')
+				pushChannel({ transport, signer: new VapidSigner(webpush.generateVAPIDKeys(), 'mailto:ops@example.cn'), pool: new EncryptPool(0), allow, messages: messagesFor }),
+				smsChannel(outboxGateway(db), 'https://safe.example.cn', messagesFor)
 			]
 		});
 		const add = async (email: string, role: string) => {

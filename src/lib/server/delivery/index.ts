@@ -7,6 +7,7 @@ import type { Config } from '../config';
 import type { Database } from '../db/port';
 import { httpGateway, outboxGateway, pushChannel, smsChannel, type SmsGateway } from './channels';
 import { EncryptPool } from './encrypt-pool';
+import { messagesFor } from '../i18n';
 import { startDelivery, type Engine } from './engine';
 import { PushTransport } from './transport';
 import { VapidSigner, vapidKeys } from './vapid';
@@ -29,8 +30,8 @@ export async function startDeliveryService(config: Config, db: Database): Promis
 	const engine = await startDelivery({
 		db,
 		channels: [
-			pushChannel({ transport, signer: new VapidSigner(keys, settings.vapidSubject), pool, allow: settings.pushAllowlist }),
-			smsChannel(sms, settings.publicOrigin)
+			pushChannel({ transport, signer: new VapidSigner(keys, settings.vapidSubject), pool, allow: settings.pushAllowlist, messages: messagesFor }),
+			smsChannel(sms, settings.publicOrigin, messagesFor)
 		]
 	});
 	return {

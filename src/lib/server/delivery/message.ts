@@ -4,10 +4,12 @@
  * per warning message and language; only the recipient's id differs per message.
  */
 import type { CapMsgType, CapStatus, HazardCode, WarningLevel } from '../../db-types.gen';
-import { LANGS, makeT, type Lang } from '../../i18n';
+import { LANGS, makeT, type Lang, type Messages } from '../../i18n';
 import { infoFor, isDrill } from '../../warnings';
 import type { Queryable } from '../db/port';
-import { messagesFor } from '../i18n';
+
+/** The app's messages per language (the server's `messagesFor`; scripts outside Vite load them from disk). */
+export type MessagesFor = (lang: Lang) => Messages;
 
 export type DeliveryWarning = {
 	id: string;
@@ -77,8 +79,8 @@ function clip(text: string, max: number): string {
 	return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
 }
 
-function texts(w: DeliveryWarning, lang: Lang) {
-	const t = makeT(lang, messagesFor(lang));
+function texts(w: DeliveryWarning, lang: Lang, messages: MessagesFor) {
+	const t = makeT(lang, messages(lang));
 	const info = infoFor(w.infos, lang) ?? w.infos[0];
 	const prefix = isDrill(w.status) ? `${t(`warnings.drill_prefix_${w.status}`)} ` : '';
 	const headline = info?.headline ?? `${t(`levels.${w.level}`)} · ${t(`hazards.${w.hazard}`)}`;
@@ -87,9 +89,9 @@ function texts(w: DeliveryWarning, lang: Lang) {
 }
 
 /** The payload templates of one warning message, one per language; `forRecipient` adds the id. */
-export function pushPayloads(w: DeliveryWarning): Record<Lang, (subscriptionId: string) => string> {
+export function pushPayloads(w: DeliveryWarning, messages: MessagesFor): Record<Lang, (subscriptionId: string) => string> {
 	const entries = LANGS.map((lang) => {
-		const { info, title } = texts(w, lang);
+		const { info, title } = texts(w, lang, messages);
 		const base: Omit<PushPayload, 's'> = {
 			v: 1,
 			id: w.threadId,
@@ -116,8 +118,8 @@ export function pushPayloads(w: DeliveryWarning): Record<Lang, (subscriptionId: 
 }
 
 /** One SMS where possible: level, hazard, area, the first instruction, a short link. */
-export function smsText(w: DeliveryWarning, lang: Lang, origin: string): string {
-	const { t, info, title } = texts(w, lang);
+export function smsText(w: DeliveryWarning, lang: Lang, origin: string, messages: MessagesFor): string {
+	const { t, info, title } = texts(w, lang, messages);
 	const firstInstruction = (info?.instruction ?? '').split(/(?<=[。！!.；;])\s*/)[0] ?? '';
 	const link = `${origin}/w/${w.threadId.slice(0, 8)}`;
 	const head = `${t('delivery.sms_sender')}${title}`;

@@ -20,7 +20,8 @@ async function openPgliteCopy(): Promise<Database> {
 	return db;
 }
 
-async function openPostgresCopy(url: string, template: string): Promise<Database> {
+/** A fresh database copied from the migrated template, for a test that needs its URL (another process). */
+export async function postgresCopy(url: string, template: string): Promise<{ url: string; drop(): Promise<void> }> {
 	const name = `safe_miyun_t_${process.pid}_${Math.random().toString(36).slice(2, 10)}`;
 	const admin = new pg.Client({ connectionString: url });
 	await admin.connect();
@@ -31,11 +32,9 @@ async function openPostgresCopy(url: string, template: string): Promise<Database
 	}
 	const target = new URL(url);
 	target.pathname = `/${name}`;
-	const db = openPostgres(target.toString(), 4);
 	return {
-		...db,
-		close: async () => {
-			await db.close();
+		url: target.toString(),
+		drop: async () => {
 			const dropper = new pg.Client({ connectionString: url });
 			await dropper.connect();
 			try {
@@ -43,6 +42,18 @@ async function openPostgresCopy(url: string, template: string): Promise<Database
 			} finally {
 				await dropper.end();
 			}
+		}
+	};
+}
+
+async function openPostgresCopy(url: string, template: string): Promise<Database> {
+	const copy = await postgresCopy(url, template);
+	const db = openPostgres(copy.url, 4);
+	return {
+		...db,
+		close: async () => {
+			await db.close();
+			await copy.drop();
 		}
 	};
 }
