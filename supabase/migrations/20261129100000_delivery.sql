@@ -94,7 +94,7 @@ create table public.delivery_area_parts (
   geom extensions.geometry(Polygon, 4326) not null,
   primary key (warning_id, n)
 );
-comment on table public.delivery_area_parts is 'A warning''s area cut into small polygons (ST_Subdivide), so matching uses the index well.';
+comment on table public.delivery_area_parts is 'A warning''s area cut into small polygons (a ~3 km grid, then ST_Subdivide), so each match step is small and uses the index well.';
 
 create table public.delivery_queue (
   warning_id uuid not null references public.warnings (id) on delete cascade,
@@ -331,9 +331,15 @@ begin
   if new.state <> 'issued' or (tg_op = 'UPDATE' and old.state = 'issued') or new.status not in ('Actual', 'Exercise') then
     return null;
   end if;
+  -- Cells of a ~3 km grid, each cut to at most 64 vertices: every match step is small,
+  -- so the first recipients are queued (and sent to) within moments of the issue.
   insert into public.delivery_area_parts (warning_id, n, geom)
     select new.id, (row_number() over ())::integer - 1, p.geom
-      from (select (extensions.st_dump(extensions.st_subdivide(new.area, 64))).geom) p;
+      from (select (extensions.st_dump(extensions.st_subdivide(
+                     extensions.st_collectionextract(extensions.st_intersection(new.area, g.geom), 3), 64))).geom
+              from extensions.st_squaregrid(0.03, new.area) g
+             where extensions.st_intersects(new.area, g.geom)) p
+     where extensions.st_area(p.geom) > 0;
   get diagnostics v_parts = row_count;
   insert into public.deliveries (warning_id, parts, deadline)
     values (new.id, v_parts, now() + make_interval(secs => app.delivery_ttl_seconds(new.hazard, new.expires)));

@@ -48,4 +48,20 @@ describe('readConfig', () => {
 	it('never echoes a database password', () => {
 		expect(problem({ DATABASE_URL: 'mysql://user:s3cret@h/db' })).not.toContain('s3cret');
 	});
+
+	it('reads the delivery settings and names the one that is wrong', () => {
+		const config = readConfig({ PUSH_SERVICE_ALLOWLIST: 'https://push.miyun.internal, https://127.0.0.1:8443', ORIGIN: 'https://safe.miyun.gov.cn/' });
+		expect([...config.delivery.pushAllowlist.origins]).toEqual(['https://push.miyun.internal', 'https://127.0.0.1:8443']);
+		expect(config.delivery.publicOrigin).toBe('https://safe.miyun.gov.cn');
+		expect(config.delivery.vapid).toBeNull();
+		expect(config.delivery.smsGateway).toBeNull();
+		expect(problem({ PUSH_SERVICE_ALLOWLIST: 'http://127.0.0.1:8443' })).toMatch(/^PUSH_SERVICE_ALLOWLIST: .*https/);
+		expect(problem({ VAPID_PUBLIC_KEY: 'B'.repeat(87) })).toMatch(/^VAPID_PRIVATE_KEY: VAPID needs both keys/);
+		expect(problem({ VAPID_PUBLIC_KEY: 'short', VAPID_PRIVATE_KEY: 'a'.repeat(43) })).toMatch(/^VAPID_PUBLIC_KEY: /);
+		expect(problem({ VAPID_SUBJECT: 'ops@example.cn' })).toMatch(/^VAPID_SUBJECT: /);
+		expect(problem({ SMS_GATEWAY_URL: 'https://sms.example.cn/send' })).toMatch(/^SMS_GATEWAY_TOKEN: /);
+		expect(problem({ SMS_GATEWAY_URL: 'http://sms.example.cn/send', SMS_GATEWAY_TOKEN: 't' })).toMatch(/^SMS_GATEWAY_URL: /);
+		expect(problem({ PUSH_SERVICE_CA_FILE: '/nonexistent/ca.pem' })).toBe('PUSH_SERVICE_CA_FILE: cannot read /nonexistent/ca.pem');
+		expect(readConfig({ SMS_GATEWAY_URL: 'https://sms.example.cn/send', SMS_GATEWAY_TOKEN: 't' }).delivery.smsGateway).toEqual({ url: 'https://sms.example.cn/send', token: 't' });
+	});
 });

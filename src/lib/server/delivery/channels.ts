@@ -19,6 +19,7 @@ export interface Channel {
 }
 
 const MAX_ATTEMPTS = 8;
+const ENCRYPT_CHUNK = 50;
 
 function retryOrExpire(r: Recipient, retryAfter: number | null, error: string): Outcome {
 	if (r.attempts >= MAX_ATTEMPTS) return { warningId: r.warningId, subscriptionId: r.subscriptionId, state: 'failed', error };
@@ -64,28 +65,36 @@ export function pushChannel(parts: {
 					else ready.push(i);
 				}
 			});
-			const bodies = await parts.pool.encrypt(
-				ready.map((i) => {
-					const r = recipients[i]!;
-					return { p256dh: r.p256dh!, auth: r.auth!, payload: payloads[r.lang!](r.subscriptionId) };
-				})
-			);
 			const common = { ttl: String(ttl), urgency: urgencyOf(w), topic: topicOf(w.threadId), 'content-encoding': 'aes128gcm', 'content-type': 'application/octet-stream' };
+			// Encrypted in small chunks, each posted as soon as it is ready: the first
+			// requests leave after a few milliseconds, not after the whole batch.
+			const chunks: number[][] = [];
+			for (let k = 0; k < ready.length; k += ENCRYPT_CHUNK) chunks.push(ready.slice(k, k + ENCRYPT_CHUNK));
 			await Promise.all(
-				ready.map(async (i, k) => {
-					const r = recipients[i]!;
-					const body = bodies[k]!;
-					if (!(body instanceof Uint8Array)) {
-						outcomes[i] = { warningId: r.warningId, subscriptionId: r.subscriptionId, state: 'failed', error: `keys: ${body.error}` };
-						return;
-					}
-					const origin = new URL(r.endpoint!).origin;
-					const response = await parts.transport.send({
-						endpoint: r.endpoint!,
-						headers: { ...common, authorization: parts.signer.authorization(origin) },
-						body
-					});
-					outcomes[i] = pushOutcome(r, response.status, response.retryAfter, response.error);
+				chunks.map(async (chunk) => {
+					const bodies = await parts.pool.encrypt(
+						chunk.map((i) => {
+							const r = recipients[i]!;
+							return { p256dh: r.p256dh!, auth: r.auth!, payload: payloads[r.lang!](r.subscriptionId) };
+						})
+					);
+					await Promise.all(
+						chunk.map(async (i, k) => {
+							const r = recipients[i]!;
+							const body = bodies[k]!;
+							if (!(body instanceof Uint8Array)) {
+								outcomes[i] = { warningId: r.warningId, subscriptionId: r.subscriptionId, state: 'failed', error: `keys: ${body.error}` };
+								return;
+							}
+							const origin = new URL(r.endpoint!).origin;
+							const response = await parts.transport.send({
+								endpoint: r.endpoint!,
+								headers: { ...common, authorization: parts.signer.authorization(origin) },
+								body
+							});
+							outcomes[i] = pushOutcome(r, response.status, response.retryAfter, response.error);
+						})
+					);
 				})
 			);
 			return outcomes;
