@@ -8,6 +8,8 @@ import type { Database } from '../db/port';
 import { httpGateway, outboxGateway, pushChannel, smsChannel, type SmsGateway } from './channels';
 import { EncryptPool } from './encrypt-pool';
 import { messagesFor } from '../i18n';
+import { every } from '../jobs';
+import { sendOutbox } from '../outbox/sender';
 import { startDelivery, type Engine } from './engine';
 import { PushTransport } from './transport';
 import { VapidSigner, vapidKeys } from './vapid';
@@ -34,11 +36,14 @@ export async function startDeliveryService(config: Config, db: Database): Promis
 			smsChannel(sms, settings.publicOrigin, messagesFor)
 		]
 	});
+	// Only a real gateway empties the outbox; without one it is the console's catcher.
+	const stopOutbox = settings.smsGateway ? every('sms outbox', 5000, () => sendOutbox(db, sms, messagesFor)) : () => undefined;
 	return {
 		publicKey: keys.publicKey,
 		sms,
 		engine,
 		async close() {
+			stopOutbox();
 			await engine.stop();
 			transport.close();
 			await pool.close();

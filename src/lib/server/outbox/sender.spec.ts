@@ -1,0 +1,62 @@
+/**
+ * With a gateway configured, outbox messages go out through it: rendered in Chinese,
+ * marked delivered when the gateway took them, kept for the next run when it failed.
+ */
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { asService } from '../db/caller';
+import type { Database } from '../db/port';
+import { httpGateway } from '../delivery/channels';
+import { messagesFor } from '../i18n';
+import { backends } from '../testing/db';
+import { sendOutbox } from './sender';
+
+describe.each(backends())('the SMS outbox sender on $name', (backend) => {
+	let db: Database;
+	let server: http.Server;
+	let url = '';
+	const received: { auth: string | undefined; body: { to: string; text: string } }[] = [];
+	let failNext = 0;
+
+	beforeAll(async () => {
+		db = await backend.open();
+		server = http.createServer((req, res) => {
+			let body = '';
+			req.on('data', (c) => (body += c));
+			req.on('end', () => {
+				if (failNext > 0) {
+					failNext -= 1;
+					res.writeHead(503).end();
+					return;
+				}
+				received.push({ auth: req.headers.authorization, body: JSON.parse(body) });
+				res.writeHead(200).end('{}');
+			});
+		});
+		await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+		url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/send`;
+	});
+	afterAll(async () => {
+		server?.close();
+		await db?.close();
+	});
+
+	it('sends each message once, and keeps the ones the gateway refused for later', async () => {
+		await asService(db, (tx) =>
+			tx.query(`insert into public.outbox_messages (channel, recipient, template, params) values
+				('sms', '13800000001', 'sign_in_code', '{"code": "123456", "minutes": 10}'),
+				('sms', '13800000002', 'text', '{"text": "hello"}')`)
+		);
+		const gateway = httpGateway(url, 'token-1');
+		failNext = 1;
+		expect(await sendOutbox(db, gateway, messagesFor)).toEqual({ sent: 1, failed: 1 });
+		expect(await sendOutbox(db, gateway, messagesFor)).toEqual({ sent: 1, failed: 0 });
+		expect(await sendOutbox(db, gateway, messagesFor)).toEqual({ sent: 0, failed: 0 });
+		expect(received.map((r) => r.body.to).sort()).toEqual(['+8613800000001', '+8613800000002']);
+		expect(received.every((r) => r.auth === 'Bearer token-1')).toBe(true);
+		const code = received.find((r) => r.body.to === '+8613800000001')!.body.text;
+		expect(code).toContain('123456');
+		expect(code).toMatch(/[\u4e00-\u9fff]/); // rendered in Chinese, not a template key
+	});
+});
