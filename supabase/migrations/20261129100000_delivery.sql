@@ -263,7 +263,8 @@ as $$
   update public.delivery_queue q
      set delivered_at = coalesce(q.delivered_at, now()),
          shown_at = case when p_event = 'shown' then coalesce(q.shown_at, now()) else q.shown_at end
-   where q.warning_id = p_warning and q.subscription_id = p_subscription and q.state = 'sent'
+   -- 'queued' too: a phone may answer before the sender has recorded the batch as sent
+   where q.warning_id = p_warning and q.subscription_id = p_subscription and q.state in ('queued', 'sent')
      and p_event in ('delivered', 'shown', 'skipped')
   returning true
 $$;

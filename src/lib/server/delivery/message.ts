@@ -108,10 +108,15 @@ export function pushPayloads(w: DeliveryWarning, messages: MessagesFor): Record<
 			area: w.area
 		};
 		// The recipient id is spliced into a prepared string: JSON.stringify once per
-		// language, not once per recipient.
-		const json = JSON.stringify({ ...base, s: '\u0000' });
+		// language, not once per recipient. Too big for one push message (Chinese is 3
+		// bytes a character): first the area goes (the device then shows the warning
+		// without checking its place), then the body is shortened.
+		const encode = (payload: Omit<PushPayload, 's'>) => JSON.stringify({ ...payload, s: '00000000-0000-0000-0000-000000000000' });
+		let fitted = base;
+		if (Buffer.byteLength(encode(fitted)) > PAYLOAD_LIMIT) fitted = { ...fitted, area: null };
+		while (Buffer.byteLength(encode(fitted)) > PAYLOAD_LIMIT && fitted.body.length > 1) fitted = { ...fitted, body: clip(fitted.body, Math.floor(fitted.body.length * 0.8)) };
+		const json = JSON.stringify({ ...fitted, s: '\u0000' });
 		const [head, tail] = json.split('"\\u0000"') as [string, string];
-		if (json.length > PAYLOAD_LIMIT) throw new Error(`push payload of ${w.id} is ${json.length} bytes`);
 		return [lang, (subscriptionId: string) => `${head}"${subscriptionId}"${tail}`] as const;
 	});
 	return Object.fromEntries(entries) as Record<Lang, (subscriptionId: string) => string>;
