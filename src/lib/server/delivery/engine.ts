@@ -125,7 +125,12 @@ export async function startDelivery(options: EngineOptions): Promise<Engine> {
 		await Promise.all(lanes);
 	}
 
-	const unlisten = await db.listen('deliveries', kick);
+	// The payload is the issued message's id: load what its recipients will receive
+	// while its first cell is being matched, not after.
+	const unlisten = await db.listen('deliveries', (id) => {
+		if (/^[0-9a-f-]{36}$/.test(id)) void warning(id).catch(() => warnings.delete(id));
+		kick();
+	});
 	const upkeep = setInterval(() => {
 		void asService(db, async (tx) => {
 			if ((await expireOverdue(tx)) > 0) kick();

@@ -17,7 +17,7 @@ const WANTS = `
 /**
  * Runs the next match step of one warning message that still has steps; returns the
  * warning id and the rows queued, or null when no match is waiting. Steps:
- * 0..parts-1 the area's small polygons (GiST index on the places), then villages
+ * the area's small polygons (GiST index on the places; 1, 1, 2, 4, 8 … per step), then villages
  * through their township's area, then — for an Update or Cancel — everyone an
  * earlier message of the same warning reached, so their notification is replaced or
  * closed. A Cancel reaches only those.
@@ -31,6 +31,9 @@ export async function matchStep(tx: Queryable): Promise<{ warningId: string; que
 	const { warning_id: id, next_step: step, parts } = job;
 	let sql: string;
 	let params: unknown[];
+	// Parts [step, end): one cell first (the first recipients within moments), then
+	// twice as many each step, so a large area takes a dozen steps, not hundreds.
+	const end = step < parts ? Math.min(parts, Math.max(1, step * 2)) : step + 1;
 	if (step < parts) {
 		sql = `insert into public.delivery_queue (warning_id, subscription_id, channel)
 			select distinct w.id, s.id, s.channel
@@ -38,9 +41,9 @@ export async function matchStep(tx: Queryable): Promise<{ warningId: string; que
 			  join public.warnings w on w.id = a.warning_id
 			  join public.subscription_places p on extensions.st_intersects(p.geom, a.geom)
 			  join public.subscriptions s on s.id = p.subscription_id
-			 where a.warning_id = $1 and a.n = $2 and w.msg_type <> 'Cancel' and ${WANTS}
+			 where a.warning_id = $1 and a.n >= $2 and a.n < $3 and w.msg_type <> 'Cancel' and ${WANTS}
 			on conflict do nothing`;
-		params = [id, step];
+		params = [id, step, end];
 	} else if (step === parts) {
 		sql = `insert into public.delivery_queue (warning_id, subscription_id, channel)
 			select distinct w.id, s.id, s.channel
@@ -63,10 +66,10 @@ export async function matchStep(tx: Queryable): Promise<{ warningId: string; que
 		params = [id];
 	}
 	const queued = await tx.query(`with ins as (${sql} returning 1) select count(*)::int as n from ins`, params);
-	const done = step >= parts + 1;
+	const done = end > parts + 1;
 	await tx.query(
 		`update public.deliveries set next_step = $2, matched_at = case when $2::int is null then now() end where warning_id = $1`,
-		[id, done ? null : step + 1]
+		[id, done ? null : end]
 	);
 	return { warningId: id, queued: (queued[0] as { n: number }).n, done };
 }
