@@ -35,7 +35,7 @@ async function specGeometry(tx: Queryable, area: AreaSpec): Promise<{ geojson: s
 	if (area.kind === 'circle') {
 		const [row] = await tx.query<{ geojson: string }>(
 			`select extensions.st_asgeojson(extensions.st_buffer(
-			   extensions.st_setsrid(extensions.st_makepoint($1, $2), 4326)::extensions.geography, $3 * 1000, 32)::extensions.geometry) as geojson`,
+			   extensions.st_setsrid(extensions.st_makepoint($1, $2), 4326)::extensions.geography, $3::float8 * 1000, 32)::extensions.geometry) as geojson`,
 			[area.centre[1], area.centre[0], area.radiusKm]
 		);
 		return { geojson: row!.geojson };

@@ -8,6 +8,7 @@ import { ANON_CLAIMS, asService, type Claims } from '../db/caller';
 import type { Database } from '../db/port';
 import { addStaff } from '../staff';
 import { as, backends, sqlState } from '../testing/db';
+import { resolveAreas } from './area';
 import * as warnings from './store';
 import { rainstorm, TWO_TOWNS } from './testing/fixtures';
 
@@ -40,6 +41,11 @@ describe.each(backends())('warnings on $name', (backend) => {
 		Number((await asService(db, (tx) => tx.query<{ n: number }>('select count(*)::int as n from public.warnings')))[0]!.n);
 
 	describe('areas', () => {
+		it('takes a circle with a fractional radius (CAP allows 0.3 km)', async () => {
+			const resolved = await as(db, issuer, (tx) => resolveAreas(tx, [{ kind: 'circle', centre: [40.45, 116.83], radiusKm: 0.3 }]));
+			expect('geojson' in resolved && JSON.parse(resolved.geojson).type).toMatch(/Polygon/);
+		});
+
 		it('gives towns with a sourced seat an approximate area inside the district, and none to the others', async () => {
 			const rows = await as(db, ANON_CLAIMS, (tx) =>
 				tx.query<{ code: string; inside: boolean; km2: number }>(
