@@ -31,6 +31,7 @@ export async function openDatabase(config: Config, holder: string, migrationsDir
 		}
 		try {
 			const migrated = await migrate(db, migrations);
+			if (migrated.applied.length) await db.refreshTypes?.();
 			// PGlite is one session: give it the search path Supabase's roles have.
 			await db.exec('set search_path to "$user", public, extensions');
 			return {

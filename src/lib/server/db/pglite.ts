@@ -40,7 +40,8 @@ export async function openPglite(dataDir?: string, loadDataDir?: Blob): Promise<
 			const stop = await serial.run(() => pg.listen(channel, onPayload));
 			return () => serial.run(() => stop());
 		},
-		close: () => serial.run(() => pg.close())
+		close: () => serial.run(() => pg.close()),
+		refreshTypes: () => serial.run(() => pg.refreshArrayTypes())
 	};
 }
 

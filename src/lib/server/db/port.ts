@@ -22,4 +22,10 @@ export interface Database extends Queryable {
 	/** LISTEN on a channel; resolves to a function that stops listening. */
 	listen(channel: string, onPayload: (payload: string) => void): Promise<() => Promise<void>>;
 	close(): Promise<void>;
+	/**
+	 * PGlite reads the array types once, when it opens: after migrations created new
+	 * enums, it must read them again or an enum-array parameter is refused
+	 * ("malformed array literal"). node-postgres needs nothing.
+	 */
+	refreshTypes?(): Promise<void>;
 }

@@ -6,6 +6,7 @@
  */
 import type { DeliveryChannel, DeliveryState } from '../../db-types.gen';
 import type { Queryable } from '../db/port';
+import { DRILL_PARAMETER } from '../volunteers/drill-warning';
 
 /** Whether a subscription wants this warning message (aliases: s subscription, w warning). */
 const WANTS = `
@@ -62,6 +63,14 @@ export async function matchStep(tx: Queryable): Promise<{ warningId: string; que
 			  join public.delivery_queue q on q.warning_id = o.id and q.state = 'sent'
 			  join public.subscriptions s on s.id = q.subscription_id
 			 where w.id = $1 and w.msg_type <> 'Alert'
+			union
+			-- a drill's Exercise warning: its confirmed participants, by text to their volunteer phone
+			select w.id, r.volunteer_id, 'sms'::public.delivery_channel
+			  from public.warnings w
+			  join public.volunteer_registrations r on r.status = 'confirmed'
+			   and r.event_id::text = (select p ->> 'value' from jsonb_array_elements(w.parameters) p
+			                            where p ->> 'valueName' = '${DRILL_PARAMETER}' limit 1)
+			 where w.id = $1 and w.status = 'Exercise' and w.msg_type <> 'Cancel'
 			on conflict do nothing`;
 		params = [id];
 	}
@@ -105,9 +114,12 @@ export function claim(tx: Queryable, channel: DeliveryChannel, limit: number, le
 		   returning q.warning_id, q.subscription_id, q.attempts
 		 )
 		 select u.warning_id as "warningId", u.subscription_id as "subscriptionId", u.attempts,
-		        s.lang, s.endpoint, s.p256dh, s.auth, s.phone, d.deadline
+		        coalesce(s.lang, case when v.user_id is not null then 'zh-CN' end) as lang,
+		        s.endpoint, s.p256dh, s.auth, coalesce(s.phone, v.phone) as phone, d.deadline
 		   from u join public.deliveries d on d.warning_id = u.warning_id
-		   left join public.subscriptions s on s.id = u.subscription_id`,
+		   left join public.subscriptions s on s.id = u.subscription_id
+		   -- a drill's participant is a recipient by their volunteer id
+		   left join public.volunteers v on v.user_id = u.subscription_id and s.id is null`,
 		[channel, limit, leaseSeconds]
 	);
 }

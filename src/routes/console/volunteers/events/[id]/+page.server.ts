@@ -1,5 +1,6 @@
 import { error, fail, redirect } from '@sveltejs/kit';
 import * as events from '$lib/server/volunteers/events';
+import { sendDrillWarning } from '$lib/server/volunteers/drill-warning';
 import { attendees, checkIn, checkOut } from '$lib/server/volunteers/registrations';
 import type { Actions, PageServerLoad } from './$types';
 
@@ -11,7 +12,10 @@ export const load: PageServerLoad = async ({ locals, params, url }) => {
 	}));
 	const event = found.event;
 	if (!event) error(404, 'not found');
-	return { ...found, event, code: url.searchParams.get('code') ?? '', checkedIn: url.searchParams.get('checked_in') };
+	const me = locals.identity;
+	// Issuing is a warning issuer's (or an admin's) act; the warnings guard has the last word.
+	const mayWarn = event.kind !== 'training' && me.kind === 'staff' && (me.role === 'warning_issuer' || me.role === 'admin');
+	return { ...found, event, mayWarn, code: url.searchParams.get('code') ?? '', checkedIn: url.searchParams.get('checked_in') };
 };
 
 export const actions: Actions = {
@@ -30,6 +34,14 @@ export const actions: Actions = {
 		const result = await locals.db((tx) => checkIn(tx, params.id, code, me.userId));
 		if (!result.ok) return fail(400, { message: null, code, errors: { code: `volunteer.console.check_in_${result.problem}` } });
 		redirect(303, `/console/volunteers/events/${params.id}?checked_in=${result.id}`);
+	},
+	drill: async ({ locals, params }) => {
+		const sent = await locals.db(async (tx) => {
+			const event = await events.get(tx, params.id);
+			return event ? sendDrillWarning(tx, event) : { problem: 'volunteer.console.not_organiser' };
+		});
+		if ('problem' in sent) return fail(403, { message: sent.problem, code: '' });
+		redirect(303, `/console/warnings/${sent.threadId}`);
 	},
 	checkout: async ({ locals, params, request }) => {
 		const id = String((await request.formData()).get('registration') ?? '');

@@ -1,0 +1,69 @@
+/**
+ * A drill's Exercise warning: issued only by a warning issuer or an admin, texted to
+ * the drill's confirmed participants (not the waitlist), marked as an exercise.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { asService, type Claims } from '../db/caller';
+import type { Database } from '../db/port';
+import { outboxGateway, smsChannel } from '../delivery/channels';
+import { startDelivery, type Engine } from '../delivery/engine';
+import { messagesFor } from '../i18n';
+import { addStaff } from '../staff';
+import { as, backends } from '../testing/db';
+import { sendDrillWarning } from './drill-warning';
+import * as events from './events';
+import { register } from './registrations';
+import { addEvent, addVolunteer } from './testing';
+
+describe.each(backends())('drill warnings on $name', (backend) => {
+	let db: Database;
+	let engine: Engine;
+	let admin: Claims, handler: Claims;
+
+	beforeAll(async () => {
+		db = await backend.open();
+		engine = await startDelivery({ db, pollMs: 100, channels: [smsChannel(outboxGateway(db), 'https://safe.example.cn', messagesFor)] });
+		const add = async (email: string, role: string) => {
+			const { userId } = await addStaff(db, { email, password: 'correct horse battery', role, departmentCode: 'emergency' });
+			return { role: 'authenticated', sub: userId, email } satisfies Claims;
+		};
+		admin = await add('admin@drill.test', 'admin');
+		handler = await add('handler@drill.test', 'handler');
+	});
+	afterAll(async () => {
+		await engine?.stop();
+		await db?.close();
+	});
+
+	it('texts the confirmed participants an exercise warning, and only them', async () => {
+		const eventId = await addEvent(db, { capacity: 2 });
+		const people = [await addVolunteer(db), await addVolunteer(db), await addVolunteer(db)];
+		for (const person of people) await as(db, person, (tx) => register(tx, eventId));
+		const event = (await as(db, admin, (tx) => events.get(tx, eventId)))!;
+
+		const refused = await as(db, handler, (tx) => sendDrillWarning(tx, event));
+		expect(refused).toEqual({ problem: 'delivery.drill_refused' });
+
+		const sent = await as(db, admin, (tx) => sendDrillWarning(tx, event));
+		expect('threadId' in sent).toBe(true);
+		engine.kick();
+		await engine.drained();
+
+		const [warning] = await asService(db, (tx) =>
+			tx.query<{ status: string; state: string }>('select status, state from public.warnings where thread_id = $1', ['threadId' in sent ? sent.threadId : ''])
+		);
+		expect(warning).toEqual({ status: 'Exercise', state: 'issued' });
+		const texts = await asService(db, (tx) =>
+			tx.query<{ recipient: string; params: { text: string } }>(`select recipient, params from public.outbox_messages where template = 'text'`)
+		);
+		const prefix = (messagesFor('zh-CN').warnings as Record<string, string>).drill_prefix_Exercise!;
+		expect(texts.map((m) => m.recipient).sort()).toEqual([people[0]!.phone, people[1]!.phone].sort());
+		expect(texts.every((m) => m.params.text.includes(prefix))).toBe(true);
+	});
+
+	it('sends none for a training session', async () => {
+		const eventId = await addEvent(db, { kind: 'training' });
+		const event = (await as(db, admin, (tx) => events.get(tx, eventId)))!;
+		expect(await as(db, admin, (tx) => sendDrillWarning(tx, event))).toEqual({ problem: 'delivery.drill_not_a_drill' });
+	});
+});
