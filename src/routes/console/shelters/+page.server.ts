@@ -1,12 +1,12 @@
 import { fail, redirect } from '@sveltejs/kit';
 import * as shelters from '$lib/server/shelters';
+import { isAdmin, townNames } from '$lib/server/shelters/registry';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async ({ locals }) =>
 	locals.db(async (tx) => {
-		const [me] = await tx.query<{ admin: boolean }>('select app.is_admin() as admin');
-		const towns = await tx.query<{ code: string; name_zh: string; name_en: string }>('select code, name_zh, name_en from public.towns order by code');
-		return { shelters: await shelters.listForStaff(tx), isAdmin: Boolean(me?.admin), towns };
+		const towns = await townNames(tx);
+		return { shelters: await shelters.listForStaff(tx), isAdmin: await isAdmin(tx), towns };
 	});
 
 export const actions: Actions = {
