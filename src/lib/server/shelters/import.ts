@@ -123,8 +123,8 @@ export function checkRow(raw: Raw, defaultCrs: Crs, towns: Set<string>, errors: 
 		const lonRaw = raw.get('lon').trim();
 		lat = latRaw ? Number(latRaw) : NaN;
 		lon = lonRaw ? Number(lonRaw) : NaN;
-		if (!Number.isFinite(lat)) err('lat', 'shelters.import.not_a_coordinate');
-		if (!Number.isFinite(lon)) err('lon', 'shelters.import.not_a_coordinate');
+		if (!Number.isFinite(lat)) err('lat', latRaw ? 'shelters.import.not_a_coordinate' : 'shelters.import.required');
+		if (!Number.isFinite(lon)) err('lon', lonRaw ? 'shelters.import.not_a_coordinate' : 'shelters.import.required');
 	}
 	if (Number.isFinite(lat) && Number.isFinite(lon) && crs) {
 		if (crs !== 'wgs84') {

@@ -54,7 +54,8 @@ describe('the shelter form', () => {
 		expect(values).toMatchObject({ lat: 'north', facilities: ['jacuzzi'] });
 	});
 
-	it('refuses a position outside the district', () => {
+	it('says a missing position is required, and refuses one outside the district', () => {
+		expect(parseShelterForm(form({ ...GOOD, lat: '', lon: '' }), TOWNS).errors).toEqual({ lat: 'shelters.import.required', lon: 'shelters.import.required' });
 		expect(parseShelterForm(form({ ...GOOD, lat: '39.9', lon: '116.4' }), TOWNS).errors).toEqual({ lat: 'shelters.import.outside_district' });
 	});
 
