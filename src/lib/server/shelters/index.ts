@@ -120,12 +120,13 @@ export type ConsoleShelter = Pick<SnapshotShelter, 'id' | 'name_zh' | 'name_en' 
 	editable: boolean;
 };
 
-/** The console's list: what the caller sees, and whether they may update each one. */
+/** The console's list: what the caller sees, and whether they may update each one (those first: a township's staff find theirs at the top). */
 export function listForStaff(tx: Queryable): Promise<ConsoleShelter[]> {
 	return tx.query<ConsoleShelter>(
 		`select s.id, s.name_zh, s.name_en, s.town_code, s.status, s.capacity, s.occupancy, s.note, s.demo, s.retired_at, s.updated_at,
 		        (app.is_admin() or coalesce(s.town_code = app.staff_town(), false)) as editable
-		   from public.shelters s order by s.retired_at nulls first, s.town_code, s.name_zh`
+		   from public.shelters s
+		  order by s.retired_at nulls first, editable desc, s.town_code, s.name_zh`
 	);
 }
 
