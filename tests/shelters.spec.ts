@@ -1,3 +1,4 @@
+import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type APIRequestContext, type Page } from '@playwright/test';
 import { E2E, e2eApiKey } from './fixtures';
 
@@ -28,6 +29,12 @@ async function issueCap(request: APIRequestContext, identifier: string, msgType:
 </alert>`;
 	const response = await request.post('/api/cap', { data: xml, headers: { authorization: `Bearer ${e2eApiKey()}`, 'content-type': 'application/xml' } });
 	expect(response.status(), await response.text()).toBe(201);
+}
+
+/** Serious or critical axe findings on the page as it is now (the console is not in PUBLIC_PAGES). */
+async function severe(page: Page) {
+	const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
+	return results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
 }
 
 async function firstThree(page: Page) {
@@ -195,6 +202,7 @@ test('an admin adds a shelter with the form, edits it, draws a route to it and r
 	await expect(page.getByLabel('中文名称 *')).toHaveAttribute('aria-invalid', 'true');
 	await expect(page.getByLabel('纬度 *')).toHaveAttribute('aria-invalid', 'true');
 	await expect(page.locator('#hazards-error')).toHaveText('必填');
+	expect(await severe(page)).toEqual([]);
 
 	await page.getByLabel('中文名称 *').fill('石城表单测试点');
 	await page.getByLabel('英文名称 *').fill('Shicheng form test site');
@@ -231,6 +239,7 @@ test('an admin adds a shelter with the form, edits it, draws a route to it and r
 	await page.getByLabel('步行时间（分钟）*').fill('15');
 	await page.getByRole('button', { name: '保存路线' }).click();
 	await expect(page.locator('#path-error')).toHaveText('第 2 行的点不在密云区内或附近');
+	expect(await severe(page)).toEqual([]);
 	await page.getByLabel('路线 *').fill('40.590,116.770\n40.595,116.775\n40.600,116.776');
 	await page.getByRole('button', { name: '保存路线' }).click();
 	await expect(page.getByRole('status')).toHaveText('路线已保存。');
