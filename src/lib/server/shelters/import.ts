@@ -67,10 +67,14 @@ export function parseCsv(text: string): { line: number; cells: string[] }[] {
 	return rows;
 }
 
-type Raw = { row: number; get(column: string): string; lonLat?: [number, number] };
+/** One record to check: its row number, its cells by column name, and a GeoJSON point if it came as one. */
+export type Raw = { row: number; get(column: string): string; lonLat?: [number, number] };
 
-/** Checks one record; pushes its errors and returns the row when it is clean. */
-function checkRow(raw: Raw, defaultCrs: Crs, towns: Set<string>, errors: ImportError[]): ImportRow | null {
+/**
+ * Checks one record; pushes its errors and returns the row when it is clean. The console's
+ * shelter form is checked by this too (registry.ts), so a field reads the same in both.
+ */
+export function checkRow(raw: Raw, defaultCrs: Crs, towns: Set<string>, errors: ImportError[]): ImportRow | null {
 	const before = errors.length;
 	const err = (column: string, message: string) => errors.push({ row: raw.row, column, message });
 	const text = (column: string, max: number, required = false) => {
@@ -119,8 +123,8 @@ function checkRow(raw: Raw, defaultCrs: Crs, towns: Set<string>, errors: ImportE
 		const lonRaw = raw.get('lon').trim();
 		lat = latRaw ? Number(latRaw) : NaN;
 		lon = lonRaw ? Number(lonRaw) : NaN;
-		if (!Number.isFinite(lat)) err('lat', 'shelters.import.not_a_coordinate');
-		if (!Number.isFinite(lon)) err('lon', 'shelters.import.not_a_coordinate');
+		if (!Number.isFinite(lat)) err('lat', latRaw ? 'shelters.import.not_a_coordinate' : 'shelters.import.required');
+		if (!Number.isFinite(lon)) err('lon', lonRaw ? 'shelters.import.not_a_coordinate' : 'shelters.import.required');
 	}
 	if (Number.isFinite(lat) && Number.isFinite(lon) && crs) {
 		if (crs !== 'wgs84') {
@@ -232,16 +236,25 @@ export async function townCodes(tx: Queryable): Promise<Set<string>> {
 	return new Set((await tx.query<{ code: string }>('select code from public.towns')).map((t) => t.code));
 }
 
+/** The values of a row for SHELTER_INSERT's $1 … $18. */
+export function rowParams(r: ImportRow): unknown[] {
+	return [r.ref, r.name_zh, r.name_en, r.address, r.town_code, r.lon, r.lat, r.class, r.indoor, r.area_m2, r.capacity,
+		r.facilities, r.hazards, r.status, r.occupancy, r.phone, r.contact, r.note];
+}
+
+/** The registry's columns, and SQL for their values from rowParams, for an insert. */
+export const SHELTER_INSERT = `public.shelters (ref, name_zh, name_en, address, town_code, position, class, indoor, area_m2, capacity,
+	                   facilities, hazards, status, occupancy, phone, contact, note)
+	 values ($1, $2, $3, $4, $5, extensions.st_setsrid(extensions.st_makepoint($6, $7), 4326)::extensions.geography,
+	         $8, $9, $10, $11, $12::text[]::public.shelter_facility[], $13::text[]::public.hazard_code[], $14, $15, $16, $17, $18)`;
+
 /** Writes checked rows in the caller's transaction; a row with a known ref updates that shelter. */
 export async function write(tx: Queryable, rows: ImportRow[]): Promise<{ inserted: number; updated: number }> {
 	let inserted = 0;
 	let updated = 0;
 	for (const r of rows) {
 		const [result] = await tx.query<{ inserted: boolean }>(
-			`insert into public.shelters (ref, name_zh, name_en, address, town_code, position, class, indoor, area_m2, capacity,
-			                             facilities, hazards, status, occupancy, phone, contact, note)
-			 values ($1, $2, $3, $4, $5, extensions.st_setsrid(extensions.st_makepoint($6, $7), 4326)::extensions.geography,
-			         $8, $9, $10, $11, $12::text[]::public.shelter_facility[], $13::text[]::public.hazard_code[], $14, $15, $16, $17, $18)
+			`insert into ${SHELTER_INSERT}
 			 on conflict (ref) do update set
 			   name_zh = excluded.name_zh, name_en = excluded.name_en, address = excluded.address, town_code = excluded.town_code,
 			   position = excluded.position, class = excluded.class, indoor = excluded.indoor, area_m2 = excluded.area_m2,
@@ -249,8 +262,7 @@ export async function write(tx: Queryable, rows: ImportRow[]): Promise<{ inserte
 			   occupancy = excluded.occupancy, phone = excluded.phone, contact = excluded.contact, note = excluded.note,
 			   demo = false, retired_at = null
 			 returning (xmax = 0) as inserted`,
-			[r.ref, r.name_zh, r.name_en, r.address, r.town_code, r.lon, r.lat, r.class, r.indoor, r.area_m2, r.capacity,
-				r.facilities, r.hazards, r.status, r.occupancy, r.phone, r.contact, r.note]
+			rowParams(r)
 		);
 		if (result?.inserted) inserted++;
 		else updated++;

@@ -9,6 +9,7 @@ import { nearDistrict, WALK_KMH, walkMinutes } from '../../shelters/geo';
 import type { ExcludedShelter, NearestAnswer, NearestShelter, ShelterSnapshot, SnapshotRoute, SnapshotShelter } from '../../shelters/types';
 import { ShelterStatusValues, type ShelterStatus } from '../../db-types.gen';
 import type { Queryable } from '../db/port';
+import { refusable, UUID } from './registry';
 
 export const MAX_LIMIT = 50;
 
@@ -101,7 +102,7 @@ export type ShelterDetail = SnapshotShelter & {
 };
 
 export async function get(tx: Queryable, id: string): Promise<ShelterDetail | null> {
-	if (!/^[0-9a-f-]{36}$/i.test(id)) return null;
+	if (!UUID.test(id)) return null;
 	const [row] = await tx.query<Omit<ShelterDetail, 'routes'>>(`select ${SHELTER_COLUMNS}, s.contact, s.retired_at from public.shelters s where s.id = $1`, [id]);
 	if (!row) return null;
 	const routes = await tx.query<ShelterDetail['routes'][number] & { path: string }>(
@@ -119,12 +120,13 @@ export type ConsoleShelter = Pick<SnapshotShelter, 'id' | 'name_zh' | 'name_en' 
 	editable: boolean;
 };
 
-/** The console's list: what the caller sees, and whether they may update each one. */
+/** The console's list: what the caller sees, and whether they may update each one (those first: a township's staff find theirs at the top). */
 export function listForStaff(tx: Queryable): Promise<ConsoleShelter[]> {
 	return tx.query<ConsoleShelter>(
 		`select s.id, s.name_zh, s.name_en, s.town_code, s.status, s.capacity, s.occupancy, s.note, s.demo, s.retired_at, s.updated_at,
 		        (app.is_admin() or coalesce(s.town_code = app.staff_town(), false)) as editable
-		   from public.shelters s order by s.retired_at nulls first, s.town_code, s.name_zh`
+		   from public.shelters s
+		  order by s.retired_at nulls first, editable desc, s.town_code, s.name_zh`
 	);
 }
 
@@ -146,8 +148,8 @@ export function parseLive(form: FormData): { patch: LivePatch; errors: LiveError
 
 /** Returns false when RLS or the guard refuses (nothing is written). */
 export async function updateLive(tx: Queryable, id: string, patch: LivePatch): Promise<boolean> {
-	if (!/^[0-9a-f-]{36}$/i.test(id)) return false;
-	try {
+	if (!UUID.test(id)) return false;
+	return refusable(async () => {
 		const rows = await tx.query('update public.shelters set status = $2, occupancy = $3, note = $4 where id = $1 returning id', [
 			id,
 			patch.status,
@@ -155,20 +157,14 @@ export async function updateLive(tx: Queryable, id: string, patch: LivePatch): P
 			patch.note
 		]);
 		return rows.length === 1;
-	} catch (error) {
-		if ((error as { code?: string }).code === '42501') return false;
-		throw error;
-	}
+	}, false);
 }
 
 /** Takes a shelter out of service (admins); it disappears from the public list and search. */
 export async function retire(tx: Queryable, id: string, retired: boolean): Promise<boolean> {
-	if (!/^[0-9a-f-]{36}$/i.test(id)) return false;
-	try {
+	if (!UUID.test(id)) return false;
+	return refusable(async () => {
 		const rows = await tx.query(`update public.shelters set retired_at = case when $2 then now() end where id = $1 returning id`, [id, retired]);
 		return rows.length === 1;
-	} catch (error) {
-		if ((error as { code?: string }).code === '42501') return false;
-		throw error;
-	}
+	}, false);
 }

@@ -178,6 +178,8 @@ describe.each(backends())('shelters on $name', (backend) => {
 			const list = await as(db, mujiayuStaff, (tx) => shelters.listForStaff(tx));
 			const editable = list.filter((s) => s.editable).map((s) => s.name_en).sort();
 			expect(editable).toEqual(['t-a', 't-b', 't-closed']);
+			// Theirs first, so a phone shows them without scrolling past the others.
+			expect(list.slice(0, 3).every((s) => s.editable)).toBe(true);
 			expect((await as(db, admin, (tx) => shelters.listForStaff(tx))).every((s) => s.editable)).toBe(true);
 		});
 	});

@@ -1,13 +1,23 @@
 import { fail, redirect } from '@sveltejs/kit';
 import * as shelters from '$lib/server/shelters';
+import { isAdmin, townNames } from '$lib/server/shelters/registry';
 import type { Actions, PageServerLoad } from './$types';
 
-export const load: PageServerLoad = async ({ locals }) =>
+export const load: PageServerLoad = async ({ locals, url }) =>
 	locals.db(async (tx) => {
-		const [me] = await tx.query<{ admin: boolean }>('select app.is_admin() as admin');
-		const towns = await tx.query<{ code: string; name_zh: string; name_en: string }>('select code, name_zh, name_en from public.towns order by code');
-		return { shelters: await shelters.listForStaff(tx), isAdmin: Boolean(me?.admin), towns };
+		const towns = await townNames(tx);
+		// ?town= narrows the list to one township, so a phone shows a handful of shelters.
+		const town = towns.find((x) => x.code === url.searchParams.get('town'))?.code ?? null;
+		const list = await shelters.listForStaff(tx);
+		return { shelters: town ? list.filter((s) => s.town_code === town) : list, isAdmin: await isAdmin(tx), towns, town };
 	});
+
+/** Back to the list as it was filtered, at the shelter just changed. */
+const back = (form: FormData, id: string, saved: boolean) => {
+	const town = String(form.get('town') ?? '');
+	const query = new URLSearchParams({ ...(town ? { town } : {}), ...(saved ? { saved: id } : {}) }).toString();
+	return `/console/shelters${query ? `?${query}` : ''}#s-${id}`;
+};
 
 export const actions: Actions = {
 	live: async ({ locals, request }) => {
@@ -17,13 +27,13 @@ export const actions: Actions = {
 		if (Object.keys(errors).length) return fail(400, { id, values: patch, errors, message: null });
 		const saved = await locals.db((tx) => shelters.updateLive(tx, id, patch));
 		if (!saved) return fail(403, { id, values: patch, errors: {}, message: 'shelters.console.no_permission' });
-		redirect(303, `/console/shelters?saved=${id}#s-${id}`);
+		redirect(303, back(form, id, true));
 	},
 	retire: async ({ locals, request }) => {
 		const form = await request.formData();
 		const id = String(form.get('id') ?? '');
 		const done = await locals.db((tx) => shelters.retire(tx, id, form.get('retired') === 'true'));
 		if (!done) return fail(403, { id, values: null, errors: {}, message: 'shelters.console.no_permission' });
-		redirect(303, `/console/shelters#s-${id}`);
+		redirect(303, back(form, id, false));
 	}
 };

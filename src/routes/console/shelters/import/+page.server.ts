@@ -1,12 +1,10 @@
 import { error, fail, redirect } from '@sveltejs/kit';
 import * as importer from '$lib/server/shelters/import';
+import { isAdmin } from '$lib/server/shelters/registry';
 import type { Actions, PageServerLoad } from './$types';
 
-const isAdmin = async (locals: App.Locals) =>
-	Boolean((await locals.db((tx) => tx.query<{ admin: boolean }>('select app.is_admin() as admin')))[0]?.admin);
-
 export const load: PageServerLoad = async ({ locals }) => {
-	if (!(await isAdmin(locals))) error(403, 'forbidden');
+	if (!(await locals.db(isAdmin))) error(403, 'forbidden');
 	return { columns: importer.COLUMNS };
 };
 
