@@ -8,6 +8,7 @@ import { readConfig } from '$lib/server/config';
 import { asCaller } from '$lib/server/db/caller';
 import { apiError, wantsJson } from '$lib/server/http';
 import { chooseLang } from '$lib/server/i18n';
+import { refuse } from '$lib/server/open311/format';
 import { bodyLimit } from '$lib/server/reports/uploads';
 import { services, setServices } from '$lib/server/runtime';
 import { startServices } from '$lib/server/services';
@@ -42,29 +43,32 @@ const identity: Handle = async ({ event, resolve }) => {
 		return resolve(event);
 	}
 	const { auth, db, limits } = services();
+	const path = event.url.pathname;
+	// Open311 clients get the spec's error list, and the spec's 403 for a bad key.
+	const open311 = path.startsWith('/open311/');
 	const header = event.request.headers.get('authorization');
 	const bearer = header?.match(/^Bearer\s+(\S{1,4096})$/i)?.[1] ?? null;
-	if (header && !bearer) return apiError(401, 'Authorization must be "Bearer <key or token>"');
+	if (header && !bearer) {
+		const message = 'Authorization must be "Bearer <key or token>"';
+		return open311 ? refuse(path, 403, message) : apiError(401, message);
+	}
 	const sessionToken = event.cookies.get(SESSION_COOKIE) ?? null;
 
 	const who = await auth.identify({ bearer, sessionToken });
 	if (who === 'invalid') {
-		return apiError(401, 'the bearer credential is not valid (unknown, revoked or expired)', undefined, {
-			'www-authenticate': 'Bearer'
-		});
+		const message = 'the bearer credential is not valid (unknown, revoked or expired)';
+		return open311 ? refuse(path, 403, message) : apiError(401, message, undefined, { 'www-authenticate': 'Bearer' });
 	}
 	if (sessionToken && who.kind === 'anon') clearSessionCookie(event.cookies);
 
 	if (who.kind === 'anon') {
 		const address = event.getClientAddress();
 		const write = !['GET', 'HEAD', 'OPTIONS'].includes(event.request.method);
-		const wait =
-			(event.url.pathname.startsWith('/api/') ? limits.api.hit(address) : 0) ||
-			(write ? limits.anonWrites.hit(address) : 0);
+		const wait = (path.startsWith('/api/') || open311 ? limits.api.hit(address) : 0) || (write ? limits.anonWrites.hit(address) : 0);
 		if (wait) {
-			return apiError(429, 'too many requests from this address; try again later', { retryAfterSeconds: wait }, {
-				'retry-after': String(wait)
-			});
+			const message = 'too many requests from this address; try again later';
+			const retry = { 'retry-after': String(wait) };
+			return open311 ? refuse(path, 429, message, retry) : apiError(429, message, { retryAfterSeconds: wait }, retry);
 		}
 	}
 
