@@ -5,6 +5,7 @@ import { building } from '$app/environment';
 import { clearSessionCookie, SESSION_COOKIE } from '$lib/server/auth/cookie';
 import { ANON, claimsFor } from '$lib/server/auth/identity';
 import { readConfig } from '$lib/server/config';
+import { csrf } from '$lib/server/csrf';
 import { asCaller } from '$lib/server/db/caller';
 import { apiError, wantsJson } from '$lib/server/http';
 import { chooseLang } from '$lib/server/i18n';
@@ -118,7 +119,7 @@ const headers: Handle = async ({ event, resolve }) => {
 	return response;
 };
 
-export const handle = sequence(headers, bodyLimit, identity, i18n, guard);
+export const handle = sequence(headers, csrf, bodyLimit, identity, i18n, guard);
 
 export const handleError: HandleServerError = ({ error, event, status, message }) => {
 	// 4xx (not found, body too large, method not allowed …) are the client's mistakes: say so, log nothing.

@@ -88,7 +88,9 @@ export const create = (call: Call) =>
 		const form = await formOf(call.request);
 		const apiKey = String(form.get('api_key') ?? call.url.searchParams.get('api_key') ?? '').trim() || null;
 		const key = await authorize(call.identity, apiKey, call.findKey);
-		const t = translator(lang);
+		// The spec's POST carries every parameter in the body, locale too.
+		const asked = String(form.get('locale') ?? form.get('lang') ?? '');
+		const t = translator(asked ? requestLang(new URLSearchParams({ locale: asked }), null) : lang);
 		const draft = await call.db((tx) => draftFrom(tx, form, t));
 		const limit = { limits: call.limits, address: call.clientAddress, keyId: key.id, deviceId: String(form.get('device_id') ?? '').trim() };
 		const created = await call.db((tx) => fileRequest(tx, draft, t, limit));
