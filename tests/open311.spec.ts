@@ -52,10 +52,13 @@ test('keys that may not file are refused with 403 in the spec format, before and
 	expect(await unknown.text()).toMatch(/<errors>\s*<error>\s*<code>403<\/code>/);
 });
 
-test('services, a definition, and the fallbacks for unknown paths and methods', async ({ request }) => {
+test('discovery, services, a definition, and the fallbacks for unknown paths and methods', async ({ request }) => {
 	const services = await request.get('/open311/v2/services.json?locale=en');
 	expect((await services.json()).map((s: { service_code: string }) => s.service_code)).toContain('gas');
 	expect(await (await request.get('/open311/v2/services/gas.json')).json()).toEqual({ service_code: 'gas', attributes: [] });
+
+	const discovery = await request.get('/open311/discovery.json');
+	expect((await discovery.json()).endpoints[0].url).toMatch(/\/open311\/v2$/);
 
 	const unknown = await request.get('/open311/v2/discovery.json');
 	expect(unknown.status()).toBe(404);

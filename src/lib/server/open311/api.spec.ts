@@ -91,6 +91,16 @@ describe.each(backends())('Open311 reads on $name', (backend) => {
 			expect(errors(missing.body, format)).toEqual([{ code: format === 'json' ? 404 : '404', description: expect.stringContaining('potholes') }]);
 		});
 
+		it.each(['json', 'xml'] as const)('has a service discovery document pointing at the v2 endpoint (%s)', async (format) => {
+			const response = await open311.discover(callFor(db, `../discovery.${format}`));
+			expect(response.status).toBe(200);
+			const text = await response.text();
+			const doc = (format === 'json' ? JSON.parse(text) : (readXml(text).discovery as Json)) as Json;
+			const endpoint = format === 'json' ? (doc.endpoints as Json[])[0] : ((doc.endpoints as Json).endpoint as Json[])[0];
+			expect(endpoint).toMatchObject({ specification: 'http://wiki.open311.org/GeoReport_v2', url: 'http://open311.test/open311/v2', type: 'production' });
+			expect(doc.changeset).toMatch(/\+08:00$/);
+		});
+
 		it('answers an unknown format with the spec error list in XML', async () => {
 			const response = await open311.services(callFor(db, 'services.html'));
 			expect(response.status).toBe(404);
@@ -142,6 +152,14 @@ describe.each(backends())('Open311 reads on $name', (backend) => {
 			expect(gone.body).toEqual([{ code: 404, description: expect.stringContaining(r.ticket) }]);
 			const listed = await json(`requests.json?service_request_id=${r.ticket}`);
 			expect(listed.body).toEqual([]);
+		});
+
+		it('shows a merged duplicate as closed, naming the report it was merged into', async () => {
+			const kept = await file();
+			const duplicate = await file();
+			await as(db, desk, (tx) => flow.merge(tx, duplicate.id, kept.ticket));
+			const { body } = await json(`requests/${duplicate.ticket}.json?locale=en`);
+			expect((body as Json[])[0]).toMatchObject({ status: 'closed', status_notes: `Merged into ${kept.ticket}, which is handled in its place.` });
 		});
 
 		it('filters by service_code, status and dates; service_request_id overrides the other filters', async () => {

@@ -11,7 +11,7 @@ import type { Queryable } from '../db/port';
 import { authorize, draftFrom, fileRequest, type Limits } from './file';
 import { Open311Error, parseFormat, refuse, render, renderError, renderOne, type Format } from './format';
 import { findRequests, mediaPhoto, parseFilters, requestForToken } from './requests';
-import { requestLang, serviceDefinition, serviceList, translator } from './services';
+import { discovery, requestLang, serviceDefinition, serviceList, translator } from './services';
 
 export type Call = {
 	request: Request;
@@ -42,6 +42,8 @@ async function answer(call: Call, work: Work): Promise<Response> {
 		throw error;
 	}
 }
+
+export const discover = (call: Call) => answer(call, async (format, lang) => renderOne(format, 'discovery', discovery(call.url.origin, lang)));
 
 export const services = (call: Call) =>
 	answer(call, async (format, lang) => render(format, 'services', 'service', await call.db((tx) => serviceList(tx, lang))));

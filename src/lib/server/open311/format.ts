@@ -42,7 +42,7 @@ const NOT_XML = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g;
  * JSON lists become XML elements named by their item (`attributes` → `<attribute>`,
  * `values` → `<value>`), as the spec's XML examples have them.
  */
-const ITEM_OF: Record<string, string> = { attributes: 'attribute', values: 'value' };
+const ITEM_OF: Record<string, string> = { attributes: 'attribute', values: 'value', endpoints: 'endpoint', formats: 'format' };
 
 function toXml(value: Value, key = ''): unknown {
 	if (value === null) return '';

@@ -62,3 +62,25 @@ export async function serviceDefinition(tx: Queryable, code: string): Promise<Se
 	const known = (await categories(tx)).some((c) => c.code === code);
 	return known ? { service_code: code as ReportCategory, attributes: [] } : null;
 }
+
+/** When this interface last changed, for the discovery document's changeset. */
+const CHANGESET = '2026-11-29T00:00:00+08:00';
+
+/** The spec's service discovery: where the GeoReport v2 endpoint is and what it speaks. */
+export function discovery(origin: string, lang: Lang) {
+	const t = translator(lang);
+	return {
+		changeset: CHANGESET,
+		contact: t('open311.contact'),
+		key_service: t('open311.key_service'),
+		endpoints: [
+			{
+				specification: 'http://wiki.open311.org/GeoReport_v2',
+				url: `${origin}/open311/v2`,
+				changeset: CHANGESET,
+				type: 'production',
+				formats: ['text/xml', 'application/json']
+			}
+		]
+	};
+}

@@ -43,7 +43,7 @@ export function callFor(db: Database, path: string, o: Options = {}): Call {
 	};
 }
 
-const parser = new XMLParser({ ignoreDeclaration: true, isArray: (name) => ['service', 'request', 'error', 'attribute', 'value'].includes(name), parseTagValue: false });
+const parser = new XMLParser({ ignoreDeclaration: true, isArray: (name) => ['service', 'request', 'error', 'attribute', 'value', 'endpoint', 'format'].includes(name), parseTagValue: false });
 
 /** Checks the XML is well-formed and declared UTF-8, then reads it. */
 export function readXml(body: string): Record<string, unknown> {
