@@ -152,7 +152,8 @@ function toRequest(r: Row, { t, name, clocks, origin }: Context): ServiceRequest
 
 export async function findRequests(tx: Queryable, filters: Filters, lang: Lang, origin: string): Promise<ServiceRequest[]> {
 	const byTicket = 'tickets' in filters;
-	const rows = await tx.query<Row>('select * from public.open311_requests($1, $2, $3, $4, $5, $6, $7)', [
+	// Codes go as text[]: PGlite cannot send an enum array whose type was created after it opened.
+	const rows = await tx.query<Row>('select * from public.open311_requests($1::text[], $2::text[]::public.report_category[], $3, $4, $5, $6, $7)', [
 		byTicket ? filters.tickets : null,
 		byTicket ? null : filters.categories,
 		byTicket ? null : filters.from,
