@@ -75,7 +75,7 @@ export async function draftFrom(tx: Queryable, form: FormData, t: TFunction): Pr
 	let town = /^110118\d{3}$/.test(addressId) ? addressId : '';
 	const village = /^110118\d{6}$/.test(addressId) ? addressId : '';
 	if (addressId && !town && !village) throw new Open311Error(400, `address_id "${addressId}" is not a township or village code of Miyun`);
-	if (!town && !village && Number.isFinite(Number(lat)) && Number.isFinite(Number(lon)) && lat && lon) {
+	if (!town && !village && lat && lon && Number.isFinite(Number(lat)) && Number.isFinite(Number(lon))) {
 		town = await townAt(tx, Number(lat), Number(lon));
 	}
 	const fields = new FormData();
