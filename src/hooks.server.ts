@@ -5,9 +5,11 @@ import { building } from '$app/environment';
 import { clearSessionCookie, SESSION_COOKIE } from '$lib/server/auth/cookie';
 import { ANON, claimsFor } from '$lib/server/auth/identity';
 import { readConfig } from '$lib/server/config';
+import { csrf } from '$lib/server/csrf';
 import { asCaller } from '$lib/server/db/caller';
 import { apiError, wantsJson } from '$lib/server/http';
 import { chooseLang } from '$lib/server/i18n';
+import { refuse } from '$lib/server/open311/format';
 import { bodyLimit } from '$lib/server/reports/uploads';
 import { services, setServices } from '$lib/server/runtime';
 import { startServices } from '$lib/server/services';
@@ -45,16 +47,21 @@ const identity: Handle = async ({ event, resolve }) => {
 		return resolve(event);
 	}
 	const { auth, db, limits } = services();
+	const path = event.url.pathname;
+	// Open311 clients get the spec's error list, and the spec's 403 for a bad key.
+	const open311 = path.startsWith('/open311/');
 	const header = event.request.headers.get('authorization');
 	const bearer = header?.match(/^Bearer\s+(\S{1,4096})$/i)?.[1] ?? null;
-	if (header && !bearer) return apiError(401, 'Authorization must be "Bearer <key or token>"');
+	if (header && !bearer) {
+		const message = 'Authorization must be "Bearer <key or token>"';
+		return open311 ? refuse(path, 403, message) : apiError(401, message);
+	}
 	const sessionToken = event.cookies.get(SESSION_COOKIE) ?? null;
 
 	const who = await auth.identify({ bearer, sessionToken });
 	if (who === 'invalid') {
-		return apiError(401, 'the bearer credential is not valid (unknown, revoked or expired)', undefined, {
-			'www-authenticate': 'Bearer'
-		});
+		const message = 'the bearer credential is not valid (unknown, revoked or expired)';
+		return open311 ? refuse(path, 403, message) : apiError(401, message, undefined, { 'www-authenticate': 'Bearer' });
 	}
 	if (sessionToken && who.kind === 'anon') clearSessionCookie(event.cookies);
 
@@ -64,13 +71,13 @@ const identity: Handle = async ({ event, resolve }) => {
 		// Receipts come from every phone a warning reaches, many behind one carrier
 		// address (CGNAT): they have their own, larger budget.
 		const wait =
-			event.url.pathname === RECEIPTS_PATH
+			path === RECEIPTS_PATH
 				? limits.receipts.hit(address)
-				: (event.url.pathname.startsWith('/api/') ? limits.api.hit(address) : 0) || (write ? limits.anonWrites.hit(address) : 0);
+				: (path.startsWith('/api/') || open311 ? limits.api.hit(address) : 0) || (write ? limits.anonWrites.hit(address) : 0);
 		if (wait) {
-			return apiError(429, 'too many requests from this address; try again later', { retryAfterSeconds: wait }, {
-				'retry-after': String(wait)
-			});
+			const message = 'too many requests from this address; try again later';
+			const retry = { 'retry-after': String(wait) };
+			return open311 ? refuse(path, 429, message, retry) : apiError(429, message, { retryAfterSeconds: wait }, retry);
 		}
 	}
 
@@ -120,7 +127,7 @@ const headers: Handle = async ({ event, resolve }) => {
 	return response;
 };
 
-export const handle = sequence(headers, bodyLimit, identity, i18n, guard);
+export const handle = sequence(headers, csrf, bodyLimit, identity, i18n, guard);
 
 export const handleError: HandleServerError = ({ error, event, status, message }) => {
 	// 4xx (not found, body too large, method not allowed …) are the client's mistakes: say so, log nothing.

@@ -1,7 +1,8 @@
 /**
  * The server the browser journeys run against: a fresh embedded database in
- * .test-data/e2e with the demo seed, one handler of the water department and one API
- * key (written to .test-data/e2e.json for the tests), then `npm start`'s own path.
+ * .test-data/e2e with the demo seed, one handler of the water department and two API
+ * keys, a warning feed's and an Open311 client's (written to .test-data/e2e.json for the
+ * tests), then `npm start`'s own path.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -22,7 +23,8 @@ try {
 	await addStaff(db, { ...E2E.handler, role: 'handler', departmentCode: 'water' });
 	await addStaff(db, { ...E2E.issuer, role: 'warning_issuer', departmentCode: 'emergency' });
 	const apiKey = await createApiKey(db, 'e2e-feed', 'warning_issuer');
-	fs.writeFileSync(E2E.secretsFile, JSON.stringify({ apiKey }));
+	const open311Key = await createApiKey(db, 'e2e-open311', 'open311');
+	fs.writeFileSync(E2E.secretsFile, JSON.stringify({ apiKey, open311Key }));
 } finally {
 	await db.close();
 }

@@ -12,6 +12,11 @@ export function e2eApiKey(): string {
 	return JSON.parse(fs.readFileSync(E2E.secretsFile, 'utf8')).apiKey;
 }
 
+/** An API key with the role open311 (a civic tool filing service requests). */
+export function e2eOpen311Key(): string {
+	return JSON.parse(fs.readFileSync(E2E.secretsFile, 'utf8')).open311Key;
+}
+
 /** Every public page, for the accessibility and layout checks. */
 export const PUBLIC_PAGES = [
 	'/', '/numbers', '/warnings', '/shelters',
