@@ -176,6 +176,17 @@ export type Tables = {
 		created_at: Date;
 		redacted_at: Date | null;
 	};
+	report_pushes: {
+		id: number;
+		report_id: number;
+		subscription_id: string;
+		event_kind: string;
+		state: DeliveryState;
+		attempts: number;
+		next_at: Date;
+		lease_until: Date | null;
+		created_at: Date;
+	};
 	report_routes: {
 		id: number;
 		category: ReportCategory;
@@ -185,6 +196,11 @@ export type Tables = {
 	report_ticket_counters: {
 		day: string;
 		last: number;
+	};
+	report_watchers: {
+		report_id: number;
+		subscription_id: string;
+		created_at: Date;
 	};
 	reports: {
 		id: number;

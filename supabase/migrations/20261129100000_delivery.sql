@@ -116,6 +116,82 @@ create index delivery_queue_todo_idx on public.delivery_queue (next_at) where st
 
 /*
  * -------------------------------------------------------
+ * Section: report updates by Web Push
+ * A resident following a report on a phone that has a warnings subscription asks to
+ * be told when it moves (dispatched, accepted, a public note, closed, reopened,
+ * merged). Each public step then queues one push per watching subscription.
+ * -------------------------------------------------------
+ */
+create table public.report_watchers (
+  report_id bigint not null references public.reports (id) on delete cascade,
+  subscription_id uuid not null references public.subscriptions (id) on delete cascade,
+  created_at timestamptz not null default now(),
+  primary key (report_id, subscription_id)
+);
+comment on table public.report_watchers is 'Push subscriptions that follow a report (set by whoever holds both the report''s tracking token and the subscription''s secret).';
+create index report_watchers_subscription_idx on public.report_watchers (subscription_id);
+
+create table public.report_pushes (
+  id bigint generated always as identity primary key,
+  report_id bigint not null references public.reports (id) on delete cascade,
+  subscription_id uuid not null references public.subscriptions (id) on delete cascade,
+  event_kind text not null,
+  state public.delivery_state not null default 'queued',
+  attempts smallint not null default 0,
+  next_at timestamptz not null default now(),
+  lease_until timestamptz,
+  created_at timestamptz not null default now()
+);
+comment on table public.report_pushes is 'One push per public step of a followed report and watching subscription: queued, sent, failed, expired or gone.';
+create index report_pushes_todo_idx on public.report_pushes (next_at) where state = 'queued';
+
+alter table public.report_watchers enable row level security;
+alter table public.report_pushes enable row level security;
+revoke all on public.report_watchers, public.report_pushes from anon, authenticated;
+
+/** Follow a report: needs its tracking token and the subscription's secret. */
+create or replace function app.report_watch(p_ticket text, p_token text, p_subscription uuid, p_secret_hash text)
+returns boolean
+language plpgsql security definer
+set search_path = ''
+as $$
+declare
+  v_report bigint;
+begin
+  select r.id into v_report from public.reports r
+   where r.ticket = p_ticket and r.token_hash = app.report_token_hash(p_token) and r.status <> 'hidden';
+  if v_report is null then return false; end if;
+  if not exists (select 1 from public.subscriptions s
+                  where s.id = p_subscription and s.secret_hash = p_secret_hash and s.channel = 'push') then
+    return false;
+  end if;
+  insert into public.report_watchers (report_id, subscription_id) values (v_report, p_subscription)
+    on conflict do nothing;
+  return true;
+end;
+$$;
+revoke all on function app.report_watch(text, text, uuid, text) from public;
+grant execute on function app.report_watch(text, text, uuid, text) to anon, authenticated, service_role;
+
+create or replace function app.report_pushes_queue() returns trigger
+language plpgsql security definer
+set search_path = ''
+as $$
+begin
+  if new.public and new.kind in ('dispatched', 'accepted', 'note', 'closed', 'reopened', 'merged') then
+    insert into public.report_pushes (report_id, subscription_id, event_kind)
+      select w.report_id, w.subscription_id, new.kind from public.report_watchers w where w.report_id = new.report_id;
+    if found then perform pg_notify('deliveries', 'reports'); end if;
+  end if;
+  return null;
+end;
+$$;
+create trigger report_events_push after insert on public.report_events
+  for each row execute function app.report_pushes_queue();
+
+
+/*
+ * -------------------------------------------------------
  * Section: row level security
  * -------------------------------------------------------
  */
@@ -213,7 +289,9 @@ as $$
         'label', p.label, 'village', p.village_code, 'town', p.town_code,
         'lat', extensions.st_y(p.geom), 'lon', extensions.st_x(p.geom)) order by p.id)
       from public.subscription_places p where p.subscription_id = s.id), '[]'::jsonb),
-    'received', (select count(*) from public.delivery_queue q where q.subscription_id = s.id and q.state = 'sent'))
+    'received', (select count(*) from public.delivery_queue q where q.subscription_id = s.id and q.state = 'sent'),
+    'reports', coalesce((select jsonb_agg(r.ticket order by r.id) from public.report_watchers w
+      join public.reports r on r.id = w.report_id where w.subscription_id = s.id), '[]'::jsonb))
   from public.subscriptions s
   where s.id = p_id and s.secret_hash = p_secret_hash
 $$;

@@ -10,7 +10,7 @@ import { endpointProblem, type PushAllowlist } from './allowlist';
 import type { EncryptPool } from './encrypt-pool';
 import { pushPayloads, smsText, type DeliveryWarning, type MessagesFor } from './message';
 import { retryAt, type Outcome, type Recipient } from './queue';
-import type { PushTransport } from './transport';
+import type { PushResponse, PushTransport } from './transport';
 import type { VapidSigner } from './vapid';
 
 export interface Channel {
@@ -39,14 +39,59 @@ export function topicOf(threadId: string): string {
 	return threadId.replace(/-/g, '');
 }
 
-export function pushChannel(parts: {
+export type PushParts = {
 	transport: PushTransport;
 	signer: VapidSigner;
 	pool: EncryptPool;
 	allow: PushAllowlist;
 	messages: MessagesFor;
 	now?: () => number;
-}): Channel {
+};
+
+export type PushItem = { endpoint: string; p256dh: string; auth: string; payload: string };
+
+/**
+ * Encrypts each payload for its subscriber and posts it; the push service's answer per
+ * item (status 0: no answer; a key that cannot be used: status 0 with the reason).
+ * Encrypted in small chunks, each posted as soon as it is ready: the first requests
+ * leave after a few milliseconds, not after the whole batch.
+ */
+export async function postPushes(
+	parts: PushParts,
+	items: PushItem[],
+	headers: { ttl: number; urgency: 'high' | 'normal'; topic?: string }
+): Promise<PushResponse[]> {
+	const common: Record<string, string> = {
+		ttl: String(headers.ttl),
+		urgency: headers.urgency,
+		'content-encoding': 'aes128gcm',
+		'content-type': 'application/octet-stream',
+		...(headers.topic ? { topic: headers.topic } : {})
+	};
+	const answers: PushResponse[] = new Array(items.length);
+	const chunks: number[][] = [];
+	for (let k = 0; k < items.length; k += ENCRYPT_CHUNK) chunks.push(items.slice(k, k + ENCRYPT_CHUNK).map((_, j) => k + j));
+	await Promise.all(
+		chunks.map(async (chunk) => {
+			const bodies = await parts.pool.encrypt(chunk.map((i) => items[i]!));
+			await Promise.all(
+				chunk.map(async (i, k) => {
+					const item = items[i]!;
+					const body = bodies[k]!;
+					if (!(body instanceof Uint8Array)) {
+						answers[i] = { status: 0, retryAfter: null, error: `keys: ${body.error}`, unusable: true };
+						return;
+					}
+					const origin = new URL(item.endpoint).origin;
+					answers[i] = await parts.transport.send({ endpoint: item.endpoint, headers: { ...common, authorization: parts.signer.authorization(origin) }, body });
+				})
+			);
+		})
+	);
+	return answers;
+}
+
+export function pushChannel(parts: PushParts): Channel {
 	const now = parts.now ?? Date.now;
 	return {
 		channel: 'push',
@@ -65,38 +110,21 @@ export function pushChannel(parts: {
 					else ready.push(i);
 				}
 			});
-			const common = { ttl: String(ttl), urgency: urgencyOf(w), topic: topicOf(w.threadId), 'content-encoding': 'aes128gcm', 'content-type': 'application/octet-stream' };
-			// Encrypted in small chunks, each posted as soon as it is ready: the first
-			// requests leave after a few milliseconds, not after the whole batch.
-			const chunks: number[][] = [];
-			for (let k = 0; k < ready.length; k += ENCRYPT_CHUNK) chunks.push(ready.slice(k, k + ENCRYPT_CHUNK));
-			await Promise.all(
-				chunks.map(async (chunk) => {
-					const bodies = await parts.pool.encrypt(
-						chunk.map((i) => {
-							const r = recipients[i]!;
-							return { p256dh: r.p256dh!, auth: r.auth!, payload: payloads[r.lang!](r.subscriptionId) };
-						})
-					);
-					await Promise.all(
-						chunk.map(async (i, k) => {
-							const r = recipients[i]!;
-							const body = bodies[k]!;
-							if (!(body instanceof Uint8Array)) {
-								outcomes[i] = { warningId: r.warningId, subscriptionId: r.subscriptionId, state: 'failed', error: `keys: ${body.error}` };
-								return;
-							}
-							const origin = new URL(r.endpoint!).origin;
-							const response = await parts.transport.send({
-								endpoint: r.endpoint!,
-								headers: { ...common, authorization: parts.signer.authorization(origin) },
-								body
-							});
-							outcomes[i] = pushOutcome(r, response.status, response.retryAfter, response.error);
-						})
-					);
-				})
+			const answers = await postPushes(
+				parts,
+				ready.map((i) => {
+					const r = recipients[i]!;
+					return { endpoint: r.endpoint!, p256dh: r.p256dh!, auth: r.auth!, payload: payloads[r.lang!](r.subscriptionId) };
+				}),
+				{ ttl, urgency: urgencyOf(w), topic: topicOf(w.threadId) }
 			);
+			ready.forEach((i, k) => {
+				const r = recipients[i]!;
+				const answer = answers[k]!;
+				outcomes[i] = answer.unusable
+					? { warningId: r.warningId, subscriptionId: r.subscriptionId, state: 'failed', error: answer.error }
+					: pushOutcome(r, answer.status, answer.retryAfter, answer.error);
+			});
 			return outcomes;
 		}
 	};

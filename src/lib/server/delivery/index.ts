@@ -5,7 +5,8 @@
 import tls from 'node:tls';
 import type { Config } from '../config';
 import type { Database } from '../db/port';
-import { httpGateway, outboxGateway, pushChannel, smsChannel, type SmsGateway } from './channels';
+import { httpGateway, outboxGateway, pushChannel, smsChannel, type PushParts, type SmsGateway } from './channels';
+import { sendReportUpdates } from './report-updates';
 import { EncryptPool } from './encrypt-pool';
 import { messagesFor } from '../i18n';
 import { every } from '../jobs';
@@ -29,13 +30,10 @@ export async function startDeliveryService(config: Config, db: Database): Promis
 	const transport = new PushTransport(settings.pushAllowlist, settings.pushCa ? { ca: [...tls.rootCertificates, settings.pushCa] } : {});
 	const pool = new EncryptPool();
 	const sms = settings.smsGateway ? httpGateway(settings.smsGateway.url, settings.smsGateway.token) : outboxGateway(db);
-	const engine = await startDelivery({
-		db,
-		channels: [
-			pushChannel({ transport, signer: new VapidSigner(keys, settings.vapidSubject), pool, allow: settings.pushAllowlist, messages: messagesFor }),
-			smsChannel(sms, settings.publicOrigin, messagesFor)
-		]
-	});
+	const push: PushParts = { transport, signer: new VapidSigner(keys, settings.vapidSubject), pool, allow: settings.pushAllowlist, messages: messagesFor };
+	const engine = await startDelivery({ db, channels: [pushChannel(push), smsChannel(sms, settings.publicOrigin, messagesFor)] });
+	// Report updates are not urgent: a poll every few seconds is enough.
+	const stopReports = every('report updates', 3000, () => sendReportUpdates(db, push));
 	// Only a real gateway empties the outbox; without one it is the console's catcher.
 	const stopOutbox = settings.smsGateway ? every('sms outbox', 5000, () => sendOutbox(db, sms, messagesFor)) : () => undefined;
 	return {
@@ -44,6 +42,7 @@ export async function startDeliveryService(config: Config, db: Database): Promis
 		engine,
 		async close() {
 			stopOutbox();
+			stopReports();
 			await engine.stop();
 			transport.close();
 			await pool.close();

@@ -6,7 +6,9 @@
  */
 import type { DeliveryChannel, DeliveryState } from '../../db-types.gen';
 import type { Queryable } from '../db/port';
-import { DRILL_PARAMETER } from '../volunteers/drill-warning';
+
+/** The CAP parameter that ties an Exercise warning to its drill (volunteers/drill-warning.ts sets it). */
+export const DRILL_PARAMETER = 'safeMiyunVolunteerEventId';
 
 /** Whether a subscription wants this warning message (aliases: s subscription, w warning). */
 const WANTS = `

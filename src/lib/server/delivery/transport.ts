@@ -13,7 +13,8 @@ export type PushRequest = {
 	headers: Record<string, string>;
 	body: Uint8Array;
 };
-export type PushResponse = { status: number; retryAfter: number | null; error?: string };
+/** `unusable`: the subscriber's keys could not be used, nothing was sent */
+export type PushResponse = { status: number; retryAfter: number | null; error?: string; unusable?: boolean };
 
 const REQUEST_TIMEOUT_MS = 15_000;
 

@@ -12,10 +12,9 @@ import type { Queryable } from '../db/port';
 import { messagesFor } from '../i18n';
 import * as warnings from '../warnings/store';
 import type { Info, WarningInput } from '../warnings/model';
+import { DRILL_PARAMETER } from '../delivery/queue';
 import type { EventRow } from './events';
 
-/** The CAP parameter that ties the warning to its drill (read by the fan-out). */
-export const DRILL_PARAMETER = 'safeMiyunVolunteerEventId';
 
 const HAZARD_OF_TOPIC: Record<string, HazardCode> = {
 	flash_flood: 'flash_flood',
