@@ -86,3 +86,8 @@ test('the VAPID public key is published for browsers to subscribe with', async (
 	const { publicKey } = await (await request.get('/api/push/public-key')).json();
 	expect(publicKey).toMatch(/^[A-Za-z0-9_-]{87}$/);
 });
+
+test('the short link of a text refuses what is not a warning', async ({ request }) => {
+	expect((await request.get('/w/not-hex!', { maxRedirects: 0 })).status()).toBe(404);
+	expect((await request.get('/w/00000000', { maxRedirects: 0 })).status()).toBe(404);
+});
