@@ -57,7 +57,8 @@ const identity: Handle = async ({ event, resolve }) => {
 
 	if (who.kind === 'anon') {
 		const address = event.getClientAddress();
-		const write = !['GET', 'HEAD', 'OPTIONS'].includes(event.request.method);
+		// WeChat's servers post for every user of the account: /wechat limits per user itself.
+		const write = !['GET', 'HEAD', 'OPTIONS'].includes(event.request.method) && event.url.pathname !== '/wechat';
 		const wait =
 			(event.url.pathname.startsWith('/api/') ? limits.api.hit(address) : 0) ||
 			(write ? limits.anonWrites.hit(address) : 0);

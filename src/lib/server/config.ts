@@ -18,6 +18,8 @@ export type Config = {
 	sessionHours: number;
 	/** Demo admin and other demo rows: embedded default only, never with DATABASE_URL. */
 	seedDemo: boolean;
+	/** The WeChat Official Account's message token (WECHAT_TOKEN); /wechat is off without it. */
+	wechat: { token: string } | null;
 };
 
 export class ConfigError extends Error {
@@ -115,6 +117,12 @@ export function readConfig(env: Env = process.env): Config {
 		throw new ConfigError('SEED_DEMO', 'demo accounts are created only on the embedded database, never with DATABASE_URL');
 	}
 
+	const wechatToken = nonEmpty(env, 'WECHAT_TOKEN');
+	// The platform's own rule for the token: 3-32 letters or digits.
+	if (wechatToken && !/^[A-Za-z0-9]{3,32}$/.test(wechatToken)) {
+		throw new ConfigError('WECHAT_TOKEN', 'must be 3-32 letters or digits (the Token set in the Official Account\'s server settings)');
+	}
+
 	return {
 		database,
 		port: integer(env, 'PORT', 3000, 1, 65535),
@@ -128,6 +136,7 @@ export function readConfig(env: Env = process.env): Config {
 				: null,
 		jwtSecret,
 		sessionHours: integer(env, 'SESSION_HOURS', 12, 1, 24 * 30),
-		seedDemo
+		seedDemo,
+		wechat: wechatToken ? { token: wechatToken } : null
 	};
 }

@@ -11,7 +11,7 @@ import { hazardIn, matchGuide } from './guides';
 import { findPlace, loadGazetteer } from './places';
 import { emptyState, load, newConversationId, save } from './store';
 import { normalize } from './text';
-import type { Answer, Channel, ConversationState, Message, Reply, Turn } from './types';
+import type { Answer, Channel, ConversationState, Message, Reply, ReportStep, Turn } from './types';
 
 export type { Answer, Channel, Message, Reply, Turn, Intent, Link } from './types';
 export { INTENTS } from './types';
@@ -27,7 +27,8 @@ export type Conversation = {
 	channel: Channel;
 };
 
-export async function converse(tx: Queryable, c: Conversation): Promise<Reply & { history: Turn[] }> {
+/** The answer, the turns so far (web only) and the report question now open, if any. */
+export async function converse(tx: Queryable, c: Conversation): Promise<Reply & { history: Turn[]; step: ReportStep | null }> {
 	const loaded = c.id ? await load(tx, c.id) : null;
 	const id = loaded || c.fixedId ? c.id! : newConversationId();
 	const state: ConversationState = loaded ? { ...loaded, lang: c.message.lang } : emptyState(c.message.lang);
@@ -38,7 +39,7 @@ export async function converse(tx: Queryable, c: Conversation): Promise<Reply & 
 	];
 	const history = c.channel.kind === 'web' ? [...state.history, ...turns].slice(-HISTORY) : [];
 	await save(tx, id, c.channel.kind, { ...next, history });
-	return { conversationId: id, ...answer, history };
+	return { conversationId: id, ...answer, history, step: next.report?.step ?? null };
 }
 
 async function respond(tx: Queryable, c: Conversation, state: ConversationState): Promise<{ answer: Answer; next: ConversationState }> {

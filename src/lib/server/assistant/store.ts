@@ -38,3 +38,8 @@ export async function load(tx: Queryable, id: string): Promise<ConversationState
 export async function save(tx: Queryable, id: string, channel: 'web' | 'wechat', state: ConversationState): Promise<void> {
 	await tx.query('select public.assistant_save($1, $2, $3::jsonb, $4)', [id, channel, JSON.stringify(state), EXPIRY_MINUTES]);
 }
+
+/** The turns kept for the page (so a refused message still shows the conversation so far). */
+export async function history(tx: Queryable, id: string | null): Promise<ConversationState['history']> {
+	return id ? ((await load(tx, id))?.history ?? []) : [];
+}
