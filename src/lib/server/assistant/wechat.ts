@@ -68,7 +68,7 @@ export function parseMessage(xml: string): Incoming | null {
 		const y = Number(s('Location_Y'));
 		if (Number.isFinite(x) && Number.isFinite(y)) [lon, lat] = gcoord.transform([y, x], gcoord.GCJ02, gcoord.WGS84) as [number, number];
 	}
-	return { to, from, type, id: id.slice(0, 80), text: type === 'text' ? s('Content').slice(0, 500) : type === 'location' ? s('Label').slice(0, 200) : '', lat, lon, event: type === 'event' ? s('Event') : null };
+	return { to, from, type, id: id.slice(0, 80), text: type === 'text' ? s('Content').slice(0, 500) : '', lat, lon, event: type === 'event' ? s('Event') : null };
 }
 
 function cdata(value: string): string {
