@@ -41,6 +41,14 @@ function topicIn(text: string): string | null {
 	return best?.slug ?? null;
 }
 
+/** The guide worth linking after the call-now reply: the one the message names, else by what is happening. */
+export function emergencyGuide(lang: Lang, text: string): string | null {
+	const named = matchGuide(lang, text);
+	if (named) return named.slug;
+	for (const [slug, list] of Object.entries(words.emergency_guides)) if (found(text, list).length && guideFor(lang, slug)) return slug;
+	return null;
+}
+
 /** The guide a message is about, if one clearly is. `text` is normalized. */
 export function matchGuide(lang: Lang, text: string): GuideMatch | null {
 	const topic = topicIn(text);

@@ -7,7 +7,7 @@ import type { Queryable } from '../db/port';
 import { emergencyAnswer, guideAnswer, guideLink, scenicAnswer, shelterAnswer, smalltalkAnswer, unknownAnswer, warningsAnswer, whereFrom } from './answers';
 import { classify, emergencyIn } from './classify';
 import { categoryIn, continueReport, startReport } from './dialogue';
-import { hazardIn, matchGuide } from './guides';
+import { emergencyGuide, hazardIn, matchGuide } from './guides';
 import { findPlace, loadGazetteer } from './places';
 import { emptyState, load, newConversationId, save } from './store';
 import { normalize } from './text';
@@ -61,8 +61,8 @@ async function respond(tx: Queryable, c: Conversation, state: ConversationState)
 	if (emergency.length) {
 		// After the numbers, a link to the guide that fits (never its advice in place of the call).
 		const call = emergencyAnswer(lang, emergency);
-		const guide = matchGuide(lang, text);
-		if (guide) call.links.push(guideLink(lang, guide.slug));
+		const guide = emergencyGuide(lang, text);
+		if (guide) call.links.push(guideLink(lang, guide));
 		return { answer: call, next: { ...state, pending: null } };
 	}
 
