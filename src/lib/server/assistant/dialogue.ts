@@ -41,7 +41,9 @@ export function afterCue(raw: string): string {
 		const at = rest.toLowerCase().indexOf(cue);
 		if (at >= 0) rest = rest.slice(0, at) + rest.slice(at + cue.length);
 	}
-	return rest.replace(/^[\s\p{P}]+|[\s\p{P}]+$/gu, '').replace(/^(一下|一个|个|an?|the|about|that)\s*/iu, '');
+	rest = rest.replace(/^[\s\p{P}]+|[\s\p{P}]+$/gu, '');
+	const filler = words.filler_after_cue.find((w) => rest.toLowerCase().startsWith(/^[a-z]/.test(w) ? `${w} ` : w));
+	return filler ? rest.slice(filler.length).trim() : rest;
 }
 
 export type Turned = { answer: Answer; report: ReportDraftState | null };

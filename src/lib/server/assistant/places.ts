@@ -27,7 +27,7 @@ type Alias = { text: string; place: KnownPlace; full: boolean };
 export type Gazetteer = { aliases: Alias[]; towns: Map<string, KnownPlace> };
 
 /** "Miyun" alone names the district, not 密云镇: never a short form. */
-const DISTRICT_WORDS = new Set(['密云', 'miyun']);
+const DISTRICT_WORDS = new Set(words.district_words);
 const RANK: Record<PlaceKind, number> = { town: 3, scenic: 2, village: 1 };
 
 function shortForms(name: string, suffixes: readonly string[], minLength: number): string[] {
