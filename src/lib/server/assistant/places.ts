@@ -22,7 +22,7 @@ export type KnownPlace = {
 	lon: number | null;
 };
 
-type Alias = { text: string; place: KnownPlace; full: boolean };
+type Alias = { text: string; place: KnownPlace; full: boolean; re: RegExp | null };
 
 export type Gazetteer = { aliases: Alias[]; towns: Map<string, KnownPlace> };
 
@@ -41,16 +41,40 @@ function shortForms(name: string, suffixes: readonly string[], minLength: number
 function aliasesOf(place: KnownPlace, suffixes: readonly string[], minShort: number): Alias[] {
 	const zh = normalize(place.name_zh);
 	const en = normalize(place.name_en.replace(/\(.*?\)/g, ''));
-	const list: Alias[] = [
-		{ text: zh, place, full: true },
-		{ text: en, place, full: true }
+	return [
+		alias(zh, place, true),
+		alias(en, place, true),
+		...shortForms(zh, suffixes, minShort).map((s) => alias(s, place, false)),
+		...shortForms(en, words.place_suffixes.en, 4).map((s) => alias(s, place, false))
 	];
-	for (const s of shortForms(zh, suffixes, minShort)) list.push({ text: s, place, full: false });
-	for (const s of shortForms(en, words.place_suffixes.en, 4)) list.push({ text: s, place, full: false });
-	return list;
 }
 
-export async function loadGazetteer(tx: Queryable): Promise<Gazetteer> {
+const LATIN = /^[a-z0-9 '.-]+$/;
+
+/** Latin names match whole words only ("Dachengzi", not inside another word); the pattern is made once. */
+function alias(text: string, place: KnownPlace, full: boolean): Alias {
+	const re = LATIN.test(text) ? new RegExp(`(?<![a-z0-9])${text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?![a-z0-9])`) : null;
+	return { text, place, full, re };
+}
+
+/**
+ * The reference data changes rarely (a migration, an admin's shelter import): it is read
+ * at most once a minute per process, not once per message.
+ */
+const CACHE_MS = 60_000;
+let cached: { at: number; gazetteer: Promise<Gazetteer> } | null = null;
+
+export function loadGazetteer(tx: Queryable, now = Date.now()): Promise<Gazetteer> {
+	if (!cached || now - cached.at > CACHE_MS) {
+		const gazetteer = readGazetteer(tx);
+		cached = { at: now, gazetteer };
+		// A failed read is not kept.
+		gazetteer.catch(() => (cached = null));
+	}
+	return cached.gazetteer;
+}
+
+async function readGazetteer(tx: Queryable): Promise<Gazetteer> {
 	const towns = await tx.query<KnownPlace>(
 		`select 'town' as kind, code as id, name_zh, name_en, code as town_code,
 		        extensions.st_y(seat) as lat, extensions.st_x(seat) as lon
@@ -77,19 +101,17 @@ export async function loadGazetteer(tx: Queryable): Promise<Gazetteer> {
 		...villages.flatMap((p) => aliasesOf(p, words.place_suffixes.village, 3)),
 		...scenic.flatMap((p) => [
 			...aliasesOf(p, words.place_suffixes.scenic, 2),
-			...((words.scenic_aliases as Record<string, string[]>)[p.id] ?? []).map((text) => ({ text: normalize(text), place: p, full: false }))
+			...((words.scenic_aliases as Record<string, string[]>)[p.id] ?? []).map((text) => alias(normalize(text), p, false))
 		])
 	].filter((a) => a.text.length >= 2);
 	return { aliases, towns: new Map(towns.map((t) => [t.id, t])) };
 }
 
-const LATIN = /^[a-z0-9 '-]+$/;
-
 /** The place the message names, if any; `text` is normalized. */
 export function findPlace(gazetteer: Gazetteer, text: string): KnownPlace | null {
 	let best: { alias: Alias; length: number; at: number } | null = null;
 	for (const alias of gazetteer.aliases) {
-		const at = LATIN.test(alias.text) ? latinIndex(text, alias.text) : text.indexOf(alias.text);
+		const at = alias.re ? text.search(alias.re) : text.indexOf(alias.text);
 		if (at < 0) continue;
 		const length = alias.text.length;
 		if (!best || better(alias, length, best.alias, best.length)) best = { alias, length, at };
@@ -109,11 +131,6 @@ function better(a: Alias, aLength: number, b: Alias, bLength: number): boolean {
 	if (aLength !== bLength) return aLength > bLength;
 	if (a.full !== b.full) return a.full;
 	return RANK[a.place.kind] > RANK[b.place.kind];
-}
-
-function latinIndex(text: string, phrase: string): number {
-	const re = new RegExp(`(?<![a-z0-9])${phrase.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?![a-z0-9])`);
-	return text.search(re);
 }
 
 /** The township a point lies in (approximate areas around the sourced seats). */
