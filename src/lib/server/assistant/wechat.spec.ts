@@ -43,6 +43,7 @@ describe('the WeChat protocol', () => {
 		expect(loc?.lat).toBeCloseTo(40.4487, 2);
 		expect(Math.abs((loc?.lon ?? 0) - 116.83)).toBeGreaterThan(0.003);
 		expect(parseMessage('not xml at all')).toBeNull();
+		expect(parseMessage('<!DOCTYPE x [<!ENTITY a "aaaa">]>' + textMessage('&a;', '5'))).toBeNull();
 		expect(parseMessage('<xml><MsgType>text</MsgType></xml>')).toBeNull();
 	});
 

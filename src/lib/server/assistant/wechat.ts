@@ -47,6 +47,8 @@ const parser = new XMLParser({ parseTagValue: false, processEntities: true, igno
 
 /** Parses a message; null when it is not one (the caller answers 400). */
 export function parseMessage(xml: string): Incoming | null {
+	// As for CAP: no DTD, so no external entity or entity expansion is ever processed.
+	if (/<!DOCTYPE|<!ENTITY/i.test(xml)) return null;
 	let doc: { xml?: Record<string, unknown> };
 	try {
 		doc = parser.parse(xml) as typeof doc;
