@@ -14,7 +14,9 @@ import { messagesFor } from '../i18n';
 import * as scenic from '../scenic';
 import { nearest } from '../shelters';
 import * as warnings from '../warnings/store';
-import { adviceFrom, hazardIn, sectionAsked, type GuideMatch } from './guides';
+import { hazardIn, sectionAsked } from '$lib/assistant/classify';
+import { callNow } from '$lib/assistant/replies';
+import { adviceFrom, type GuideMatch } from './guides';
 import type { KnownPlace } from './places';
 import type { Answer, Link } from './types';
 
@@ -29,13 +31,7 @@ export function translator(lang: Lang): TFunction {
 export const placeName = (p: { name_zh: string; name_en: string }, lang: Lang) => (lang === 'en' ? p.name_en : p.name_zh);
 
 export function emergencyAnswer(lang: Lang, numbers: EmergencyNumber[]): Answer {
-	const t = translator(lang);
-	const lines = numbers.map((n) => t('assistant.reply.call_line', { number: n, name: t(`emergency.number_${n}`) }));
-	return {
-		intent: 'emergency',
-		reply: [t('assistant.reply.call_now', { number: numbers[0] }), ...lines, t('assistant.reply.call_then')].join('\n'),
-		links: numbers.map((n) => ({ href: `tel:${n}`, title: t('emergency.call', { number: n, name: t(`emergency.number_${n}`) }) }))
-	};
+	return { intent: 'emergency', ...callNow(translator(lang), numbers) };
 }
 
 export function guideAnswer(lang: Lang, match: GuideMatch, text: string): Answer {

@@ -16,7 +16,7 @@ import { rainstorm } from '../warnings/testing/fixtures';
 import { adviceIsQuoted } from './guides';
 import { findPlace, loadGazetteer } from './places';
 import { load } from './store';
-import { normalize } from './text';
+import { normalize } from '$lib/assistant/text';
 import type { Channel } from './types';
 import { converse } from '.';
 

@@ -11,9 +11,9 @@ import type { Queryable } from '../db/port';
 import { freshIds, parseDraft, submit, SubmitError, type DraftErrors } from '../reports/submit';
 import { placeName, translator } from './answers';
 import { findPlace, townAt, type Gazetteer } from './places';
-import { any, found, isOnly, normalize } from './text';
+import { any, found, isOnly, normalize } from '$lib/assistant/text';
 import type { Answer, Channel, Message, ReportDraftState, ReportStep } from './types';
-import words from './words.json';
+import words from '$lib/assistant/words.json';
 
 const PHONE = /(?:\+?86[ -]?)?(1[3-9]\d[ -]?\d{4}[ -]?\d{4}|0\d{2,3}[ -]?\d{7,8})/;
 

@@ -8,9 +8,10 @@ import type { Queryable } from '../db/port';
 import { listGuides } from '../guides';
 import { translator } from './answers';
 import { categoryIn } from './dialogue';
-import { adviceIsQuoted, hazardIn } from './guides';
+import { hazardIn } from '$lib/assistant/classify';
+import { adviceIsQuoted } from './guides';
 import { findPlace, loadGazetteer } from './places';
-import { normalize } from './text';
+import { normalize } from '$lib/assistant/text';
 import type { Reply } from './types';
 
 export type EvalItem = { text: string; lang: Lang; intent: string; guide?: string; place?: string; scenic?: string; category?: string; hazard?: string };

@@ -8,8 +8,9 @@ import type MiniSearch from 'minisearch';
 import type { Lang } from '$lib/i18n';
 import { createGuideIndex, type GuideDoc, type SectionId } from '$lib/guides/search';
 import { guideDocs, guideFor, guideForHazard, type Guide } from '../guides';
-import { found, normalize } from './text';
-import words from './words.json';
+import { guideNamed, topicalHit } from '$lib/assistant/classify';
+import { found, normalize } from '$lib/assistant/text';
+import words from '$lib/assistant/words.json';
 
 const indexes = new Map<Lang, MiniSearch<GuideDoc>>();
 
@@ -19,26 +20,21 @@ function indexFor(lang: Lang): MiniSearch<GuideDoc> {
 	return index;
 }
 
-/** Below this, a search hit is a coincidence of common words, not the topic. */
-const MIN_SCORE = 6;
+export type GuideMatch = { slug: string; by: 'topic' | 'search' };
 
-export type GuideMatch = { slug: string; by: 'topic' | 'search'; score: number };
-
-/** The hazard a message names (for shelters and guides), the longest word winning. */
-export function hazardIn(text: string): string | null {
-	let best: { hazard: string; length: number } | null = null;
-	for (const [hazard, list] of Object.entries(words.hazards)) {
-		for (const w of found(text, list)) if (!best || w.length > best.length) best = { hazard, length: w.length };
+/** The guide a message is about, if one clearly is. `text` is normalized. */
+export function matchGuide(lang: Lang, text: string): GuideMatch | null {
+	const { topic, hazard } = guideNamed(text);
+	// A topic word names the guide (溺水 → drowning); a hazard word its hazard's guide.
+	if (topic && guideFor(lang, topic)) return { slug: topic, by: 'topic' };
+	if (hazard) {
+		const guide = guideForHazard(lang, hazard as Parameters<typeof guideForHazard>[1]);
+		if (guide) return { slug: guide.slug, by: 'topic' };
 	}
-	return best?.hazard ?? null;
-}
-
-function topicIn(text: string): string | null {
-	let best: { slug: string; length: number } | null = null;
-	for (const [slug, list] of Object.entries(words.guide_words)) {
-		for (const w of found(text, list)) if (!best || w.length > best.length) best = { slug, length: w.length };
-	}
-	return best?.slug ?? null;
+	let query = text;
+	for (const w of words.stop.filter((s) => /\p{Script=Han}/u.test(s) && s.length > 1)) query = query.split(w).join(' ');
+	const slug = topicalHit(indexFor(lang).search(query));
+	return slug ? { slug, by: 'search' } : null;
 }
 
 /** The guide worth linking after the call-now reply: the one the message names, else by what is happening. */
@@ -47,25 +43,6 @@ export function emergencyGuide(lang: Lang, text: string): string | null {
 	if (named) return named.slug;
 	for (const [slug, list] of Object.entries(words.emergency_guides)) if (found(text, list).length && guideFor(lang, slug)) return slug;
 	return null;
-}
-
-/** The guide a message is about, if one clearly is. `text` is normalized. */
-export function matchGuide(lang: Lang, text: string): GuideMatch | null {
-	const topic = topicIn(text);
-	const hazard = hazardIn(text);
-	// A topic word names the guide (溺水 → drowning); a hazard word its hazard's guide.
-	if (topic && guideFor(lang, topic)) return { slug: topic, by: 'topic', score: 100 };
-	if (hazard) {
-		const guide = guideForHazard(lang, hazard as Parameters<typeof guideForHazard>[1]);
-		if (guide) return { slug: guide.slug, by: 'topic', score: 100 };
-	}
-	let query = text;
-	for (const w of words.stop.filter((s) => /\p{Script=Han}/u.test(s) && s.length > 1)) query = query.split(w).join(' ');
-	const [hit] = indexFor(lang).search(query);
-	if (!hit || hit.score < MIN_SCORE) return null;
-	// The topic must be in the guide's title or hazard names, not just somewhere in its text.
-	const topical = Object.entries(hit.match).some(([term, fields]) => !words.stop.includes(term) && term.length >= 2 && fields.some((f) => f === 'title' || f === 'keywords'));
-	return topical ? { slug: String(hit.id), by: 'search', score: hit.score } : null;
 }
 
 export type Advice = { title: string; heading: string; steps: string[]; href: string };
@@ -90,13 +67,6 @@ export function listItems(html: string): string[] {
 	return items
 		.map((item) => item.replace(/<(ul|ol)>[\s\S]*$/, '').replace(/<[^>]+>/g, '').replace(/&(amp|lt|gt|quot|#39);/g, (e) => ENTITIES[e] ?? e).replace(/\s+/g, ' ').trim())
 		.filter(Boolean);
-}
-
-/** Which section the question asks for: "during" unless it says before or after. */
-export function sectionAsked(text: string): SectionId {
-	if (found(text, words.before).length) return 'before';
-	if (found(text, words.after).length) return 'after';
-	return 'during';
 }
 
 export function adviceFrom(guide: Guide, section: SectionId, max = 4): Advice {

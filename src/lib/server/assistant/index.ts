@@ -5,12 +5,12 @@
  */
 import type { Queryable } from '../db/port';
 import { emergencyAnswer, guideAnswer, guideLink, scenicAnswer, shelterAnswer, smalltalkAnswer, unknownAnswer, warningsAnswer, whereFrom } from './answers';
-import { classify, emergencyIn } from './classify';
 import { categoryIn, continueReport, startReport } from './dialogue';
-import { emergencyGuide, hazardIn, matchGuide } from './guides';
+import { classify, emergencyIn, hazardIn } from '$lib/assistant/classify';
+import { emergencyGuide, matchGuide } from './guides';
 import { findPlace, loadGazetteer } from './places';
 import { emptyState, load, newConversationId, save } from './store';
-import { normalize } from './text';
+import { normalize } from '$lib/assistant/text';
 import type { Answer, Channel, ConversationState, Message, Reply, ReportStep, Turn } from './types';
 
 export type { Answer, Channel, Message, Reply, Turn, Intent, Link } from './types';

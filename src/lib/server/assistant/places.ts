@@ -5,8 +5,8 @@
  * township beats a scenic area or village of the same short form.
  */
 import type { Queryable } from '../db/port';
-import { normalize } from './text';
-import words from './words.json';
+import { normalize } from '$lib/assistant/text';
+import words from '$lib/assistant/words.json';
 
 export type PlaceKind = 'town' | 'village' | 'scenic';
 

@@ -2,11 +2,11 @@
 import type { ReportCategory } from '../../db-types.gen';
 import type { Lang } from '../../i18n';
 import type { PreparedPhotos } from '../reports/submit';
+import type { Intent } from '../../assistant/classify';
+import type { Link } from '../../assistant/replies';
 
-export const INTENTS = ['emergency', 'guide', 'shelter', 'warnings', 'scenic', 'report', 'smalltalk', 'unknown'] as const;
-export type Intent = (typeof INTENTS)[number];
-
-export type Link = { href: string; title: string };
+export { INTENTS, type Intent } from '../../assistant/classify';
+export type { Link } from '../../assistant/replies';
 
 export type Answer = {
 	intent: Intent;

@@ -1,14 +1,54 @@
 /**
  * The intent of a message, by rules over words.json and what was recognised in it.
  * Emergencies first, always; then what the resident asks for by name; a guide only
- * when one clearly matches; else small talk, else "unknown".
+ * when one clearly matches; else small talk, else "unknown". Shared by the server and
+ * the page's offline answers, so both understand a message the same way.
  */
+import type { SearchResult } from 'minisearch';
+import type { SectionId } from '$lib/guides/search';
 import type { EmergencyNumber } from '$lib/reports/emergency';
-import type { GuideMatch } from './guides';
-import type { KnownPlace } from './places';
 import { any, found, isOnly } from './text';
-import type { Intent } from './types';
 import words from './words.json';
+
+export const INTENTS = ['emergency', 'guide', 'shelter', 'warnings', 'scenic', 'report', 'smalltalk', 'unknown'] as const;
+export type Intent = (typeof INTENTS)[number];
+
+/** The longest word of a word list found in the text, by key. */
+function longestKey(text: string, lists: Record<string, string[]>): string | null {
+	let best: { key: string; length: number } | null = null;
+	for (const [key, list] of Object.entries(lists)) {
+		for (const w of found(text, list)) if (!best || w.length > best.length) best = { key, length: w.length };
+	}
+	return best?.key ?? null;
+}
+
+/** The hazard a message names (for shelters and guides). */
+export function hazardIn(text: string): string | null {
+	return longestKey(text, words.hazards);
+}
+
+/** The guide a topic word names (溺水 → drowning), and the hazard named. */
+export function guideNamed(text: string): { topic: string | null; hazard: string | null } {
+	return { topic: longestKey(text, words.guide_words), hazard: hazardIn(text) };
+}
+
+/** Below this, a search hit is a coincidence of common words, not the topic. */
+const MIN_SCORE = 6;
+
+/** The best search hit, if it is about the topic: found in a guide's title or hazard names, not just somewhere in its text. */
+export function topicalHit(results: SearchResult[]): string | null {
+	const hit = results[0];
+	if (!hit || hit.score < MIN_SCORE) return null;
+	const topical = Object.entries(hit.match).some(([term, fields]) => !words.stop.includes(term) && term.length >= 2 && fields.some((f) => f === 'title' || f === 'keywords'));
+	return topical ? String(hit.id) : null;
+}
+
+/** Which section the question asks for: "during" unless it says before or after. */
+export function sectionAsked(text: string): SectionId {
+	if (found(text, words.before).length) return 'before';
+	if (found(text, words.after).length) return 'after';
+	return 'during';
+}
 
 /**
  * The numbers to call now, most relevant first; empty when nothing is happening now.
@@ -35,8 +75,8 @@ export function isQuestion(text: string): boolean {
 
 export type Features = {
 	emergency: EmergencyNumber[];
-	place: KnownPlace | null;
-	guide: GuideMatch | null;
+	place: { kind: 'town' | 'village' | 'scenic' } | null;
+	guide: { by: 'topic' | 'search' } | null;
 	/** the report category the words suggest ('' for none) */
 	category: string;
 	hazard: string | null;
