@@ -67,7 +67,8 @@ const identity: Handle = async ({ event, resolve }) => {
 
 	if (who.kind === 'anon') {
 		const address = event.getClientAddress();
-		const write = !['GET', 'HEAD', 'OPTIONS'].includes(event.request.method);
+		// WeChat's servers post for every user of the account: /wechat limits per user itself.
+		const write = !['GET', 'HEAD', 'OPTIONS'].includes(event.request.method) && event.url.pathname !== '/wechat';
 		// Receipts come from every phone a warning reaches, many behind one carrier
 		// address (CGNAT): they have their own, larger budget.
 		const wait =

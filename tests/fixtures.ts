@@ -21,5 +21,5 @@ export function e2eOpen311Key(): string {
 export const PUBLIC_PAGES = [
 	'/', '/numbers', '/warnings', '/shelters',
 	'/guides', '/guides?q=%E5%9C%B0%E9%9C%87', '/guides/earthquake', '/guides/first_aid', '/prepare',
-	'/report', '/report/rates', '/volunteer', '/volunteer/sign-in', '/scenic', '/scenic/simatai', '/offline', '/console/sign-in'
+	'/report', '/report/rates', '/volunteer', '/volunteer/sign-in', '/scenic', '/scenic/simatai', '/assistant', '/offline', '/console/sign-in'
 ];

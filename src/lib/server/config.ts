@@ -33,6 +33,8 @@ export type Config = {
 		/** the public address of the app, for the links in texts */
 		publicOrigin: string;
 	};
+	/** The WeChat Official Account's message token (WECHAT_TOKEN); /wechat is off without it. */
+	wechat: { token: string } | null;
 };
 
 export class ConfigError extends Error {
@@ -131,6 +133,12 @@ export function readConfig(env: Env = process.env): Config {
 	}
 
 	const port = integer(env, 'PORT', 3000, 1, 65535);
+	const wechatToken = nonEmpty(env, 'WECHAT_TOKEN');
+	// The platform's own rule for the token: 3-32 letters or digits.
+	if (wechatToken && !/^[A-Za-z0-9]{3,32}$/.test(wechatToken)) {
+		throw new ConfigError('WECHAT_TOKEN', 'must be 3-32 letters or digits (the Token set in the Official Account\'s server settings)');
+	}
+
 	return {
 		database,
 		port,
@@ -145,7 +153,8 @@ export function readConfig(env: Env = process.env): Config {
 		jwtSecret,
 		sessionHours: integer(env, 'SESSION_HOURS', 12, 1, 24 * 30),
 		seedDemo,
-		delivery: readDelivery(env, port)
+		delivery: readDelivery(env, port),
+		wechat: wechatToken ? { token: wechatToken } : null
 	};
 }
 

@@ -10,9 +10,9 @@ import { apiError } from '../http';
 /** The limit for routes that take no photos (adapter-node's own default). */
 export const SMALL_BODY_BYTES = 512 * 1024;
 
-/** Routes that take photos: the report form, the offline queue's API, a handler's reply. */
+/** Routes that take photos: the report form, the assistant's report dialogue, the offline queue's API, a handler's reply. */
 export function takesPhotos(pathname: string): boolean {
-	return pathname === '/report' || pathname === '/api/reports' || /^\/console\/reports\/\d+$/.test(pathname);
+	return pathname === '/report' || pathname === '/assistant' || pathname === '/api/reports' || /^\/console\/reports\/\d+$/.test(pathname);
 }
 
 export const bodyLimit: Handle = async ({ event, resolve }) => {

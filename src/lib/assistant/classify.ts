@@ -1,0 +1,110 @@
+/**
+ * The intent of a message, by rules over words.json and what was recognised in it.
+ * Emergencies first, always; then what the resident asks for by name; a guide only
+ * when one clearly matches; else small talk, else "unknown". Shared by the server and
+ * the page's offline answers, so both understand a message the same way.
+ */
+import type { SearchResult } from 'minisearch';
+import type { SectionId } from '$lib/guides/search';
+import type { EmergencyNumber } from '$lib/reports/emergency';
+import { any, found, isOnly } from './text';
+import words from './words.json';
+
+export const INTENTS = ['emergency', 'guide', 'shelter', 'warnings', 'scenic', 'report', 'smalltalk', 'unknown'] as const;
+export type Intent = (typeof INTENTS)[number];
+
+/** The longest word of a word list found in the text, by key. */
+function longestKey(text: string, lists: Record<string, string[]>): string | null {
+	let best: { key: string; length: number } | null = null;
+	for (const [key, list] of Object.entries(lists)) {
+		for (const w of found(text, list)) if (!best || w.length > best.length) best = { key, length: w.length };
+	}
+	return best?.key ?? null;
+}
+
+/** The hazard a message names (for shelters and guides). */
+export function hazardIn(text: string): string | null {
+	return longestKey(text, words.hazards);
+}
+
+/** The guide a topic word names (溺水 → drowning), and the hazard named. */
+export function guideNamed(text: string): { topic: string | null; hazard: string | null } {
+	return { topic: longestKey(text, words.guide_words), hazard: hazardIn(text) };
+}
+
+/** Below this, a search hit is a coincidence of common words, not the topic. */
+const MIN_SCORE = 6;
+
+/** The best search hit, if it is about the topic: found in a guide's title or hazard names, not just somewhere in its text. */
+export function topicalHit(results: SearchResult[]): string | null {
+	const hit = results[0];
+	if (!hit || hit.score < MIN_SCORE) return null;
+	const topical = Object.entries(hit.match).some(([term, fields]) => !words.stop.includes(term) && term.length >= 2 && fields.some((f) => f === 'title' || f === 'keywords'));
+	return topical ? String(hit.id) : null;
+}
+
+/** Which section the question asks for: "during" unless it says before or after. */
+export function sectionAsked(text: string): SectionId {
+	if (found(text, words.before).length) return 'before';
+	if (found(text, words.after).length) return 'after';
+	return 'during';
+}
+
+/**
+ * The numbers to call now, most relevant first; empty when nothing is happening now.
+ * "If …" and "… or …?" are questions about a guide, not an emergency; "trapped" with
+ * "what do I do" is still a question, but smoke, gas or a person in the water never is.
+ */
+export function emergencyIn(text: string): EmergencyNumber[] {
+	if (isOnly(text, words.urgent_alone)) return ['110', '120', '119'];
+	if (any(text, words.hypothetical)) return [];
+	const hits = (['119', '110', '120'] as const).map((n) => [n, found(text, words.emergency[n])] as const);
+	const weakOnly = hits.every(([, list]) => list.every((w) => words.emergency_weak.includes(w)));
+	if (weakOnly && any(text, words.guide_cues)) return [];
+	const out: EmergencyNumber[] = hits.filter(([, list]) => list.length).map(([n]) => n);
+	if (!out.length && any(text, words.urgent)) return ['110', '120', '119'];
+	return out;
+}
+
+/** Does the message ask something (as opposed to telling about a problem)? */
+export function isQuestion(text: string): boolean {
+	let t = text;
+	for (const w of words.not_question) t = t.split(w).join(' ');
+	return any(t, words.question);
+}
+
+export type Features = {
+	emergency: EmergencyNumber[];
+	place: { kind: 'town' | 'village' | 'scenic' } | null;
+	guide: { by: 'topic' | 'search' } | null;
+	/** the report category the words suggest ('' for none) */
+	category: string;
+	hazard: string | null;
+};
+
+export function classify(text: string, f: Features): Intent {
+	if (f.emergency.length) return 'emergency';
+	if (any(text, words.report)) return 'report';
+	const howTo = any(text, words.guide_cues);
+	const question = isQuestion(text);
+	const scenicPlace = f.place?.kind === 'scenic';
+	const placed = Boolean(f.place) && !scenicPlace;
+	if (!any(text, words.not_shelter)) {
+		if (any(text, words.shelter)) return 'shelter';
+		// "where do we go" is a shelter question when a place is named, else the guide's "run uphill".
+		if (any(text, words.shelter_weak) && (placed || !f.guide)) return 'shelter';
+	}
+	const opening = any(text, words.opening);
+	const warningWords = any(text, words.warnings) && !any(text, words.not_warnings);
+	if (scenicPlace && (opening || warningWords)) return 'scenic';
+	if (warningWords) return 'warnings';
+	// "Did the reservoir release water just now?" asks for the live state, not the guide.
+	if (f.hazard && any(text, words.nowish) && question && !howTo) return 'warnings';
+	// A problem told, not asked about, with a kind of hazard a department handles: a report.
+	if (f.category && !question && !howTo) return 'report';
+	if (scenicPlace) return f.guide?.by === 'topic' ? 'guide' : 'scenic';
+	if (any(text, words.scenic) && !f.guide) return 'scenic';
+	if (any(text, words.smalltalk) && f.guide?.by !== 'topic') return 'smalltalk';
+	if (f.guide) return 'guide';
+	return 'unknown';
+}

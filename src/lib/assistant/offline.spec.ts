@@ -1,0 +1,55 @@
+/** Offline answers from the device's copies: the guides' search index and the shelter snapshot. */
+import { describe, expect, it } from 'vitest';
+import { makeT } from '$lib/i18n';
+import type { ShelterSnapshot } from '$lib/shelters/types';
+import { guideDocs } from '$lib/server/guides';
+import { messagesFor } from '$lib/server/i18n';
+import { answerOffline } from './offline';
+
+const shelter = (id: string, name: string, lat: number, lon: number, hazards: string[]) =>
+	({ id, name_zh: name, name_en: name, lat, lon, status: 'open', hazards, demo: true }) as unknown as ShelterSnapshot['shelters'][number];
+
+const snapshot = {
+	version: 'x',
+	as_of: '2026-11-29T08:00:00.000Z',
+	walk_kmh: 4,
+	shelters: [shelter('far', 'Far', 40.6, 117.0, ['earthquake']), shelter('near', 'Near', 40.465, 116.864, ['earthquake']), shelter('flood', 'High', 40.47, 116.87, ['flood'])],
+	routes: [],
+	outline: [],
+	towns: [{ code: '110118101', name_zh: '溪翁庄镇', name_en: 'Xiwengzhuang Town', lat: 40.4646, lon: 116.8633 }]
+} as ShelterSnapshot;
+
+const load = async (url: string) => (url.startsWith('/guides/search-') ? guideDocs(url.includes('-en.') ? 'en' : 'zh-CN') : url === '/api/shelters/snapshot' ? snapshot : null);
+const zh = makeT('zh-CN', messagesFor('zh-CN'));
+const en = makeT('en', messagesFor('en'));
+
+describe('offline answers', () => {
+	it('puts an emergency first, as online', async () => {
+		const a = await answerOffline('着火了', 'zh-CN', null, zh, load);
+		expect(a.intent).toBe('emergency');
+		expect(a.links[0]?.href).toBe('tel:119');
+	});
+
+	it('quotes the guide’s own words, from the kept search index', async () => {
+		const a = await answerOffline('山洪来了怎么办', 'zh-CN', null, zh, load);
+		expect(a.intent).toBe('guide');
+		expect(a.links[0]?.href).toBe('/guides/flash_flood#during');
+		const quoted = a.reply.split('\n').at(-1)!;
+		expect(guideDocs('zh-CN').find((d) => d.slug === 'flash_flood')!.sections.during).toContain(quoted);
+		expect(a.reply).toMatch(/^当前离线/);
+	});
+
+	it('ranks the kept shelters from the position, or from a township named', async () => {
+		const a = await answerOffline('nearest shelter', 'en', { lat: 40.4646, lon: 116.8633 }, en, load);
+		expect(a.intent).toBe('shelter');
+		expect(a.links.map((l) => l.href)).toEqual(['/shelters/near', '/shelters/flood', '/shelters/far']);
+		const flood = await answerOffline('洪水来了 溪翁庄的避难场所', 'zh-CN', null, zh, load);
+		expect(flood.links.map((l) => l.href)).toEqual(['/shelters/flood']);
+		expect(flood.reply).toContain('离溪翁庄镇最近');
+	});
+
+	it('says what it cannot do offline', async () => {
+		expect((await answerOffline('现在有预警吗', 'zh-CN', null, zh, load)).reply).toMatch(/当前离线，只能回答/);
+		expect((await answerOffline('我要反映', 'zh-CN', null, zh, load)).links[0]?.href).toBe('/report');
+	});
+});

@@ -1,0 +1,166 @@
+/**
+ * The answers that read: guides (advice quoted from the guide), shelters, warnings and
+ * scenic areas (facts from the database). Every sentence is an i18n template filled
+ * with data, or a guide's own words.
+ */
+import type { TFunction } from 'i18next';
+import type { HazardCode } from '$lib/hazards';
+import { makeT, type Lang } from '$lib/i18n';
+import type { EmergencyNumber } from '$lib/reports/emergency';
+import { infoFor } from '$lib/warnings';
+import type { Queryable } from '../db/port';
+import { guideFor } from '../guides';
+import { messagesFor } from '../i18n';
+import * as scenic from '../scenic';
+import { nearest } from '../shelters';
+import * as warnings from '../warnings/store';
+import { hazardIn, sectionAsked } from '$lib/assistant/classify';
+import { callNow } from '$lib/assistant/replies';
+import { adviceFrom, type GuideMatch } from './guides';
+import type { KnownPlace } from './places';
+import type { Answer, Link } from './types';
+
+const translators = new Map<Lang, TFunction>();
+
+export function translator(lang: Lang): TFunction {
+	let t = translators.get(lang);
+	if (!t) translators.set(lang, (t = makeT(lang, messagesFor(lang))));
+	return t;
+}
+
+export const placeName = (p: { name_zh: string; name_en: string }, lang: Lang) => (lang === 'en' ? p.name_en : p.name_zh);
+
+export function emergencyAnswer(lang: Lang, numbers: EmergencyNumber[]): Answer {
+	return { intent: 'emergency', ...callNow(translator(lang), numbers) };
+}
+
+export function guideAnswer(lang: Lang, match: GuideMatch, text: string): Answer {
+	const t = translator(lang);
+	const guide = guideFor(lang, match.slug)!;
+	const advice = adviceFrom(guide, sectionAsked(text));
+	return {
+		intent: 'guide',
+		reply: [t('assistant.reply.guide_intro', { title: advice.title, section: advice.heading }), ...advice.steps.map((s, i) => `${i + 1}. ${s}`)].join('\n'),
+		links: [{ href: advice.href, title: t('assistant.reply.guide_link', { title: advice.title }) }]
+	};
+}
+
+export function guideLink(lang: Lang, slug: string): Link {
+	const guide = guideFor(lang, slug)!;
+	return { href: `/guides/${slug}`, title: translator(lang)('assistant.reply.guide_link', { title: guide.title }) };
+}
+
+export type Where = { lat: number; lon: number; label: string; approximate: boolean };
+
+/** Where a question is about: the device's position, else the place named. */
+export function whereFrom(lang: Lang, lat: number | null, lon: number | null, place: KnownPlace | null): Where | null {
+	const t = translator(lang);
+	if (lat !== null && lon !== null) return { lat, lon, label: t('assistant.reply.your_location'), approximate: false };
+	if (place && place.lat !== null && place.lon !== null) return { lat: place.lat, lon: place.lon, label: placeName(place, lang), approximate: place.kind !== 'scenic' };
+	return null;
+}
+
+export async function shelterAnswer(tx: Queryable, lang: Lang, where: Where | null, text: string): Promise<Answer> {
+	const t = translator(lang);
+	if (!where) {
+		return { intent: 'shelter', reply: t('assistant.reply.shelter_where'), links: [{ href: '/shelters', title: t('assistant.reply.shelters_all') }] };
+	}
+	const hazard = hazardIn(text) as HazardCode | null;
+	const found = await nearest(tx, { lat: where.lat, lon: where.lon, hazard, limit: 3 });
+	const hazardName = hazard ? t(`hazards.${hazard}`) : null;
+	if (!found.shelters.length) {
+		return { intent: 'shelter', reply: t('shelters.none_suitable'), links: [{ href: 'tel:110', title: t('emergency.call', { number: '110', name: t('emergency.number_110') }) }] };
+	}
+	const lines = found.shelters.map((s, i) => {
+		const distance = s.distance_m >= 1000 ? t('shelters.distance_km', { n: (s.distance_m / 1000).toFixed(1) }) : t('shelters.distance_m', { n: s.distance_m });
+		return t('assistant.reply.shelter_line', { n: i + 1, name: placeName(s, lang), distance, walk: t('shelters.walk', { count: s.walk_minutes }) });
+	});
+	const head = hazardName
+		? t('assistant.reply.shelter_head_hazard', { where: where.label, hazard: hazardName })
+		: t('assistant.reply.shelter_head', { where: where.label });
+	const notes = [
+		...(where.approximate ? [t('assistant.reply.shelter_approximate')] : []),
+		t('shelters.walk_basis', { speed: found.walk_kmh }),
+		...(found.shelters.some((s) => s.demo) ? [t('assistant.reply.demo_data')] : [])
+	];
+	const links: Link[] = found.shelters.map((s) => ({ href: `/shelters/${s.id}`, title: t('assistant.reply.shelter_map', { name: placeName(s, lang) }) }));
+	links.push({ href: `/shelters?lat=${where.lat.toFixed(5)}&lon=${where.lon.toFixed(5)}${hazard ? `&hazard=${hazard}` : ''}`, title: t('assistant.reply.shelters_map_all') });
+	return { intent: 'shelter', reply: [head, ...lines, ...notes].join('\n'), links };
+}
+
+/** Threads of warnings in force whose area touches the place (a township's approximate area, or a point). */
+async function threadsTouching(tx: Queryable, place: KnownPlace | null, lat: number | null, lon: number | null): Promise<Set<string> | null> {
+	const town = place?.kind === 'town' || place?.kind === 'village' ? place.town_code : null;
+	if (town) {
+		const rows = await tx.query<{ thread_id: string }>(
+			`select w.thread_id from public.warnings w join public.town_areas a on a.code = $1
+			  where app.warning_in_force(w) and extensions.st_intersects(w.area, a.area)`,
+			[town]
+		);
+		return new Set(rows.map((r) => r.thread_id));
+	}
+	if (lat !== null && lon !== null) {
+		const rows = await tx.query<{ thread_id: string }>(
+			`select w.thread_id from public.warnings w
+			  where app.warning_in_force(w) and extensions.st_intersects(w.area, extensions.st_setsrid(extensions.st_makepoint($2, $1), 4326))`,
+			[lat, lon]
+		);
+		return new Set(rows.map((r) => r.thread_id));
+	}
+	return null;
+}
+
+export async function warningsAnswer(tx: Queryable, lang: Lang, place: KnownPlace | null, lat: number | null, lon: number | null): Promise<Answer> {
+	if (place?.kind === 'scenic') return { ...(await scenicAnswer(tx, lang, place)), intent: 'warnings' };
+	const t = translator(lang);
+	const all = await warnings.active(tx);
+	const touching = await threadsTouching(tx, place, lat, lon);
+	const list = touching ? all.filter((w) => touching.has(w.threadId)) : all;
+	const where = place ? placeName(place, lang) : lat !== null ? t('assistant.reply.your_location') : t('assistant.reply.the_district');
+	const time = new Intl.DateTimeFormat(lang, { timeZone: 'Asia/Shanghai', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(new Date());
+	if (!list.length) {
+		return { intent: 'warnings', reply: t('assistant.reply.no_warnings', { where, time }), links: [{ href: '/warnings', title: t('assistant.reply.warnings_all') }] };
+	}
+	const lines = list.slice(0, 5).map((w) => `${t(`hazards.levels.${w.level}`)} · ${infoFor(w.infos, lang)?.headline ?? t(`hazards.${w.hazard}`)}`);
+	const links = list.slice(0, 5).map((w) => ({ href: `/warnings/${w.threadId}`, title: infoFor(w.infos, lang)?.headline ?? t(`hazards.${w.hazard}`) }));
+	links.push({ href: '/warnings', title: t('assistant.reply.warnings_all') });
+	return { intent: 'warnings', reply: [t('assistant.reply.warnings_head', { where, time, count: list.length }), ...lines].join('\n'), links };
+}
+
+export async function scenicAnswer(tx: Queryable, lang: Lang, place: KnownPlace | null): Promise<Answer> {
+	const t = translator(lang);
+	if (place?.kind !== 'scenic') {
+		return { intent: 'scenic', reply: t('assistant.reply.scenic_which'), links: [{ href: '/scenic', title: t('assistant.reply.scenic_all') }] };
+	}
+	const area = (await scenic.get(tx, place.id))!;
+	const name = placeName(area, lang);
+	const note = lang === 'en' ? area.note_en : area.note_zh;
+	const lines = [t('assistant.reply.scenic_state', { name, state: t(`scenic.state_${area.state}`) })];
+	if (note) lines.push(note);
+	for (const w of area.warnings) lines.push(`${t(`hazards.levels.${w.level}`)} · ${lang === 'en' ? w.headline_en : w.headline_zh}`);
+	if (!area.warnings.length) lines.push(t('assistant.reply.scenic_no_warnings'));
+	if (area.phone) lines.push(t('assistant.reply.scenic_phone', { phone: area.phone }));
+	return { intent: 'scenic', reply: lines.join('\n'), links: [{ href: `/scenic/${area.id}`, title: name }] };
+}
+
+export function unknownAnswer(lang: Lang, text: string): Answer {
+	const t = translator(lang);
+	return {
+		intent: 'unknown',
+		reply: t('assistant.reply.unknown'),
+		links: [
+			{ href: 'tel:12345', title: t('emergency.call', { number: '12345', name: t('emergency.number_12345') }) },
+			{ href: `/guides?q=${encodeURIComponent(text.slice(0, 100))}`, title: t('assistant.reply.search') }
+		]
+	};
+}
+
+export function smalltalkAnswer(lang: Lang): Answer {
+	const t = translator(lang);
+	return { intent: 'smalltalk', reply: t('assistant.reply.hello'), links: [], choices: suggestions(lang) };
+}
+
+export function suggestions(lang: Lang): string[] {
+	const t = translator(lang);
+	return ['suggest_flood', 'suggest_shelter', 'suggest_warnings', 'suggest_scenic', 'suggest_report'].map((k) => t(`assistant.page.${k}`));
+}

@@ -1,0 +1,82 @@
+/**
+ * Which guide a question is about, and the advice to quote from it. Retrieval is the
+ * guides' own search (the same Chinese word segmentation), with the question's filler
+ * words taken out and a floor on the score, plus the hazard and topic words of
+ * words.json. Advice is never written here: it is the guide's own list items, verbatim.
+ */
+import type MiniSearch from 'minisearch';
+import type { Lang } from '$lib/i18n';
+import { createGuideIndex, type GuideDoc, type SectionId } from '$lib/guides/search';
+import { guideDocs, guideFor, guideForHazard, type Guide } from '../guides';
+import { guideNamed, topicalHit } from '$lib/assistant/classify';
+import { found, normalize } from '$lib/assistant/text';
+import words from '$lib/assistant/words.json';
+
+const indexes = new Map<Lang, MiniSearch<GuideDoc>>();
+
+function indexFor(lang: Lang): MiniSearch<GuideDoc> {
+	let index = indexes.get(lang);
+	if (!index) indexes.set(lang, (index = createGuideIndex(guideDocs(lang), lang)));
+	return index;
+}
+
+export type GuideMatch = { slug: string; by: 'topic' | 'search' };
+
+/** The guide a message is about, if one clearly is. `text` is normalized. */
+export function matchGuide(lang: Lang, text: string): GuideMatch | null {
+	const { topic, hazard } = guideNamed(text);
+	// A topic word names the guide (溺水 → drowning); a hazard word its hazard's guide.
+	if (topic && guideFor(lang, topic)) return { slug: topic, by: 'topic' };
+	if (hazard) {
+		const guide = guideForHazard(lang, hazard as Parameters<typeof guideForHazard>[1]);
+		if (guide) return { slug: guide.slug, by: 'topic' };
+	}
+	let query = text;
+	for (const w of words.stop.filter((s) => /\p{Script=Han}/u.test(s) && s.length > 1)) query = query.split(w).join(' ');
+	const slug = topicalHit(indexFor(lang).search(query));
+	return slug ? { slug, by: 'search' } : null;
+}
+
+/** The guide worth linking after the call-now reply: the one the message names, else by what is happening. */
+export function emergencyGuide(lang: Lang, text: string): string | null {
+	const named = matchGuide(lang, text);
+	if (named) return named.slug;
+	for (const [slug, list] of Object.entries(words.emergency_guides)) if (found(text, list).length && guideFor(lang, slug)) return slug;
+	return null;
+}
+
+export type Advice = { title: string; heading: string; steps: string[]; href: string };
+
+const ENTITIES: Record<string, string> = { '&amp;': '&', '&lt;': '<', '&gt;': '>', '&quot;': '"', '&#39;': "'" };
+
+/** The top-level list items of a rendered section, as plain text. */
+export function listItems(html: string): string[] {
+	const items: string[] = [];
+	let depth = 0;
+	let start = -1;
+	for (const m of html.matchAll(/<(\/?)li>|<(\/?)(ul|ol)>/g)) {
+		if (m[3]) {
+			depth += m[2] ? -1 : 1;
+		} else if (!m[1] && depth === 1) {
+			start = m.index + m[0].length;
+		} else if (m[1] && depth === 1 && start >= 0) {
+			items.push(html.slice(start, m.index));
+			start = -1;
+		}
+	}
+	return items
+		.map((item) => item.replace(/<(ul|ol)>[\s\S]*$/, '').replace(/<[^>]+>/g, '').replace(/&(amp|lt|gt|quot|#39);/g, (e) => ENTITIES[e] ?? e).replace(/\s+/g, ' ').trim())
+		.filter(Boolean);
+}
+
+export function adviceFrom(guide: Guide, section: SectionId, max = 4): Advice {
+	const s = guide.sections[section];
+	return { title: guide.title, heading: s.heading, steps: listItems(s.html).slice(0, max), href: `/guides/${guide.slug}#${section}` };
+}
+
+/** Is every advice step found, word for word, in some guide of the language? (for tests and the evaluation) */
+export function adviceIsQuoted(step: string, guides: Guide[]): boolean {
+	const squeeze = (s: string) => normalize(s).replace(/\s+/g, '');
+	const needle = squeeze(step);
+	return guides.some((g) => Object.values(g.sections).some((s) => squeeze(s.text).includes(needle)));
+}

@@ -1,0 +1,98 @@
+/**
+ * The assistant: one message in, one answer out, for the page, POST /api/assistant and
+ * WeChat alike. Emergencies first; then an open report dialogue; then the intent of the
+ * message. No external AI service: rules and retrieval over reviewed content and data.
+ */
+import type { Queryable } from '../db/port';
+import { emergencyAnswer, guideAnswer, guideLink, scenicAnswer, shelterAnswer, smalltalkAnswer, unknownAnswer, warningsAnswer, whereFrom } from './answers';
+import { categoryIn, continueReport, startReport } from './dialogue';
+import { classify, emergencyIn, hazardIn } from '$lib/assistant/classify';
+import { emergencyGuide, matchGuide } from './guides';
+import { findPlace, loadGazetteer } from './places';
+import { emptyState, load, newConversationId, save } from './store';
+import { normalize } from '$lib/assistant/text';
+import type { Answer, Channel, ConversationState, Message, Reply, ReportStep, Turn } from './types';
+
+export type { Answer, Channel, Message, Reply, Turn, Intent, Link } from './types';
+export { INTENTS } from './types';
+
+const HISTORY = 20;
+
+export type Conversation = {
+	/** the client's conversation id, if it sent one */
+	id: string | null;
+	/** WeChat: the id is derived from the user and kept even when new */
+	fixedId?: boolean;
+	message: Message;
+	channel: Channel;
+};
+
+/** The answer, the turns so far (web only) and the report question now open, if any. */
+export async function converse(tx: Queryable, c: Conversation): Promise<Reply & { history: Turn[]; step: ReportStep | null }> {
+	const loaded = c.id ? await load(tx, c.id) : null;
+	const id = loaded || c.fixedId ? c.id! : newConversationId();
+	const state: ConversationState = loaded ? { ...loaded, lang: c.message.lang } : emptyState(c.message.lang);
+	const { answer, next } = await respond(tx, c, state);
+	const turns: Turn[] = [
+		{ from: 'resident', text: c.message.text },
+		{ from: 'assistant', text: answer.reply, intent: answer.intent, links: answer.links, ...(answer.choices ? { choices: answer.choices } : {}) }
+	];
+	const history = c.channel.kind === 'web' ? [...state.history, ...turns].slice(-HISTORY) : [];
+	await save(tx, id, c.channel.kind, { ...next, history });
+	return { conversationId: id, ...answer, history, step: next.report?.step ?? null };
+}
+
+async function respond(tx: Queryable, c: Conversation, state: ConversationState): Promise<{ answer: Answer; next: ConversationState }> {
+	const { message } = c;
+	const lang = message.lang;
+	const text = normalize(message.text);
+	const gazetteer = await loadGazetteer(tx);
+	const ctx = { tx, lang, message, gazetteer, channel: c.channel };
+	const emergency = emergencyIn(text);
+
+	if (state.report) {
+		const turned = await continueReport(ctx, state.report);
+		const next = { ...state, report: turned.report, pending: null };
+		if (!emergency.length) return { answer: turned.answer, next };
+		// Call first; the dialogue goes on below for when it is not happening now.
+		const call = emergencyAnswer(lang, emergency);
+		return { answer: { ...turned.answer, intent: 'emergency', reply: `${call.reply}\n\n${turned.answer.reply}`, links: [...call.links, ...turned.answer.links] }, next };
+	}
+	if (emergency.length) {
+		// After the numbers, a link to the guide that fits (never its advice in place of the call).
+		const call = emergencyAnswer(lang, emergency);
+		const guide = emergencyGuide(lang, text);
+		if (guide) call.links.push(guideLink(lang, guide));
+		return { answer: call, next: { ...state, pending: null } };
+	}
+
+	const place = findPlace(gazetteer, text);
+	const guide = matchGuide(lang, text);
+	let intent = classify(text, { emergency, place, guide, category: categoryIn(text), hazard: hazardIn(text) });
+	const located = message.lat !== null && message.lon !== null;
+	// A place or position given after "where are you?" answers the shelter question.
+	if (state.pending === 'shelter' && (place || located) && (intent === 'unknown' || intent === 'smalltalk' || intent === 'scenic')) intent = 'shelter';
+	if (!text && located) intent = 'shelter';
+	const next: ConversationState = { ...state, pending: null };
+
+	switch (intent) {
+		case 'report': {
+			const turned = await startReport(ctx);
+			return { answer: turned.answer, next: { ...next, report: turned.report } };
+		}
+		case 'shelter': {
+			const where = whereFrom(lang, message.lat, message.lon, place);
+			return { answer: await shelterAnswer(tx, lang, where, text), next: { ...next, pending: where ? null : 'shelter' } };
+		}
+		case 'warnings':
+			return { answer: await warningsAnswer(tx, lang, place, message.lat, message.lon), next };
+		case 'scenic':
+			return { answer: await scenicAnswer(tx, lang, place), next };
+		case 'guide':
+			return { answer: guideAnswer(lang, guide!, text), next };
+		case 'smalltalk':
+			return { answer: smalltalkAnswer(lang), next };
+		default:
+			return { answer: unknownAnswer(lang, message.text), next };
+	}
+}
