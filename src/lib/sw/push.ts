@@ -74,16 +74,16 @@ export async function showWarning(sw: ServiceWorkerGlobalScope, payload: PushPay
 	return 'shown';
 }
 
-/** Focus a tab already on the warning's page, else open it. */
+/**
+ * A tab already on the warning's page is focused; else the app's own open tab (in an
+ * installed app, its window) is taken to the warning; else a new one opens.
+ */
 async function openWarning(sw: ServiceWorkerGlobalScope, url: string): Promise<void> {
 	const target = new URL(url, sw.location.origin);
-	const tabs = await sw.clients.matchAll({ type: 'window', includeUncontrolled: true });
-	const same = tabs.find((c) => new URL(c.url).pathname === target.pathname);
-	if (same) {
-		await same.focus();
-		return;
-	}
-	await sw.clients.openWindow(target.href);
+	const tabs = await sw.clients.matchAll({ type: 'window' });
+	const tab = tabs.find((c) => new URL(c.url).pathname === target.pathname) ?? (await tabs[0]?.navigate(target.href));
+	if (tab) await tab.focus().catch(() => undefined);
+	else await sw.clients.openWindow(target.href);
 }
 
 export function registerPush(sw: ServiceWorkerGlobalScope): void {
@@ -100,6 +100,8 @@ export function registerPush(sw: ServiceWorkerGlobalScope): void {
 	sw.addEventListener('notificationclick', (event) => {
 		event.notification.close();
 		const data = event.notification.data as Partial<PushPayload> | null;
-		event.waitUntil(openWarning(sw, typeof data?.url === 'string' ? data.url : '/warnings'));
+		// started before waitUntil, which throws for an untrusted (synthetic) event
+		const opening = openWarning(sw, typeof data?.url === 'string' ? data.url : '/warnings');
+		event.waitUntil(opening);
 	});
 }
