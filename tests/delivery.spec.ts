@@ -130,6 +130,7 @@ test('subscribe where I am, a warning is issued, the service worker shows it, a 
 	await expect(page.getByRole('status').filter({ hasText: '已添加' })).toBeVisible();
 	await page.getByRole('button', { name: '在本机接收预警' }).click();
 	await expect(page.getByText('完成：预警将显示在本机上。')).toBeVisible({ timeout: 20_000 });
+	await page.screenshot({ path: 'screenshots/alerts-subscribed-zh.png', fullPage: true });
 	// The device keeps its points rounded to ~100 m, for the service worker's place check.
 	const kept = await page.evaluate(async () => (await (await caches.open('alerts')).match('/alerts/device.json'))!.json());
 	expect(kept[0].places[0]).toMatchObject({ lat: 40.465, lon: 116.863 });
@@ -181,15 +182,17 @@ test('subscribe where I am, a warning is issued, the service worker shows it, a 
 	await issuer.getByLabel('密码').fill(E2E.issuer.password);
 	await issuer.getByRole('button', { name: '登录' }).click();
 	await expect(issuer).toHaveURL(new RegExp(`/console/warnings/${warning.id}$`));
-	const push = issuer.locator('tr[data-channel="push"]');
+	const push = (stat: string) => issuer.locator(`tr[data-stat="${stat}"] td[data-channel="push"]`);
 	for (const [stat, n] of [['matched', '1'], ['sent', '1'], ['delivered', '1'], ['shown', '1'], ['failed', '0']] as const) {
 		await expect(async () => {
 			await issuer.getByRole('button', { name: '刷新' }).click();
-			await expect(push.locator(`[data-stat="${stat}"]`)).toHaveText(n, { timeout: 1000 });
+			await expect(push(stat)).toHaveText(n, { timeout: 1000 });
 		}).toPass({ timeout: 15_000 });
 	}
-	await issuer.setViewportSize({ width: 390, height: 844 });
-	await issuer.locator('#delivery').screenshot({ path: 'screenshots/delivery-console-stats.png' });
+	await issuer.locator('#delivery').screenshot({ path: 'screenshots/delivery-console-stats-zh.png' });
+	await issuer.goto(`/console/warnings/${warning.id}?lang=en`);
+	await expect(issuer.getByRole('heading', { name: 'Delivery' })).toBeVisible();
+	await issuer.locator('#delivery').screenshot({ path: 'screenshots/delivery-console-stats-en.png' });
 	await context.close();
 });
 
