@@ -96,6 +96,7 @@ async function notifications(page: Page) {
 			body: n.body,
 			tag: n.tag,
 			requireInteraction: n.requireInteraction,
+			silent: n.silent,
 			url: (n.data as { url?: string } | null)?.url
 		}))
 	);
@@ -175,6 +176,11 @@ test('subscribe where I am, a warning is issued, the service worker shows it, a 
 	await expect(page.getByRole('heading', { level: 1 })).toHaveText('溪翁庄镇暴雨橙色预警（推送测试）');
 	expect(await notifications(page)).toHaveLength(0);
 
+	// A Cancel of the warning leaves one quiet "lifted" note under the same tag.
+	await pushTo(page, JSON.stringify({ ...sent, type: 'Cancel', title: 'lifted: test' }));
+	await expect.poll(() => notifications(page)).toHaveLength(1);
+	expect((await notifications(page))[0]).toMatchObject({ tag: warning.threadId, title: 'lifted: test', silent: true, requireInteraction: false });
+
 	// The phone's receipts reach the console's counts.
 	const issuer = await (await browser.newContext({ locale: 'zh-CN' })).newPage();
 	await issuer.goto(`/console/sign-in?next=/console/warnings/${warning.id}`);
@@ -228,5 +234,41 @@ test('what we store about me, and delete everything (English)', async ({ browser
 	const after = await page.request.get(`/api/subscriptions/${id}`, { headers: { 'x-subscription-secret': secret } });
 	expect(after.status()).toBe(404);
 	expect(await page.evaluate(() => [localStorage.getItem('alerts.subscriptions'), localStorage.getItem('e2e.stubbed-push-subscription')])).toEqual(['[]', null]);
+	await context.close();
+});
+
+test('a family member without a smartphone: SMS with a one-time code from the outbox', async ({ browser }) => {
+	const sim = e2ePushSimulator();
+	const { context, page } = await phone(browser, sim, `sms-${Date.now()}`);
+	await page.goto('/alerts');
+	await page.getByLabel('镇（街道）').selectOption({ label: '溪翁庄镇' });
+	await page.getByLabel('村（社区）').selectOption({ label: '溪翁庄村' });
+	await page.getByRole('button', { name: '添加这个村（社区）' }).click();
+	await page.getByLabel('手机号码').fill('1390000123');
+	await page.getByRole('button', { name: '发送验证码' }).click();
+	await expect(page.getByRole('alert')).toContainText('请输入大陆手机号码');
+	await page.getByLabel('手机号码').fill('139 0000 1234');
+	await page.getByRole('button', { name: '发送验证码' }).click();
+	await expect(page.getByText('验证码已发送至 139 0000 1234')).toBeVisible();
+
+	// No SMS provider here: the text waits in the console's outbox, which admins read.
+	const admin = await (await browser.newContext({ locale: 'zh-CN' })).newPage();
+	await admin.goto('/console/sign-in?next=/console/volunteers/outbox');
+	await admin.getByLabel('电子邮箱').fill(E2E.admin.email);
+	await admin.getByLabel('密码').fill(E2E.admin.password);
+	await admin.getByRole('button', { name: '登录' }).click();
+	await expect(admin).toHaveURL(/\/console\/volunteers\/outbox$/);
+	const text = await admin.getByRole('listitem').filter({ hasText: '13900001234' }).first().textContent();
+	const code = /(?<!\d)(\d{6})(?!\d)/.exec(text ?? '')![1]!;
+
+	await page.getByLabel('6 位验证码').fill(code === '000000' ? '111111' : '000000');
+	await page.getByRole('button', { name: '确认' }).click();
+	await expect(page.getByRole('alert')).toContainText('验证码不正确');
+	await page.getByLabel('6 位验证码').fill(code);
+	await page.getByRole('button', { name: '确认' }).click();
+	await expect(page.getByText('完成：预警将以短信发送至 139 0000 1234。')).toBeVisible();
+	await page.getByRole('button', { name: '我们保存了您的哪些信息' }).click();
+	await expect(page.getByRole('definition').filter({ hasText: '13900001234' })).toBeVisible();
+	await expect(page.getByRole('definition').filter({ hasText: '溪翁庄村 · 溪翁庄镇' })).toBeVisible();
 	await context.close();
 });
