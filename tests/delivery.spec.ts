@@ -97,6 +97,7 @@ async function notifications(page: Page) {
 			tag: n.tag,
 			requireInteraction: n.requireInteraction,
 			silent: n.silent,
+			icon: n.icon,
 			url: (n.data as { url?: string } | null)?.url
 		}))
 	);
@@ -158,6 +159,7 @@ test('subscribe where I am, a warning is issued, the service worker shows it, a 
 	await expect.poll(() => notifications(page)).toHaveLength(1);
 	const [shown] = await notifications(page);
 	expect(shown).toMatchObject({ title: '溪翁庄镇暴雨橙色预警（推送测试）', body: '远离河道，转移到高处。', tag: warning.threadId, requireInteraction: true });
+	expect(shown!.icon).toMatch(/\/icons\/level-orange\.png$/);
 
 	// A warning whose area lies elsewhere is skipped on the device: no notification.
 	const elsewhere = { ...sent, id: 'elsewhere', area: [[[[117.2, 40.7], [117.25, 40.7], [117.25, 40.75], [117.2, 40.75], [117.2, 40.7]]]] };

@@ -9,10 +9,13 @@
  * matter to the person holding the phone.
  */
 import type { PushPayload } from '$lib/server/delivery/message';
+import { isWarningLevel } from '$lib/hazards';
 import { DEVICE_CACHE, DEVICE_URL, placeCheck, type DeviceSubscription } from '$lib/alerts/device';
 
 const RECEIPTS_URL = '/api/subscriptions/receipts';
-const ICON = '/icons/icon-192.png';
+// made by scripts/make-level-icons.ts; precached with the other static files
+const icon = (level: string) => (isWarningLevel(level) ? `/icons/level-${level}.png` : '/icons/icon-192.png');
+const BADGE = '/icons/badge.png';
 
 function isPayload(value: unknown): value is PushPayload {
 	const p = value as Partial<PushPayload> | null;
@@ -60,8 +63,8 @@ export async function showWarning(sw: ServiceWorkerGlobalScope, payload: PushPay
 		body: payload.body,
 		tag: payload.id,
 		lang: payload.lang,
-		icon: ICON,
-		badge: ICON,
+		icon: lifted ? '/icons/icon-192.png' : icon(payload.level),
+		badge: BADGE,
 		data: payload,
 		requireInteraction: urgent,
 		silent: lifted,
