@@ -13,6 +13,7 @@ import { NavigationRoute, registerRoute, setCatchHandler } from 'workbox-routing
 import { NetworkFirst } from 'workbox-strategies';
 import { ExpirationPlugin } from 'workbox-expiration';
 import { registerGuideRoutes } from '$lib/sw/guides';
+import { registerPush } from '$lib/sw/push';
 import { registerShelters } from '$lib/sw/shelters';
 
 declare const self: ServiceWorkerGlobalScope;
@@ -27,6 +28,7 @@ precacheAndRoute([
 ]);
 cleanupOutdatedCaches();
 registerShelters(self);
+registerPush(self);
 
 const pages = new NetworkFirst({
 	cacheName: 'pages',

@@ -3,6 +3,9 @@
  * .test-data/e2e with the demo seed, one handler of the water department and two API
  * keys, a warning feed's and an Open311 client's (written to .test-data/e2e.json for the
  * tests), then `npm start`'s own path.
+ * A push-service simulator runs in this process on loopback (the browser cannot reach
+ * a real push service here); the server trusts it through PUSH_SERVICE_ALLOWLIST and
+ * PUSH_SERVICE_CA_FILE, and the journeys get its origin and subscriber keys.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -10,12 +13,23 @@ import { createApiKey } from '../src/lib/server/auth/api-keys';
 import { readConfig } from '../src/lib/server/config';
 import { openDatabase } from '../src/lib/server/db';
 import { seedDemo } from '../src/lib/server/seed';
+import { makeKeys, startSimulator } from '../src/lib/server/delivery/testing/push-simulator';
 import { addStaff } from '../src/lib/server/staff';
 import { E2E } from './fixtures';
 
 const dataDir = path.resolve('.test-data/e2e');
 fs.rmSync(dataDir, { recursive: true, force: true });
 process.env.DATA_DIR = dataDir;
+
+// Before the server reads its configuration. Every body is decrypted (sampleRate 1), so
+// a journey can read the payload a subscription was sent.
+const pushKeys = makeKeys(1);
+const pushSim = await startSimulator({ keys: pushKeys, sampleRate: 1 });
+const caFile = path.resolve('.test-data/push-simulator.pem');
+fs.mkdirSync(path.dirname(caFile), { recursive: true });
+fs.writeFileSync(caFile, pushSim.cert);
+process.env.PUSH_SERVICE_CA_FILE = caFile;
+process.env.PUSH_SERVICE_ALLOWLIST = pushSim.origin;
 
 const { db } = await openDatabase(readConfig(), 'e2e setup');
 try {
@@ -24,7 +38,8 @@ try {
 	await addStaff(db, { ...E2E.issuer, role: 'warning_issuer', departmentCode: 'emergency' });
 	const apiKey = await createApiKey(db, 'e2e-feed', 'warning_issuer');
 	const open311Key = await createApiKey(db, 'e2e-open311', 'open311');
-	fs.writeFileSync(E2E.secretsFile, JSON.stringify({ apiKey, open311Key }));
+	const pushSimulator = { origin: pushSim.origin, keyIndex: 0, p256dh: pushKeys[0]!.p256dh, auth: pushKeys[0]!.auth };
+	fs.writeFileSync(E2E.secretsFile, JSON.stringify({ apiKey, open311Key, pushSimulator }));
 } finally {
 	await db.close();
 }

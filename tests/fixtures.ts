@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import https from 'node:https';
 import { DEMO_ADMIN } from '../src/lib/server/demo';
 
 export const E2E = {
@@ -17,9 +18,30 @@ export function e2eOpen311Key(): string {
 	return JSON.parse(fs.readFileSync(E2E.secretsFile, 'utf8')).open311Key;
 }
 
+/** The push-service simulator the e2e server runs (tests/e2e-server.ts): origin and subscriber key 0. */
+export type PushSimulator = { origin: string; keyIndex: number; p256dh: string; auth: string };
+
+export function e2ePushSimulator(): PushSimulator {
+	return JSON.parse(fs.readFileSync(E2E.secretsFile, 'utf8')).pushSimulator;
+}
+
+/** The last payload the simulator decrypted for an endpoint id, or null (it has a self-signed certificate). */
+export function simulatorPayload(sim: PushSimulator, id: string): Promise<string | null> {
+	return new Promise((resolve, reject) => {
+		https
+			.get(`${sim.origin}/_sim/payloads/${id}`, { rejectUnauthorized: false }, (res) => {
+				let body = '';
+				res.setEncoding('utf8');
+				res.on('data', (chunk: string) => (body += chunk));
+				res.on('end', () => resolve(res.statusCode === 200 ? body : null));
+			})
+			.on('error', reject);
+	});
+}
+
 /** Every public page, for the accessibility and layout checks. */
 export const PUBLIC_PAGES = [
-	'/', '/numbers', '/warnings', '/shelters',
+	'/', '/numbers', '/warnings', '/alerts', '/shelters',
 	'/guides', '/guides?q=%E5%9C%B0%E9%9C%87', '/guides/earthquake', '/guides/first_aid', '/prepare',
 	'/report', '/report/rates', '/volunteer', '/volunteer/sign-in', '/scenic', '/scenic/simatai', '/assistant', '/offline', '/console/sign-in'
 ];

@@ -1,4 +1,5 @@
 import { error, fail, redirect } from '@sveltejs/kit';
+import { deliveryStats } from '$lib/server/alerts/stats';
 import { affected } from '$lib/server/warnings/area';
 import * as warnings from '$lib/server/warnings/store';
 import type { Actions, PageServerLoad } from './$types';
@@ -16,12 +17,13 @@ export const load: PageServerLoad = async ({ locals, params }) => {
 			geojson,
 			affected: geojson ? await affected(tx, geojson) : null,
 			audit: await warnings.audit(tx, message.threadId),
+			delivery: await deliveryStats(tx, message.id),
 			outline: await warnings.districtOutline(tx)
 		};
 	});
 	if (!found) error(404, 'not found');
 	const me = locals.identity.kind === 'staff' ? locals.identity.userId : null;
-	return { ...found, needsApproval: warnings.needsApproval(found.message), mine: found.message.draftedBy === me };
+	return { ...found, deliveryAsOf: new Date(), needsApproval: warnings.needsApproval(found.message), mine: found.message.draftedBy === me };
 };
 
 function outcome(result: warnings.Outcome, id: string) {

@@ -1,4 +1,5 @@
 import { error, fail, redirect } from '@sveltejs/kit';
+import { deliveryReach } from '$lib/server/alerts/stats';
 import { parseCompose, valuesOf, type ComposeValues } from '$lib/server/warnings/form';
 import { messagesFor } from '$lib/server/i18n';
 import { senderNames, seatsOf, townChoices } from '$lib/server/warnings/places';
@@ -46,7 +47,12 @@ export const actions: Actions = {
 	preview: async ({ locals, request }) => {
 		const { input, values, errors } = await parse(locals, request);
 		if (!input) return fail(400, { values, errors, preview: null });
-		const shown = await locals.db((tx) => warnings.preview(tx, input));
+		const shown = await locals.db(async (tx) => {
+			const preview = await warnings.preview(tx, input);
+			if ('errors' in preview) return preview;
+			const { hazard, level, status } = input;
+			return { ...preview, reach: await deliveryReach(tx, { geojson: preview.geojson, hazard, level, status }) };
+		});
 		if ('errors' in shown) return fail(400, { values, errors: shown.errors, preview: null });
 		return { values, errors: {}, preview: shown };
 	},

@@ -1,0 +1,25 @@
+import { describe, expect, it } from 'vitest';
+import { ApiError, DeviceError, problems } from './client';
+
+describe('problems', () => {
+	it('names each field the API refused, in message keys the page translates', () => {
+		const refused = new ApiError(400, 'some fields are missing or wrong', {
+			phone: 'must be a mainland mobile number (11 digits, starting with 1)',
+			'places[0]': 'must be {"lat", "lon", "label"} or {"village": <code>, "label"}',
+			until: 'must be in the future',
+			'push.endpoint': 'is not a known push service'
+		});
+		expect(problems(refused).map((p) => p.key)).toEqual(['err_phone', 'err_places', 'err_until', 'err_push']);
+		expect(problems(new ApiError(400, 'places: x is outside Miyun District', { places: 'x is outside Miyun District' }))).toEqual([{ key: 'err_place_outside' }]);
+		expect(problems(new ApiError(400, 'phone: taken', { phone: 'this number already has a subscription; delete it first' }))).toEqual([{ key: 'err_phone_taken' }]);
+	});
+
+	it('tells codes, limits, the network and the device apart', () => {
+		expect(problems(new ApiError(400, 'code: wrong', { code: 'wrong' }))).toEqual([{ key: 'err_code' }]);
+		expect(problems(new ApiError(410, 'expired'))).toEqual([{ key: 'err_code_expired' }]);
+		expect(problems(new ApiError(429, 'too many'))).toEqual([{ key: 'err_rate' }]);
+		expect(problems(new TypeError('Failed to fetch'))).toEqual([{ key: 'err_network' }]);
+		expect(problems(new DeviceError('err_notifications_denied'))).toEqual([{ key: 'err_notifications_denied' }]);
+		expect(problems(new ApiError(500, 'boom'))).toEqual([{ key: 'err_generic', values: { message: 'boom' } }]);
+	});
+});

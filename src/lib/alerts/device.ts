@@ -1,0 +1,33 @@
+/**
+ * What a subscribed device keeps about its own subscriptions, shared by the subscribe
+ * page and the service worker: the id and secret (to read and delete it), and the
+ * places, so the worker can tell whether a warning's area covers this phone's points
+ * without asking the network (as Wireless Emergency Alerts do on the handset).
+ */
+import { contains, type Polys } from '$lib/geo';
+
+export type DevicePlace = { lat: number; lon: number; label: string | null } | { village: string; label: string | null };
+export type DeviceSubscription = { id: string; secret: string; channel: 'push' | 'sms'; places: DevicePlace[] };
+
+/** localStorage (the page) and the Cache API (the worker, which has no localStorage). */
+export const STORAGE_KEY = 'alerts.subscriptions';
+export const DEVICE_CACHE = 'alerts';
+export const DEVICE_URL = '/alerts/device.json';
+
+/** About 100 m: what the server stores, so the device checks the same point it was matched on. */
+export const round3 = (x: number) => Math.round(x * 1000) / 1000;
+
+/**
+ * Show or skip a warning whose payload carries its (buffered) area. Shown whenever in
+ * doubt: no area, no known places, a village place (no position on the device), or
+ * any point inside. Skipped only when every place is a point and all lie outside.
+ */
+export function placeCheck(area: number[][][][] | null | undefined, places: DevicePlace[] | null | undefined): 'show' | 'skip' {
+	if (!area || area.length === 0 || !places || places.length === 0) return 'show';
+	for (const place of places) {
+		if (!('lat' in place)) return 'show';
+		// the payload's MultiPolygon coordinates: polygons → rings → [lon, lat]
+		if (contains(area as Polys, place.lon, place.lat)) return 'show';
+	}
+	return 'skip';
+}

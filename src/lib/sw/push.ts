@@ -1,0 +1,110 @@
+/// <reference lib="webworker" />
+/**
+ * Warnings pushed to the phone (Web Push): shown from the payload alone — no network
+ * call before the notification, because the network may be what is failing. The tag
+ * is the warning's id, so an Update replaces the notification and a Cancel turns it
+ * into a quiet "lifted" note. When the payload carries the area and the device knows
+ * its subscribed points, a warning none of them lies in is skipped. Receipts
+ * (delivered, shown, skipped) go back for the console's counts; their failures do not
+ * matter to the person holding the phone.
+ */
+import type { PushPayload } from '$lib/server/delivery/message';
+import { isWarningLevel } from '$lib/hazards';
+import { DEVICE_CACHE, DEVICE_URL, placeCheck, type DeviceSubscription } from '$lib/alerts/device';
+
+const RECEIPTS_URL = '/api/subscriptions/receipts';
+// made by scripts/make-level-icons.ts; precached with the other static files
+const icon = (level: string) => (isWarningLevel(level) ? `/icons/level-${level}.png` : '/icons/icon-192.png');
+const BADGE = '/icons/badge.png';
+
+function isPayload(value: unknown): value is PushPayload {
+	const p = value as Partial<PushPayload> | null;
+	return !!p && typeof p === 'object' && typeof p.id === 'string' && typeof p.title === 'string' && typeof p.url === 'string';
+}
+
+async function devicePlaces(): Promise<DeviceSubscription['places'] | null> {
+	try {
+		const response = await (await caches.open(DEVICE_CACHE)).match(DEVICE_URL);
+		const stored = response ? ((await response.json()) as DeviceSubscription[]) : [];
+		const push = stored.find((s) => s.channel === 'push');
+		return push ? push.places : null;
+	} catch {
+		return null;
+	}
+}
+
+/**
+ * The server counts a receipt only once it has recorded the message as sent, which can
+ * be a moment after the push service accepted it: one retry covers that race.
+ */
+async function receipt(payload: PushPayload, event: 'delivered' | 'shown' | 'skipped'): Promise<void> {
+	const body = JSON.stringify({ warning: payload.w, subscription: payload.s, event });
+	for (const wait of [0, 3000]) {
+		if (wait) await new Promise((r) => setTimeout(r, wait));
+		try {
+			const response = await fetch(RECEIPTS_URL, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+			if (response.status !== 404) return;
+		} catch {
+			return;
+		}
+	}
+}
+
+export async function showWarning(sw: ServiceWorkerGlobalScope, payload: PushPayload): Promise<'shown' | 'skipped'> {
+	if (placeCheck(payload.area, await devicePlaces()) === 'skip') {
+		void receipt(payload, 'skipped');
+		return 'skipped';
+	}
+	const delivered = receipt(payload, 'delivered');
+	const lifted = payload.type === 'Cancel';
+	if (lifted) for (const open of await sw.registration.getNotifications({ tag: payload.id })) open.close();
+	const urgent = !lifted && (payload.level === 'orange' || payload.level === 'red');
+	await sw.registration.showNotification(payload.title, {
+		body: payload.body,
+		tag: payload.id,
+		lang: payload.lang,
+		icon: lifted ? '/icons/icon-192.png' : icon(payload.level),
+		badge: BADGE,
+		data: payload,
+		requireInteraction: urgent,
+		silent: lifted,
+		// an Update replaces the notification and alerts again; a lifted note does not
+		renotify: !lifted,
+		timestamp: Date.now()
+	} as NotificationOptions);
+	await delivered;
+	await receipt(payload, 'shown');
+	return 'shown';
+}
+
+/**
+ * A tab already on the warning's page is focused; else the app's own open tab (in an
+ * installed app, its window) is taken to the warning; else a new one opens.
+ */
+async function openWarning(sw: ServiceWorkerGlobalScope, url: string): Promise<void> {
+	const target = new URL(url, sw.location.origin);
+	const tabs = await sw.clients.matchAll({ type: 'window' });
+	const tab = tabs.find((c) => new URL(c.url).pathname === target.pathname) ?? (await tabs[0]?.navigate(target.href));
+	if (tab) await tab.focus().catch(() => undefined);
+	else await sw.clients.openWindow(target.href);
+}
+
+export function registerPush(sw: ServiceWorkerGlobalScope): void {
+	sw.addEventListener('push', (event) => {
+		let payload: unknown = null;
+		try {
+			payload = event.data?.json();
+		} catch {
+			payload = null;
+		}
+		if (!isPayload(payload)) return;
+		event.waitUntil(showWarning(sw, payload));
+	});
+	sw.addEventListener('notificationclick', (event) => {
+		event.notification.close();
+		const data = event.notification.data as Partial<PushPayload> | null;
+		// started before waitUntil, which throws for an untrusted (synthetic) event
+		const opening = openWarning(sw, typeof data?.url === 'string' ? data.url : '/warnings');
+		event.waitUntil(opening);
+	});
+}
