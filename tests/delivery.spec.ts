@@ -274,3 +274,62 @@ test('a family member without a smartphone: SMS with a one-time code from the ou
 	await expect(page.getByRole('definition').filter({ hasText: '溪翁庄村 · 溪翁庄镇' })).toBeVisible();
 	await context.close();
 });
+
+test('a resident follows a report on the phone: dispatched, a push arrives, its click opens the tracking link', async ({ browser }) => {
+	const sim = e2ePushSimulator();
+	const endpointId = `report-${Date.now()}`;
+	const { context, page } = await phone(browser, sim, endpointId);
+	await page.goto('/alerts');
+	await page.getByRole('button', { name: '使用我现在的位置' }).click();
+	await expect(page.getByRole('status').filter({ hasText: '已添加' })).toBeVisible();
+	await page.getByRole('button', { name: '在本机接收预警' }).click();
+	await expect(page.getByText('完成：预警将显示在本机上。')).toBeVisible({ timeout: 20_000 });
+
+	// A category no other journey files, so their counts stay as they expect.
+	await page.goto('/report');
+	await page.getByLabel('隐患类别').selectOption('confined_space');
+	await page.getByLabel('问题描述（具体位置、情况）').fill('The manhole cover by the pump house has been missing for a week, only a rope around it');
+	await page.getByLabel('乡镇（街道）').selectOption('110118101');
+	await page.getByLabel('详细地址或标志物').fill('Pump house by the east gate');
+	await page.getByRole('button', { name: '提交反映' }).click();
+	await expect(page).toHaveURL(/\/report\/MY-\d{8}-\d{4}\?t=/);
+	const tracking = new URL(page.url());
+	const ticket = tracking.pathname.split('/').pop()!;
+	await page.getByRole('button', { name: '有进展时在本机通知我' }).click();
+	await expect(page.getByText('已开启：本问题有进展时，本机会收到通知。')).toBeVisible();
+
+	// The desk dispatches; the report's step reaches the phone's push service.
+	const desk = await (await browser.newContext({ locale: 'zh-CN' })).newPage();
+	await desk.goto(`/console/sign-in?next=/console/reports`);
+	await desk.getByLabel('电子邮箱').fill(E2E.admin.email);
+	await desk.getByLabel('密码').fill(E2E.admin.password);
+	await desk.getByRole('button', { name: '登录' }).click();
+	await desk.getByRole('link', { name: new RegExp(ticket) }).click();
+	await desk.getByRole('button', { name: '派单', exact: true }).click();
+	await expect(desk.getByText('已派单，待签收')).toBeVisible();
+
+	let payload: string | null = null;
+	await expect
+		.poll(async () => {
+			payload = await simulatorPayload(sim, endpointId);
+			return payload && JSON.parse(payload).type;
+		}, { timeout: 30_000, intervals: [500] })
+		.toBe('report');
+	const sent = JSON.parse(payload!);
+	expect(sent).toMatchObject({ ticket, id: `report-${ticket}`, body: '已派单，待签收' });
+	expect(payload).not.toContain(tracking.searchParams.get('t')!);
+
+	await page.goto('/');
+	await pushTo(page, payload!);
+	await expect.poll(async () => (await notifications(page)).map((n) => n.tag)).toContain(`report-${ticket}`);
+	const worker = context.serviceWorkers()[0] ?? (await context.waitForEvent('serviceworker'));
+	await worker.evaluate(async (tag) => {
+		const sw = self as unknown as ServiceWorkerGlobalScope;
+		const [notification] = await sw.registration.getNotifications({ tag });
+		sw.dispatchEvent(new NotificationEvent('notificationclick', { notification: notification! }));
+	}, `report-${ticket}`);
+	// the phone's own tracking link, token included
+	await expect(page).toHaveURL(`${tracking.pathname}${tracking.search}`.replace(/^/, new URL(page.url()).origin));
+	await expect(page.getByText('已派单，待签收')).toBeVisible();
+	await context.close();
+});

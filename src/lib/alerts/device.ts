@@ -31,3 +31,20 @@ export function placeCheck(area: number[][][][] | null | undefined, places: Devi
 	}
 	return 'skip';
 }
+
+/** Reports this phone follows: ticket → its tracking link (with the token the server never keeps). */
+export const REPORTS_URL = '/alerts/reports.json';
+
+export async function followedReports(): Promise<Record<string, string>> {
+	try {
+		const response = await (await caches.open(DEVICE_CACHE)).match(REPORTS_URL);
+		return response ? ((await response.json()) as Record<string, string>) : {};
+	} catch {
+		return {};
+	}
+}
+
+export async function rememberReport(ticket: string, trackingUrl: string): Promise<void> {
+	const all = { ...(await followedReports()), [ticket]: trackingUrl };
+	await (await caches.open(DEVICE_CACHE)).put(REPORTS_URL, new Response(JSON.stringify(all), { headers: { 'content-type': 'application/json' } }));
+}

@@ -8,14 +8,31 @@
  * (delivered, shown, skipped) go back for the console's counts; their failures do not
  * matter to the person holding the phone.
  */
-import type { PushPayload } from '$lib/server/delivery/message';
+import type { PushPayload, ReportPayload } from '$lib/alerts/payload';
 import { isWarningLevel } from '$lib/hazards';
-import { DEVICE_CACHE, DEVICE_URL, placeCheck, type DeviceSubscription } from '$lib/alerts/device';
+import { DEVICE_CACHE, DEVICE_URL, followedReports, placeCheck, type DeviceSubscription } from '$lib/alerts/device';
 
 const RECEIPTS_URL = '/api/subscriptions/receipts';
 // made by scripts/make-level-icons.ts; precached with the other static files
 const icon = (level: string) => (isWarningLevel(level) ? `/icons/level-${level}.png` : '/icons/icon-192.png');
 const BADGE = '/icons/badge.png';
+
+function isReport(value: unknown): value is ReportPayload {
+	const p = value as Partial<ReportPayload> | null;
+	return !!p && typeof p === 'object' && p.type === 'report' && typeof p.ticket === 'string' && typeof p.title === 'string';
+}
+
+/** A followed report moved: one quiet notification per report, the latest step replacing the last. */
+async function showReport(sw: ServiceWorkerGlobalScope, payload: ReportPayload): Promise<void> {
+	await sw.registration.showNotification(payload.title, {
+		body: payload.body,
+		tag: payload.id,
+		lang: payload.lang,
+		icon: '/icons/icon-192.png',
+		badge: BADGE,
+		data: payload
+	});
+}
 
 function isPayload(value: unknown): value is PushPayload {
 	const p = value as Partial<PushPayload> | null;
@@ -97,14 +114,18 @@ export function registerPush(sw: ServiceWorkerGlobalScope): void {
 		} catch {
 			payload = null;
 		}
-		if (!isPayload(payload)) return;
-		event.waitUntil(showWarning(sw, payload));
+		if (isReport(payload)) event.waitUntil(showReport(sw, payload));
+		else if (isPayload(payload)) event.waitUntil(showWarning(sw, payload));
 	});
 	sw.addEventListener('notificationclick', (event) => {
 		event.notification.close();
-		const data = event.notification.data as Partial<PushPayload> | null;
+		const data = event.notification.data as Partial<PushPayload> | Partial<ReportPayload> | null;
 		// started before waitUntil, which throws for an untrusted (synthetic) event
-		const opening = openWarning(sw, typeof data?.url === 'string' ? data.url : '/warnings');
+		const opening =
+			data?.type === 'report' && typeof data.ticket === 'string'
+				? // the tracking link with its token is on the phone; without it, the report form's lookup
+					followedReports().then((links) => openWarning(sw, links[data.ticket!] ?? '/report'))
+				: openWarning(sw, typeof data?.url === 'string' ? data.url : '/warnings');
 		event.waitUntil(opening);
 	});
 }

@@ -5,6 +5,7 @@
  */
 import type { CapMsgType, CapStatus, HazardCode, WarningLevel } from '../../db-types.gen';
 import { LANGS, makeT, type Lang, type Messages } from '../../i18n';
+import type { PushPayload } from '../../alerts/payload';
 import { infoFor, isDrill } from '../../warnings';
 import type { Queryable } from '../db/port';
 
@@ -56,24 +57,7 @@ export async function loadDeliveryWarning(tx: Queryable, warningId: string): Pro
 	};
 }
 
-export type PushPayload = {
-	v: 1;
-	/** the warning's public id: the notification tag, so an Update replaces and a Cancel closes */
-	id: string;
-	/** this message and this recipient, for the delivered/shown receipts */
-	w: string;
-	s: string;
-	type: CapMsgType;
-	status: CapStatus;
-	level: WarningLevel;
-	hazard: HazardCode;
-	lang: Lang;
-	title: string;
-	body: string;
-	url: string;
-	expires: string;
-	area: number[][][][] | null;
-};
+export type { PushPayload } from '../../alerts/payload';
 
 function clip(text: string, max: number): string {
 	return text.length <= max ? text : `${text.slice(0, max - 1)}…`;

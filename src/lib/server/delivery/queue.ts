@@ -169,9 +169,12 @@ export async function expireOverdue(tx: Queryable): Promise<number> {
 	return rows.length;
 }
 
-/** Tourists' subscriptions end by themselves. */
+/** Tourists' subscriptions end by themselves; a number never confirmed is forgotten after a day. */
 export async function deleteEnded(tx: Queryable): Promise<number> {
-	const rows = await tx.query(`delete from public.subscriptions where until < now() returning 1`);
+	const rows = await tx.query(
+		`delete from public.subscriptions
+		  where until < now() or (channel = 'sms' and not confirmed and code_expires < now() - interval '1 day') returning 1`
+	);
 	return rows.length;
 }
 

@@ -6,6 +6,7 @@
  * token, which the server never keeps) stays on the phone, where the service worker
  * finds it.
  */
+import type { ReportPayload } from '../../alerts/payload';
 import { makeT } from '../../i18n';
 import { asService } from '../db/caller';
 import type { Database, Queryable } from '../db/port';
@@ -60,7 +61,7 @@ export async function sendReportUpdates(db: Database, parts: PushParts, limit = 
 		parts,
 		usable.map((d) => {
 			const t = makeT(d.lang, parts.messages(d.lang));
-			const payload = {
+			const payload: ReportPayload = {
 				v: 1,
 				type: 'report',
 				id: `report-${d.ticket}`,
