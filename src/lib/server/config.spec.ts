@@ -64,4 +64,10 @@ describe('readConfig', () => {
 		expect(problem({ PUSH_SERVICE_CA_FILE: '/nonexistent/ca.pem' })).toBe('PUSH_SERVICE_CA_FILE: cannot read /nonexistent/ca.pem');
 		expect(readConfig({ SMS_GATEWAY_URL: 'https://sms.example.cn/send', SMS_GATEWAY_TOKEN: 't' }).delivery.smsGateway).toEqual({ url: 'https://sms.example.cn/send', token: 't' });
 	});
+
+	it('reads the anonymous write limit', () => {
+		expect(readConfig({}).anonWritesPerMinute).toBe(30);
+		expect(readConfig({ ANON_WRITES_PER_MINUTE: '600' }).anonWritesPerMinute).toBe(600);
+		expect(problem({ ANON_WRITES_PER_MINUTE: 'lots' })).toMatch(/^ANON_WRITES_PER_MINUTE: must be a whole number/);
+	});
 });

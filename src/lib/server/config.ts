@@ -18,6 +18,8 @@ export type Config = {
 	/** Signing secret of the built-in issuer; generated and stored in the database when unset. */
 	jwtSecret: string | null;
 	sessionHours: number;
+	/** ANON_WRITES_PER_MINUTE: form posts and API writes per client address and minute, for callers without a key */
+	anonWritesPerMinute: number;
 	/** Demo admin and other demo rows: embedded default only, never with DATABASE_URL. */
 	seedDemo: boolean;
 	delivery: {
@@ -152,6 +154,7 @@ export function readConfig(env: Env = process.env): Config {
 				: null,
 		jwtSecret,
 		sessionHours: integer(env, 'SESSION_HOURS', 12, 1, 24 * 30),
+		anonWritesPerMinute: integer(env, 'ANON_WRITES_PER_MINUTE', 30, 1, 100_000),
 		seedDemo,
 		delivery: readDelivery(env, port),
 		wechat: wechatToken ? { token: wechatToken } : null

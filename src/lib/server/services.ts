@@ -81,7 +81,7 @@ export async function startServices(config: Config, holder: string): Promise<Ser
 			db,
 			auth,
 			limits: {
-				anonWrites: new RateLimiter(30, 60_000),
+				anonWrites: new RateLimiter(config.anonWritesPerMinute, 60_000),
 				api: new RateLimiter(300, 60_000),
 				reportsPerAddress: new RateLimiter(REPORTS_PER_ADDRESS.limit, REPORTS_PER_ADDRESS.windowMs),
 				reportsPerDevice: new RateLimiter(REPORTS_PER_DEVICE.limit, REPORTS_PER_DEVICE.windowMs),
