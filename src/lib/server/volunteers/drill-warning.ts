@@ -31,7 +31,8 @@ export function drillWarning(event: EventRow, now = new Date()): WarningInput {
 		return {
 			lang,
 			event: t('delivery.drill_event'),
-			headline: t('delivery.drill_headline', { title }),
+			// the exercise prefix is the warning's status, added wherever it is shown or sent
+			headline: title,
 			description: t('delivery.drill_description', { title, place: event.place }),
 			instruction: t('delivery.drill_instruction'),
 			senderName: t('delivery.drill_sender'),
