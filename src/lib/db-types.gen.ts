@@ -90,6 +90,7 @@ export type Tables = {
 		sent_at: Date | null;
 		delivered_at: Date | null;
 		shown_at: Date | null;
+		skipped_at: Date | null;
 		error: string | null;
 	};
 	departments: {

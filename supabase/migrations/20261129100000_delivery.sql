@@ -108,6 +108,8 @@ create table public.delivery_queue (
   sent_at timestamptz,
   delivered_at timestamptz,
   shown_at timestamptz,
+  -- the phone's own place check found none of its places in the area
+  skipped_at timestamptz,
   error text check (length(error) <= 200),
   primary key (warning_id, subscription_id)
 );
@@ -340,7 +342,8 @@ set search_path = ''
 as $$
   update public.delivery_queue q
      set delivered_at = coalesce(q.delivered_at, now()),
-         shown_at = case when p_event = 'shown' then coalesce(q.shown_at, now()) else q.shown_at end
+         shown_at = case when p_event = 'shown' then coalesce(q.shown_at, now()) else q.shown_at end,
+         skipped_at = case when p_event = 'skipped' then coalesce(q.skipped_at, now()) else q.skipped_at end
    -- 'queued' too: a phone may answer before the sender has recorded the batch as sent
    where q.warning_id = p_warning and q.subscription_id = p_subscription and q.state in ('queued', 'sent')
      and p_event in ('delivered', 'shown', 'skipped')
@@ -361,17 +364,17 @@ grant execute on function app.subscription_read(uuid, text), app.subscription_de
  * Section: statistics
  * -------------------------------------------------------
  */
-/** Per channel of a warning message: matched, queued, sent, failed, expired, gone, delivered, shown. */
+/** Per channel of a warning message: matched, queued, sent, failed, expired, gone, delivered, shown, skipped. */
 create or replace function app.delivery_stats(p_warning uuid)
 returns table (channel public.delivery_channel, matched bigint, queued bigint, sent bigint, failed bigint,
-  expired bigint, gone bigint, delivered bigint, shown bigint)
+  expired bigint, gone bigint, delivered bigint, shown bigint, skipped bigint)
 language sql stable security definer
 set search_path = ''
 as $$
   select c.channel,
          count(q.*), count(*) filter (where q.state = 'queued'), count(*) filter (where q.state = 'sent'),
          count(*) filter (where q.state = 'failed'), count(*) filter (where q.state = 'expired'),
-         count(*) filter (where q.state = 'gone'), count(q.delivered_at), count(q.shown_at)
+         count(*) filter (where q.state = 'gone'), count(q.delivered_at), count(q.shown_at), count(q.skipped_at)
     from unnest(enum_range(null::public.delivery_channel)) c (channel)
     left join public.delivery_queue q on q.warning_id = p_warning and q.channel = c.channel
    where auth.role() is not distinct from 'service_role' or app.caller_role() in ('warning_issuer', 'admin')

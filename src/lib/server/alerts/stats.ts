@@ -7,7 +7,7 @@
 import type { CapStatus, DeliveryChannel, HazardCode, WarningLevel } from '../../db-types.gen';
 import type { Queryable } from '../db/port';
 
-export const STAT_COLUMNS = ['matched', 'queued', 'sent', 'failed', 'expired', 'gone', 'delivered', 'shown'] as const;
+export const STAT_COLUMNS = ['matched', 'queued', 'sent', 'failed', 'expired', 'gone', 'delivered', 'shown', 'skipped'] as const;
 export type ChannelStats = { channel: DeliveryChannel } & Record<(typeof STAT_COLUMNS)[number], number>;
 
 /** Counts per channel; empty when the message has no fan-out (drafts, tests, system messages). */

@@ -17,7 +17,7 @@ import { parseAllowlist } from './allowlist';
 import { outboxGateway, pushChannel, smsChannel } from './channels';
 import { EncryptPool } from './encrypt-pool';
 import { startDelivery, type Engine } from './engine';
-import { createSubscription, deleteSubscription, parseSubscription, readSubscription, type SubscriptionInput } from './subscriptions';
+import { createSubscription, deleteSubscription, parseSubscription, readSubscription, receipt, type SubscriptionInput } from './subscriptions';
 import { makeKeys, startSimulator, type Simulator } from './testing/push-simulator';
 import { PushTransport } from './transport';
 import { VapidSigner } from './vapid';
@@ -141,6 +141,14 @@ describe.each(backends())('delivery on $name', (backend) => {
 		expect(Number(headers.ttl)).toBeGreaterThan(5 * 3600);
 		expect(Number(headers.ttl)).toBeLessThanOrEqual(6 * 3600);
 		expect(sim.rejected).toEqual({ vapid: 0, decrypt: 0 });
+
+		// The phone reports back; a second report of the same event counts once.
+		expect(await as(db, ANON_CLAIMS, (tx) => receipt(tx, id, s.id, 'skipped'))).toBe(true);
+		expect(await as(db, ANON_CLAIMS, (tx) => receipt(tx, id, s.id, 'skipped'))).toBe(true);
+		expect(await as(db, ANON_CLAIMS, (tx) => receipt(tx, id, s.id, 'opened'))).toBe(false);
+		const [push] = await as(db, issuer, (tx) => tx.query<Record<string, string>>(`select * from app.delivery_stats($1) where channel = 'push'`, [id]));
+		// this recipient is the only one to have answered
+		expect([push!.delivered, push!.shown, push!.skipped].map(Number)).toEqual([1, 0, 1]);
 	});
 
 	it('reaches a village through its township, and only when the area touches that township', async () => {
