@@ -1,13 +1,5 @@
 import { expect, test, type Page } from '@playwright/test';
-import { E2E } from './fixtures';
-
-async function signIn(page: Page, who: { email: string; password: string }) {
-	await page.goto('/console/sign-in');
-	await page.getByLabel('电子邮箱').fill(who.email);
-	await page.getByLabel('密码').fill(who.password);
-	await page.getByRole('button', { name: '登录' }).click();
-	await expect(page).toHaveURL(/\/console$/);
-}
+import { E2E, signIn } from './fixtures';
 
 test('staff sign in, reach a guarded page, sign out — and the old session is dead', async ({ page, context }) => {
 	await page.goto('/console/departments');

@@ -23,7 +23,7 @@
  * the fan-out, the receipts and the console's counts.
  */
 import { expect, test, type Browser, type BrowserContext, type Page } from '@playwright/test';
-import { E2E, e2eApiKey, e2ePushSimulator, simulatorPayload, type PushSimulator } from './fixtures';
+import { E2E, e2eApiKey, e2ePushSimulator, simulatorPayload, type PushSimulator, signIn } from './fixtures';
 
 test.describe.configure({ mode: 'serial' });
 test.setTimeout(150_000);
@@ -185,11 +185,7 @@ test('subscribe where I am, a warning is issued, the service worker shows it, a 
 
 	// The phone's receipts reach the console's counts.
 	const issuer = await (await browser.newContext({ locale: 'zh-CN' })).newPage();
-	await issuer.goto(`/console/sign-in?next=/console/warnings/${warning.id}`);
-	await issuer.getByLabel('电子邮箱').fill(E2E.issuer.email);
-	await issuer.getByLabel('密码').fill(E2E.issuer.password);
-	await issuer.getByRole('button', { name: '登录' }).click();
-	await expect(issuer).toHaveURL(new RegExp(`/console/warnings/${warning.id}$`));
+	await signIn(issuer, E2E.issuer, `/console/warnings/${warning.id}`);
 	const push = (stat: string) => issuer.locator(`tr[data-stat="${stat}"] td[data-channel="push"]`);
 	for (const [stat, n] of [['matched', '1'], ['sent', '1'], ['delivered', '1'], ['shown', '1'], ['failed', '0']] as const) {
 		await expect(async () => {
@@ -255,11 +251,7 @@ test('a family member without a smartphone: SMS with a one-time code from the ou
 
 	// No SMS provider here: the text waits in the console's outbox, which admins read.
 	const admin = await (await browser.newContext({ locale: 'zh-CN' })).newPage();
-	await admin.goto('/console/sign-in?next=/console/volunteers/outbox');
-	await admin.getByLabel('电子邮箱').fill(E2E.admin.email);
-	await admin.getByLabel('密码').fill(E2E.admin.password);
-	await admin.getByRole('button', { name: '登录' }).click();
-	await expect(admin).toHaveURL(/\/console\/volunteers\/outbox$/);
+	await signIn(admin, E2E.admin, '/console/volunteers/outbox');
 	const text = await admin.getByRole('listitem').filter({ hasText: '13900001234' }).first().textContent();
 	const code = /(?<!\d)(\d{6})(?!\d)/.exec(text ?? '')![1]!;
 
@@ -300,10 +292,7 @@ test('a resident follows a report on the phone: dispatched, a push arrives, its 
 
 	// The desk dispatches; the report's step reaches the phone's push service.
 	const desk = await (await browser.newContext({ locale: 'zh-CN' })).newPage();
-	await desk.goto(`/console/sign-in?next=/console/reports`);
-	await desk.getByLabel('电子邮箱').fill(E2E.admin.email);
-	await desk.getByLabel('密码').fill(E2E.admin.password);
-	await desk.getByRole('button', { name: '登录' }).click();
+	await signIn(desk, E2E.admin, '/console/reports');
 	await desk.getByRole('link', { name: new RegExp(ticket) }).click();
 	await desk.getByRole('button', { name: '派单', exact: true }).click();
 	await expect(desk.getByText('已派单，待签收')).toBeVisible();

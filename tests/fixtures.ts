@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import { expect, type Page } from '@playwright/test';
 import https from 'node:https';
 import { DEMO_ADMIN } from '../src/lib/server/demo';
 
@@ -45,3 +46,12 @@ export const PUBLIC_PAGES = [
 	'/guides', '/guides?q=%E5%9C%B0%E9%9C%87', '/guides/earthquake', '/guides/first_aid', '/prepare',
 	'/report', '/report/rates', '/volunteer', '/volunteer/sign-in', '/scenic', '/scenic/simatai', '/assistant', '/offline', '/console/sign-in'
 ];
+
+/** Signs a staff member in through the console's own form and waits until `next` is open. */
+export async function signIn(page: Page, who: { email: string; password: string }, next = '/console'): Promise<void> {
+	await page.goto(`/console/sign-in${next === '/console' ? '' : `?next=${next}`}`);
+	await page.getByLabel('电子邮箱').fill(who.email);
+	await page.getByLabel('密码').fill(who.password);
+	await page.getByRole('button', { name: '登录' }).click();
+	await expect(page).toHaveURL(new URL(next, page.url()).href);
+}

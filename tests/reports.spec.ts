@@ -5,15 +5,7 @@
  */
 import { expect, test, type Browser, type Page } from '@playwright/test';
 import sharp from 'sharp';
-import { E2E } from './fixtures';
-
-async function signIn(page: Page, who: { email: string; password: string }) {
-	await page.goto('/console/sign-in');
-	await page.getByLabel('电子邮箱').fill(who.email);
-	await page.getByLabel('密码').fill(who.password);
-	await page.getByRole('button', { name: '登录' }).click();
-	await expect(page).toHaveURL(/\/console$/);
-}
+import { E2E, signIn } from './fixtures';
 
 async function staffPage(browser: Browser, who: { email: string; password: string }) {
 	const context = await browser.newContext();

@@ -1,6 +1,6 @@
 import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type APIRequestContext, type Page } from '@playwright/test';
-import { E2E, e2eApiKey } from './fixtures';
+import { E2E, e2eApiKey, signIn } from './fixtures';
 
 // Near the Xiwengzhuang (溪翁庄镇) seat in public.towns.
 const XIWENGZHUANG = { latitude: 40.4646, longitude: 116.8633 };
@@ -151,11 +151,7 @@ test('the nearest-shelter API checks its input and names the parameter', async (
 });
 
 test('an admin updates a shelter from the console and imports a list, all or nothing', async ({ page }) => {
-	await page.goto('/console/sign-in');
-	await page.getByLabel('电子邮箱').fill(E2E.admin.email);
-	await page.getByLabel('密码').fill(E2E.admin.password);
-	await page.getByRole('button', { name: '登录' }).click();
-	await expect(page).toHaveURL(/\/console$/);
+	await signIn(page, E2E.admin);
 	await page.getByRole('link', { name: '避难场所' }).click();
 
 	const item = page.getByRole('listitem').filter({ has: page.getByRole('heading', { name: '古北口镇文化广场（演示）' }) });
@@ -188,11 +184,7 @@ test('an admin updates a shelter from the console and imports a list, all or not
 });
 
 test('an admin adds a shelter with the form, edits it, draws a route to it and retires it', async ({ page, browser }) => {
-	await page.goto('/console/sign-in?next=/console/shelters');
-	await page.getByLabel('电子邮箱').fill(E2E.admin.email);
-	await page.getByLabel('密码').fill(E2E.admin.password);
-	await page.getByRole('button', { name: '登录' }).click();
-	await expect(page).toHaveURL(/\/console\/shelters$/);
+	await signIn(page, E2E.admin, '/console/shelters');
 	await page.getByRole('link', { name: '新增避难场所' }).click();
 	await expect(page.getByRole('heading', { level: 1 })).toHaveText('新增避难场所');
 
@@ -262,11 +254,7 @@ test('an admin adds a shelter with the form, edits it, draws a route to it and r
 });
 
 test('a department handler cannot reach the import, nor change a township’s shelter', async ({ page }) => {
-	await page.goto('/console/sign-in');
-	await page.getByLabel('电子邮箱').fill(E2E.handler.email);
-	await page.getByLabel('密码').fill(E2E.handler.password);
-	await page.getByRole('button', { name: '登录' }).click();
-	await expect(page).toHaveURL(/\/console$/);
+	await signIn(page, E2E.handler);
 	expect((await page.goto('/console/shelters/import'))!.status()).toBe(403);
 	await page.goto('/console/shelters');
 	await expect(page.getByRole('button', { name: '保存' })).toHaveCount(0);

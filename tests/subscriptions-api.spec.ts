@@ -4,17 +4,12 @@
  * owner reads and deletes everything with the secret, and nobody else can.
  */
 import { expect, test, type Page } from '@playwright/test';
-import { E2E } from './fixtures';
+import { E2E, signIn } from './fixtures';
 
 const HOME = { lat: 40.45, lon: 116.83, label: 'home' };
 
 async function outboxCode(page: Page, phone: string): Promise<string> {
-	await page.goto('/console/sign-in');
-	await page.getByLabel('电子邮箱').fill(E2E.admin.email);
-	await page.getByLabel('密码').fill(E2E.admin.password);
-	await page.getByRole('button', { name: '登录' }).click();
-	await expect(page).toHaveURL(/\/console$/);
-	await page.goto('/console/volunteers/outbox');
+	await signIn(page, E2E.admin, '/console/volunteers/outbox');
 	const text = (await page.getByRole('listitem').filter({ hasText: phone }).first().locator('.text').textContent()) ?? '';
 	return text.match(/\b(\d{6})\b/)![1]!;
 }

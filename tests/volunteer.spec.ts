@@ -1,13 +1,7 @@
 import { expect, test, type Browser, type Page } from '@playwright/test';
-import { E2E } from './fixtures';
+import { E2E, signIn } from './fixtures';
 
-async function staffSignIn(page: Page) {
-	await page.goto('/console/sign-in');
-	await page.getByLabel('电子邮箱').fill(E2E.admin.email);
-	await page.getByLabel('密码').fill(E2E.admin.password);
-	await page.getByRole('button', { name: '登录' }).click();
-	await expect(page).toHaveURL(/\/console$/);
-}
+const signInAdmin = (page: Page) => signIn(page, E2E.admin);
 
 /** The latest outbox message to this phone, as an admin reads it in the console. */
 async function lastMessageTo(admin: Page, phone: string): Promise<string> {
@@ -42,7 +36,7 @@ async function volunteer(browser: Browser, admin: Page, phone: string, name: str
 
 test('volunteers fill an event, the next waits, one cancels, the first waiting is promoted and told; staff check in by code', async ({ browser, page: admin }) => {
 	test.setTimeout(180_000);
-	await staffSignIn(admin);
+	await signInAdmin(admin);
 	await admin.getByRole('link', { name: '志愿者', exact: true }).click();
 	await admin.getByRole('link', { name: '新建活动' }).click();
 	await admin.getByLabel('类型').selectOption('training');
@@ -118,7 +112,7 @@ test('volunteers fill an event, the next waits, one cancels, the first waiting i
 });
 
 test('volunteer pages work without JavaScript: sign in with a code and see the events', async ({ browser, page: admin }) => {
-	await staffSignIn(admin);
+	await signInAdmin(admin);
 	const context = await browser.newContext({ javaScriptEnabled: false, locale: 'zh-CN' });
 	const page = await context.newPage();
 	await page.goto('/volunteer');

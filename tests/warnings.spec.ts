@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import { expect, test, type Browser, type Page } from '@playwright/test';
-import { E2E, e2eApiKey } from './fixtures';
+import { E2E, e2eApiKey, signIn } from './fixtures';
 
 test.describe.configure({ mode: 'serial' });
 // Four people sign in (Argon2 by design) on a shared 2-core machine: allow the journey time.
@@ -8,11 +8,7 @@ test.setTimeout(150_000);
 
 async function signedIn(browser: Browser, who: { email: string; password: string }): Promise<Page> {
 	const page = await (await browser.newContext({ locale: 'zh-CN' })).newPage();
-	await page.goto('/console/sign-in?next=/console/warnings');
-	await page.getByLabel('电子邮箱').fill(who.email);
-	await page.getByLabel('密码').fill(who.password);
-	await page.getByRole('button', { name: '登录' }).click();
-	await expect(page).toHaveURL(/:\d+\/console\/warnings$/);
+	await signIn(page, who, '/console/warnings');
 	return page;
 }
 
@@ -155,11 +151,7 @@ test('CAP API: an Exercise imported with an API key is marked as a drill; errors
 
 test('a handler cannot open the compose page', async ({ browser }) => {
 	const page = await (await browser.newContext({ locale: 'zh-CN' })).newPage();
-	await page.goto('/console/sign-in?next=/console/warnings/new');
-	await page.getByLabel('电子邮箱').fill(E2E.handler.email);
-	await page.getByLabel('密码').fill(E2E.handler.password);
-	await page.getByRole('button', { name: '登录' }).click();
-	await expect(page).toHaveURL(/:\d+\/console\/warnings\/new$/);
+	await signIn(page, E2E.handler, '/console/warnings/new');
 	await expect(page.getByLabel('灾种')).toHaveCount(0);
 	const response = await page.goto('/console/warnings/new');
 	expect(response?.status()).toBe(403);

@@ -21,12 +21,13 @@ export interface Channel {
 const MAX_ATTEMPTS = 8;
 const ENCRYPT_CHUNK = 50;
 
-function retryOrExpire(r: Recipient, retryAfter: number | null, error: string): Outcome {
-	if (r.attempts >= MAX_ATTEMPTS) return { warningId: r.warningId, subscriptionId: r.subscriptionId, state: 'failed', error };
-	const nextAt = retryAt(r.attempts, retryAfter, r.deadline);
-	return nextAt
-		? { warningId: r.warningId, subscriptionId: r.subscriptionId, state: 'queued', nextAt, error }
-		: { warningId: r.warningId, subscriptionId: r.subscriptionId, state: 'expired', error };
+/** What becomes of one message: its new state, and for a retry, when. */
+export type Verdict = { state: Outcome['state']; nextAt?: Date; error?: string };
+
+function retryVerdict(attempts: number, deadline: Date, retryAfter: number | null, error: string): Verdict {
+	if (attempts >= MAX_ATTEMPTS) return { state: 'failed', error };
+	const nextAt = retryAt(attempts, retryAfter, deadline);
+	return nextAt ? { state: 'queued', nextAt, error } : { state: 'expired', error };
 }
 
 /** Urgency (RFC 8030 §5.3): high wakes a sleeping phone at once. */
@@ -130,13 +131,16 @@ export function pushChannel(parts: PushParts): Channel {
 	};
 }
 
-/** What a push service's answer means for this recipient (RFC 8030 §5, §6.2). */
+/** What a push service's answer means for a message (RFC 8030 §5, §6.2). */
+export function pushVerdict(attempts: number, deadline: Date, status: number, retryAfter: number | null, error?: string): Verdict {
+	if (status >= 200 && status < 300) return { state: 'sent' };
+	if (status === 404 || status === 410) return { state: 'gone', error: `push service: ${status}` };
+	if (status === 0 || status === 429 || status >= 500) return retryVerdict(attempts, deadline, retryAfter, error ?? `push service: ${status}`);
+	return { state: 'failed', error: `push service: ${status}` };
+}
+
 export function pushOutcome(r: Recipient, status: number, retryAfter: number | null, error?: string): Outcome {
-	const id = { warningId: r.warningId, subscriptionId: r.subscriptionId };
-	if (status >= 200 && status < 300) return { ...id, state: 'sent' };
-	if (status === 404 || status === 410) return { ...id, state: 'gone', error: `push service: ${status}` };
-	if (status === 0 || status === 429 || status >= 500) return retryOrExpire(r, retryAfter, error ?? `push service: ${status}`);
-	return { ...id, state: 'failed', error: `push service: ${status}` };
+	return { warningId: r.warningId, subscriptionId: r.subscriptionId, ...pushVerdict(r.attempts, r.deadline, status, retryAfter, error) };
 }
 
 /** Sends one text to one number; throws on a failure worth retrying. */
@@ -192,7 +196,7 @@ export function smsChannel(gateway: SmsGateway, origin: string, messages: Messag
 					} catch (error) {
 						const status = (error as { status?: number }).status ?? 0;
 						if (status >= 400 && status < 500 && status !== 429) return { ...id, state: 'failed', error: (error as Error).message };
-						return retryOrExpire(r, null, (error as Error).message);
+						return { ...id, ...retryVerdict(r.attempts, r.deadline, null, (error as Error).message) };
 					}
 				})
 			);

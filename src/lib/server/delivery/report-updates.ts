@@ -10,9 +10,8 @@ import type { ReportPayload } from '../../alerts/payload';
 import { makeT } from '../../i18n';
 import { asService } from '../db/caller';
 import type { Database, Queryable } from '../db/port';
-import { postPushes, type PushParts } from './channels';
+import { postPushes, pushVerdict, type PushParts, type Verdict } from './channels';
 import { endpointProblem } from './allowlist';
-import { retryAt } from './queue';
 import { sha256 } from './subscriptions';
 
 const TTL_SECONDS = 24 * 3600;
@@ -57,18 +56,18 @@ export async function sendReportUpdates(db: Database, parts: PushParts, limit = 
 	);
 	if (due.length === 0) return 0;
 	const usable = due.filter((d) => endpointProblem(d.endpoint, parts.allow) === null);
+	const t = { 'zh-CN': makeT('zh-CN', parts.messages('zh-CN')), en: makeT('en', parts.messages('en')) };
 	const answers = await postPushes(
 		parts,
 		usable.map((d) => {
-			const t = makeT(d.lang, parts.messages(d.lang));
 			const payload: ReportPayload = {
 				v: 1,
 				type: 'report',
 				id: `report-${d.ticket}`,
 				ticket: d.ticket,
 				lang: d.lang,
-				title: t('delivery.report_title', { ticket: d.ticket }),
-				body: t(`reports.status.${d.status}`),
+				title: t[d.lang]('delivery.report_title', { ticket: d.ticket }),
+				body: t[d.lang](`reports.status.${d.status}`),
 				url: `/report/${d.ticket}`,
 				s: d.subscription_id
 			};
@@ -79,13 +78,12 @@ export async function sendReportUpdates(db: Database, parts: PushParts, limit = 
 	);
 	const results = due.map((d) => {
 		const k = usable.indexOf(d);
-		if (k < 0) return { id: d.id, state: 'failed', next: null };
-		const a = answers[k]!;
-		if (a.status >= 200 && a.status < 300) return { id: d.id, state: 'sent', next: null };
-		if (a.status === 404 || a.status === 410) return { id: d.id, state: 'gone', next: null };
-		if (a.unusable || (a.status >= 400 && a.status < 500 && a.status !== 429) || d.attempts >= 8) return { id: d.id, state: 'failed', next: null };
-		const next = retryAt(d.attempts, a.retryAfter, new Date(new Date(d.created_at).getTime() + TTL_SECONDS * 1000));
-		return next ? { id: d.id, state: 'queued', next } : { id: d.id, state: 'expired', next: null };
+		const a = answers[k];
+		const verdict: Verdict =
+			!a || a.unusable
+				? { state: 'failed' }
+				: pushVerdict(d.attempts, new Date(new Date(d.created_at).getTime() + TTL_SECONDS * 1000), a.status, a.retryAfter, a.error);
+		return { id: d.id, state: verdict.state, next: verdict.nextAt ?? null };
 	});
 	await asService(db, async (tx) => {
 		await tx.query(
