@@ -1,7 +1,6 @@
 /** The assistant's answer shape (POST /api/assistant) and its server-side conversation state. */
-import type { ReportCategory } from '../../db-types.gen';
 import type { Lang } from '../../i18n';
-import type { PreparedPhotos } from '../reports/submit';
+import type { Draft, PreparedPhotos } from '../reports/submit';
 import type { Intent } from '../../assistant/classify';
 import type { Link } from '../../assistant/replies';
 
@@ -24,21 +23,11 @@ export type Reply = Answer & { conversationId: string };
 export const REPORT_STEPS = ['what', 'category', 'where', 'photo', 'phone', 'confirm'] as const;
 export type ReportStep = (typeof REPORT_STEPS)[number];
 
-export type ReportDraftState = {
+/** The report being put together in a dialogue: the /report form's draft (no name asked), plus the dialogue's own state. */
+export type ReportDraftState = Omit<Draft, 'name'> & {
 	step: ReportStep;
-	/** the report's idempotency key and tracking token, chosen when the dialogue starts */
-	key: string;
-	token: string;
-	category: ReportCategory | '';
-	description: string;
-	town: string;
-	village: string;
-	/** what the resident said about the place, kept as the address */
-	address: string;
+	/** what the resident said about the place (also kept as the draft's address) */
 	placeName: string;
-	lat: number | null;
-	lon: number | null;
-	phone: string;
 	photos: PreparedPhotos;
 	/** the step was answered (a photo or phone number may be skipped) */
 	photoDone: boolean;
