@@ -441,5 +441,7 @@ export type Tables = {
 		ended_at: Date | null;
 		created_at: Date;
 		updated_at: Date;
+		revision: number;
+		approved_revision: number | null;
 	};
 };
