@@ -132,6 +132,10 @@ export type Tables = {
 		params: unknown;
 		created_at: Date;
 		delivered_at: Date | null;
+		expires_at: Date;
+		warning_id: string | null;
+		demo: boolean;
+		expired_at: Date | null;
 	};
 	report_categories: {
 		code: ReportCategory;
