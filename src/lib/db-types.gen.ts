@@ -234,6 +234,7 @@ export type Tables = {
 		rated_at: Date | null;
 		reopened_at: Date | null;
 		merged_into: number | null;
+		texts_erased_at: Date | null;
 	};
 	scenic_areas: {
 		id: string;
@@ -360,6 +361,13 @@ export type Tables = {
 		created_at: Date;
 		updated_at: Date;
 	};
+	volunteer_hours_kept: {
+		id: number;
+		event_id: string;
+		checked_in: boolean;
+		hours: string | null;
+		kept_at: Date;
+	};
 	volunteer_registrations: {
 		id: string;
 		event_id: string;
@@ -396,6 +404,7 @@ export type Tables = {
 		team_id: string | null;
 		created_at: Date;
 		updated_at: Date;
+		team_consent: boolean;
 	};
 	warning_audit: {
 		id: number;
