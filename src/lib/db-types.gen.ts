@@ -291,6 +291,8 @@ export type Tables = {
 		active: boolean;
 		created_at: Date;
 		updated_at: Date;
+		duty_phone: string | null;
+		on_duty: boolean;
 	};
 	subscription_places: {
 		id: number;
