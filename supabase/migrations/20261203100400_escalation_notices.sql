@@ -4,7 +4,7 @@
  * When the SLA clock escalates a report, the dispatchers on duty are texted once for
  * that escalation: the district desk (dispatchers of a department) for every report, a
  * township's dispatchers for reports of their own township. "On duty" is a staff
- * member's own setting with a phone for duty texts; the console shows a badge with the
+ * member's own setting (public.staff_set_duty) with a phone for duty texts; the console shows a badge with the
  * overdue reports the caller sees. The messages go through the outbox (valid 12 hours),
  * so the SMS gateway sends them, or admins read them there without one.
  */
@@ -14,25 +14,22 @@ alter table public.staff
 comment on column public.staff.duty_phone is 'Mobile number for duty texts (overdue reports); null = none.';
 comment on column public.staff.on_duty is 'Whether this person gets duty texts now.';
 
--- Staff set their own duty phone and whether they are on duty; admins anyone's.
-grant update (duty_phone, on_duty) on public.staff to authenticated;
-create policy "staff set their own duty" on public.staff for update to authenticated
-  using (user_id = auth.uid()) with check (user_id = auth.uid());
-
-create or replace function app.staff_own_duty_guard() returns trigger
-language plpgsql
+-- Staff set their own duty phone and whether they are on duty through this function (no
+-- update policy on their own row: the rest of it is the admins').
+create or replace function public.staff_set_duty(p_phone text, p_on_duty boolean) returns void
+language plpgsql volatile security definer
 set search_path = ''
 as $$
 begin
-  if not app.is_admin() and auth.role() is distinct from 'service_role'
-     and (to_jsonb(new) - array['duty_phone', 'on_duty', 'updated_at']) is distinct from (to_jsonb(old) - array['duty_phone', 'on_duty', 'updated_at']) then
-    raise exception 'staff change only their own duty phone and duty status' using errcode = '42501';
+  update public.staff s set duty_phone = p_phone, on_duty = p_on_duty
+   where s.user_id = auth.uid() and s.active;
+  if not found then
+    raise exception 'only staff have duty settings' using errcode = '42501';
   end if;
-  return new;
 end;
 $$;
-create trigger staff_own_duty_guard before update on public.staff
-  for each row execute function app.staff_own_duty_guard();
+revoke all on function public.staff_set_duty(text, boolean) from public, anon;
+grant execute on function public.staff_set_duty(text, boolean) to authenticated, service_role;
 
 /**
  * Texts the dispatchers on duty about one escalated report (the SLA clock calls it in

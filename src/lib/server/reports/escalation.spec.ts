@@ -27,7 +27,7 @@ describe.each(backends())('escalation notices on $name', (backend) => {
 			const { userId } = await addStaff(db, { email: `${name.toLowerCase()}@duty.test`, password: 'correct horse battery', role, ...unit });
 			who[name] = { role: 'authenticated', sub: userId };
 			// Each sets their own duty phone and status.
-			await as(db, who[name]!, (tx) => tx.query('update public.staff set duty_phone = $1, on_duty = $2 where user_id = auth.uid()', [phone, onDuty]));
+			await as(db, who[name]!, (tx) => tx.query('select public.staff_set_duty($1, $2)', [phone, onDuty]));
 		}
 	});
 	afterAll(async () => {
@@ -62,10 +62,10 @@ describe.each(backends())('escalation notices on $name', (backend) => {
 		expect(await as(db, who.otherTown!, overdueCount)).toBe(0);
 	});
 
-	it('staff change only their own duty settings', async () => {
-		expect(await sqlState(as(db, who.town!, (tx) => tx.query(`update public.staff set role = 'admin' where user_id = auth.uid()`)))).toBe('42501');
-		const others = await as(db, who.town!, (tx) => tx.query(`update public.staff set on_duty = false where user_id <> auth.uid() returning user_id`));
-		expect(others).toEqual([]);
+	it('staff change only their own duty settings; anonymous callers none', async () => {
+		expect(await as(db, who.town!, (tx) => tx.query(`update public.staff set on_duty = false where user_id <> auth.uid() returning user_id`))).toEqual([]);
+		expect(await as(db, who.town!, (tx) => tx.query(`update public.staff set on_duty = false where user_id = auth.uid() returning user_id`))).toEqual([]);
+		expect(await sqlState(as(db, { role: 'anon' }, (tx) => tx.query(`select public.staff_set_duty('13700000009', true)`)))).toBe('42501');
 	});
 
 	it('nobody but the service sends duty texts', async () => {
