@@ -5,6 +5,7 @@
  *             with Supabase Auth (PUBLIC_SUPABASE_URL set): no --password; the user must
  *             exist in Supabase already, and gets its staff profile
  *   staff list
+ *   staff duty --email E (--phone P | --off)   duty texts about overdue reports to a dispatcher
  *   apikey create --name N --role R        prints only the new key (shown once, stored hashed)
  *   apikey list
  *   apikey revoke --name N
@@ -23,6 +24,7 @@ import { addStaff, InputError, linkStaff } from '../src/lib/server/staff';
 const USAGE = `usage: npm run admin -- <command>
   staff add --email E --password P --role R (--department CODE | --town CODE) [--name N]
   staff list
+  staff duty --email E (--phone P | --off)
   apikey create --name N --role R      (R: ${API_KEY_ROLES.join(', ')})
   apikey list
   apikey revoke --name N
@@ -72,6 +74,17 @@ const commands: Record<string, Command> = {
 			)
 		);
 		console.table(rows);
+	},
+	'staff duty': async (db, args) => {
+		const { values } = parseArgs({ args, options: { email: { type: 'string' }, phone: { type: 'string' }, off: { type: 'boolean' } }, strict: true });
+		const email = need(values, 'email').trim().toLowerCase();
+		const phone = values.off ? null : need(values, 'phone').replace(/[\s-]/g, '');
+		if (phone !== null && !/^1[3-9][0-9]{9}$/.test(phone)) throw new InputError('phone', 'must be a mainland mobile number (11 digits)');
+		const rows = await asService(db, (tx) =>
+			tx.query('update public.staff set duty_phone = coalesce($2, duty_phone), on_duty = $3 where email = $1 returning email', [email, phone, phone !== null])
+		);
+		if (!rows.length) throw new InputError('email', `no staff member ${email}`);
+		console.error(phone ? `${email} is on duty; texts go to ${phone}` : `${email} is off duty`);
 	},
 	'apikey create': async (db, args) => {
 		const { values } = parseArgs({ args, options: { name: { type: 'string' }, role: { type: 'string' } }, strict: true });

@@ -132,6 +132,10 @@ export type Tables = {
 		params: unknown;
 		created_at: Date;
 		delivered_at: Date | null;
+		expires_at: Date;
+		warning_id: string | null;
+		demo: boolean;
+		expired_at: Date | null;
 	};
 	report_categories: {
 		code: ReportCategory;
@@ -230,6 +234,7 @@ export type Tables = {
 		rated_at: Date | null;
 		reopened_at: Date | null;
 		merged_into: number | null;
+		texts_erased_at: Date | null;
 	};
 	scenic_areas: {
 		id: string;
@@ -286,6 +291,8 @@ export type Tables = {
 		active: boolean;
 		created_at: Date;
 		updated_at: Date;
+		duty_phone: string | null;
+		on_duty: boolean;
 	};
 	subscription_places: {
 		id: number;
@@ -356,6 +363,13 @@ export type Tables = {
 		created_at: Date;
 		updated_at: Date;
 	};
+	volunteer_hours_kept: {
+		id: number;
+		event_id: string;
+		checked_in: boolean;
+		hours: string | null;
+		kept_at: Date;
+	};
 	volunteer_registrations: {
 		id: string;
 		event_id: string;
@@ -392,6 +406,7 @@ export type Tables = {
 		team_id: string | null;
 		created_at: Date;
 		updated_at: Date;
+		team_consent: boolean;
 	};
 	warning_audit: {
 		id: number;
@@ -441,5 +456,7 @@ export type Tables = {
 		ended_at: Date | null;
 		created_at: Date;
 		updated_at: Date;
+		revision: number;
+		approved_revision: number | null;
 	};
 };

@@ -9,6 +9,14 @@ import { when } from './volunteers/format';
 
 export type OutboxParams = Record<string, string | number | null>;
 
+/** Templates that carry a one-time code (also listed in the database's outbox_codes_not_kept check). */
+export const CODE_TEMPLATES = ['sign_in_code', 'subscription_code'] as const;
+export type CodeTemplate = (typeof CODE_TEMPLATES)[number];
+
+export function isCodeTemplate(template: string): template is CodeTemplate {
+	return (CODE_TEMPLATES as readonly string[]).includes(template);
+}
+
 export function renderOutbox(t: TFunction, lang: Lang, message: { template: string; params: OutboxParams }): string {
 	const p = message.params;
 	return t(`outbox.templates.${message.template}`, {
@@ -16,4 +24,13 @@ export function renderOutbox(t: TFunction, lang: Lang, message: { template: stri
 		title: lang === 'en' ? p.title_en : p.title_zh,
 		when: p.starts_at ? when(String(p.starts_at), lang) : ''
 	});
+}
+
+/**
+ * What the console shows of a message: a one-time code only when the row kept it for
+ * the demo, otherwise that a code was sent (the outbox never holds it).
+ */
+export function consoleText(t: TFunction, lang: Lang, message: { template: string; params: OutboxParams }): string {
+	if (isCodeTemplate(message.template) && !('code' in message.params)) return t('outbox.code_sent', { minutes: message.params.minutes ?? 10 });
+	return renderOutbox(t, lang, message);
 }

@@ -14,6 +14,7 @@ import { RateLimiter } from './rate-limit';
 import { REPORTS_PER_ADDRESS, REPORTS_PER_DEVICE } from './reports/limits';
 import { startSlaClock } from './reports/sla';
 import { startVolunteerJobs } from './volunteers/jobs';
+import { startRetention } from './retention';
 import { seedDemo } from './seed';
 import { startDeliveryService, type Delivery } from './delivery';
 
@@ -74,7 +75,7 @@ export async function startServices(config: Config, holder: string): Promise<Ser
 		const seeded = config.seedDemo ? await seedDemo(db) : false;
 		const auth = await createAuth(config, db);
 		// Background jobs of this process; each claims its work with SKIP LOCKED.
-		const stopJobs = [startSlaClock(db), startVolunteerJobs({ db })];
+		const stopJobs = [startSlaClock(db), startVolunteerJobs({ db }), startRetention(db)];
 		const delivery = await startDeliveryService(config, db);
 		return {
 			config,

@@ -6,6 +6,7 @@
 import { error, text } from '@sveltejs/kit';
 import { verify } from '$lib/server/assistant/wechat';
 import { answerWechat } from '$lib/server/assistant/wechat-endpoint';
+import { asService } from '$lib/server/db/caller';
 import { services } from '$lib/server/runtime';
 import type { RequestHandler } from './$types';
 
@@ -26,7 +27,8 @@ export const GET: RequestHandler = ({ url }) => {
 
 export const POST: RequestHandler = async ({ url, request, locals }) => {
 	const secret = token();
-	const result = await answerWechat(locals.db, secret, signed(url), await request.text(), url.origin, services().limits);
+	const db = services().db;
+	const result = await answerWechat(locals.db, (work) => asService(db, work), secret, signed(url), await request.text(), url.origin, services().limits);
 	if (result.status !== 200) error(result.status, result.body);
 	return text(result.body, { headers: { 'content-type': result.xml ? 'application/xml; charset=utf-8' : 'text/plain; charset=utf-8' } });
 };

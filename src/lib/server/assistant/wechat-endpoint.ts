@@ -16,8 +16,13 @@ export type WechatResult = { status: number; body: string; xml: boolean };
 
 const OK_NO_REPLY: WechatResult = { status: 200, body: 'success', xml: false };
 
+/**
+ * `run` does the assistant's work as the anonymous caller; `service` claims and records
+ * MsgIds (wechat_claim/wechat_answered are service_role's: the replies carry tracking links).
+ */
 export async function answerWechat(
 	run: Run,
+	service: Run,
 	secret: string,
 	query: Signed,
 	body: string,
@@ -29,7 +34,7 @@ export async function answerWechat(
 	const incoming = parseMessage(body);
 	if (!incoming) return { status: 400, body: 'the body is not a WeChat message (XML with ToUserName, FromUserName, MsgType)', xml: false };
 	// The platform retries when it gets no answer in time: one answer per message.
-	const claim = await run(async (tx) => (await tx.query<{ first: boolean; reply: string | null }>('select * from public.wechat_claim($1)', [incoming.id]))[0]!);
+	const claim = await service(async (tx) => (await tx.query<{ first: boolean; reply: string | null }>('select * from public.wechat_claim($1)', [incoming.id]))[0]!);
 	if (!claim.first) return claim.reply ? { status: 200, body: claim.reply, xml: true } : OK_NO_REPLY;
 	// An address-based limit would count every user behind the platform's servers: limit per user instead.
 	if (limits.anonWrites.hit(`wechat:${incoming.from}`)) return OK_NO_REPLY;
@@ -50,8 +55,9 @@ export async function answerWechat(
 						channel: { kind: 'wechat', photos: false, reportLimit }
 					})
 				: smalltalkAnswer(lang);
-		const xml = replyXml(incoming, answer, origin);
-		await tx.query('select public.wechat_answered($1, $2)', [incoming.id, xml]);
+		return replyXml(incoming, answer, origin);
+	}).then(async (xml) => {
+		await service((tx) => tx.query('select public.wechat_answered($1, $2)', [incoming.id, xml]));
 		return xml;
 	});
 	const xml = await within(replyWithinMs, answering);

@@ -68,8 +68,9 @@ describe('the WeChat protocol', () => {
 describe.each(backends())('the WeChat endpoint on $name', (backend) => {
 	let db: Database;
 	const run = <T>(work: (tx: Queryable) => Promise<T>) => as(db, ANON_CLAIMS, work);
+	const service = <T>(work: (tx: Queryable) => Promise<T>) => asService(db, work);
 	const limits = () => ({ anonWrites: new RateLimiter(30, 60_000), reportsPerDevice: new RateLimiter(5, 600_000) });
-	const post = (body: string, query = signedQuery()) => answerWechat(run, TOKEN, query, body, 'https://m.example.cn', limits());
+	const post = (body: string, query = signedQuery()) => answerWechat(run, service, TOKEN, query, body, 'https://m.example.cn', limits());
 
 	beforeAll(async () => {
 		db = await backend.open();
@@ -117,7 +118,7 @@ describe.each(backends())('the WeChat endpoint on $name', (backend) => {
 
 	it('says nothing rather than answer late (the platform then does not retry)', async () => {
 		const slow = <T>(work: (tx: Queryable) => Promise<T>) => new Promise((r) => setTimeout(r, 100)).then(() => run(work));
-		const late = await answerWechat(slow, TOKEN, signedQuery(), textMessage('你好', '400'), 'https://m.example.cn', limits(), 20);
+		const late = await answerWechat(slow, service, TOKEN, signedQuery(), textMessage('你好', '400'), 'https://m.example.cn', limits(), 20);
 		expect(late).toMatchObject({ status: 200, body: 'success', xml: false });
 	});
 });

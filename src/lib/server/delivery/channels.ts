@@ -143,19 +143,26 @@ export function pushOutcome(r: Recipient, status: number, retryAfter: number | n
 	return { warningId: r.warningId, subscriptionId: r.subscriptionId, ...pushVerdict(r.attempts, r.deadline, status, retryAfter, error) };
 }
 
+/** What a text is about, so a text kept for later is never sent once it is stale. */
+export type SmsAbout = { warningId?: string; validUntil?: Date };
+
 /** Sends one text to one number; throws on a failure worth retrying. */
 export interface SmsGateway {
-	deliver(phone: string, text: string): Promise<void>;
+	deliver(phone: string, text: string, about?: SmsAbout): Promise<void>;
 }
 
-/** Without a gateway, texts are kept in the console's outbox (admins read them). */
+/**
+ * Without a gateway, texts are kept in the console's outbox (admins read them), with
+ * their validity: a warning text only while its warning is in force.
+ */
 export const outboxGateway = (db: { transaction<T>(work: (tx: Queryable) => Promise<T>): Promise<T> }): SmsGateway => ({
-	async deliver(phone, text) {
+	async deliver(phone, text, about = {}) {
 		await db.transaction((tx) =>
-			tx.query(`insert into public.outbox_messages (channel, recipient, template, params) values ('sms', $1, 'text', $2)`, [
-				phone,
-				JSON.stringify({ text })
-			])
+			tx.query(
+				`insert into public.outbox_messages (channel, recipient, template, params, expires_at, warning_id)
+				 values ('sms', $1, 'text', $2, coalesce($3::timestamptz, now() + interval '1 day'), $4)`,
+				[phone, JSON.stringify({ text }), about.validUntil ?? null, about.warningId ?? null]
+			)
 		);
 	}
 });
@@ -191,7 +198,7 @@ export function smsChannel(gateway: SmsGateway, origin: string, messages: Messag
 					if (!r.phone || !r.lang) return { ...id, state: 'gone', error: 'subscription deleted' };
 					if (r.deadline.getTime() <= Date.now()) return { ...id, state: 'expired' };
 					try {
-						await gateway.deliver(r.phone, texts[r.lang]);
+						await gateway.deliver(r.phone, texts[r.lang], { warningId: r.warningId, validUntil: r.deadline });
 						return { ...id, state: 'sent' };
 					} catch (error) {
 						const status = (error as { status?: number }).status ?? 0;

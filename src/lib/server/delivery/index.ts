@@ -11,6 +11,7 @@ import { EncryptPool } from './encrypt-pool';
 import { messagesFor } from '../i18n';
 import { every } from '../jobs';
 import { sendOutbox } from '../outbox/sender';
+import { codeSender, type CodeSender } from '../outbox/codes';
 import { startDelivery, type Engine } from './engine';
 import { PushTransport } from './transport';
 import { VapidSigner, vapidKeys } from './vapid';
@@ -19,6 +20,8 @@ export type Delivery = {
 	/** the VAPID public key browsers subscribe with (applicationServerKey) */
 	publicKey: string;
 	sms: SmsGateway;
+	/** one-time codes: to the gateway, never kept in clear (shown only in the demo without one) */
+	codes: CodeSender;
 	engine: Engine;
 	close(): Promise<void>;
 };
@@ -39,6 +42,7 @@ export async function startDeliveryService(config: Config, db: Database): Promis
 	return {
 		publicKey: keys.publicKey,
 		sms,
+		codes: codeSender(settings.smsGateway ? sms : null, config.seedDemo, messagesFor),
 		engine,
 		async close() {
 			stopOutbox();

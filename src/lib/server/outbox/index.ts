@@ -15,6 +15,10 @@ export type OutboxMessage = {
 	/** i18n key under `outbox.templates.` — rendered in the reader's language, never stored as text */
 	template: string;
 	params: Record<string, string | number | null>;
+	/** never sent after this; unset: a day, or until the event in `params.starts_at` starts (SQL) */
+	validUntil?: Date;
+	/** a warning text: valid only while this warning message is in force */
+	warningId?: string;
 };
 
 export interface Channel {
@@ -24,12 +28,11 @@ export interface Channel {
 /** Keeps the message in the outbox table (service_role or a security definer caller writes it). */
 export const catcher: Channel = {
 	async send(tx, message) {
-		await tx.query(`insert into public.outbox_messages (channel, recipient, template, params) values ($1, $2, $3, $4)`, [
-			message.channel,
-			message.to,
-			message.template,
-			JSON.stringify(message.params)
-		]);
+		await tx.query(
+			`insert into public.outbox_messages (channel, recipient, template, params, expires_at, warning_id)
+			 values ($1, $2, $3, $4, coalesce($5::timestamptz, now() + interval '1 day'), $6)`,
+			[message.channel, message.to, message.template, JSON.stringify(message.params), message.validUntil ?? null, message.warningId ?? null]
+		);
 	}
 };
 
@@ -40,12 +43,18 @@ export type OutboxRow = {
 	template: string;
 	params: Record<string, string | number | null>;
 	created_at: Date;
+	expires_at: Date;
+	/** sent, waiting (no gateway yet, still valid) or expired (never to be sent) */
+	state: 'sent' | 'waiting' | 'expired';
+	/** kept for the demo: a one-time code may be shown, marked as demo */
+	demo: boolean;
 };
 
 /** The latest messages; RLS shows them to admins only (others get none). */
 export function latest(tx: Queryable, limit = 100): Promise<OutboxRow[]> {
 	return tx.query<OutboxRow>(
-		`select id, channel, recipient, template, params, created_at from public.outbox_messages order by id desc limit $1`,
+		`select id, channel, recipient, template, params, created_at, expires_at, app.outbox_state(m) as state, demo
+		   from public.outbox_messages m order by id desc limit $1`,
 		[limit]
 	);
 }

@@ -1,10 +1,14 @@
 /**
  * With an SMS gateway configured, the messages other features leave in the outbox
- * (volunteer sign-in codes, reminders) are sent through it, oldest first, each marked
- * delivered once the gateway took it. A failure leaves the message for the next run.
+ * (reminders, waiting-list promotions, warning texts caught while there was no gateway)
+ * are sent through it, oldest first, each marked delivered once the gateway took it. A
+ * failure leaves the message for the next run. A message past its validity
+ * (app.outbox_state) is marked expired and never sent, so turning a gateway on does not
+ * send a used code or a warning already lifted. One-time codes are never sent from here:
+ * they went to the gateway when asked for, and the outbox does not hold them.
  */
 import { makeT } from '../../i18n';
-import { renderOutbox, type OutboxParams } from '../../outbox';
+import { CODE_TEMPLATES, renderOutbox, type OutboxParams } from '../../outbox';
 import { asService } from '../db/caller';
 import type { Database } from '../db/port';
 import type { SmsGateway } from '../delivery/channels';
@@ -14,9 +18,18 @@ export async function sendOutbox(db: Database, gateway: SmsGateway, messages: Me
 	// Recipients of the outbox are residents and volunteers: their texts are in Chinese.
 	const t = makeT('zh-CN', messages('zh-CN'));
 	return asService(db, async (tx) => {
+		await tx.query(
+			`update public.outbox_messages set expired_at = now()
+			  where id in (select id from public.outbox_messages m
+			                where delivered_at is null and expired_at is null
+			                  and (app.outbox_state(m) = 'expired' or template = any($1::text[]))
+			                for update skip locked)`,
+			[CODE_TEMPLATES]
+		);
 		const rows = await tx.query<{ id: number; recipient: string; template: string; params: OutboxParams }>(
-			`select id, recipient, template, params from public.outbox_messages
-			  where delivered_at is null and channel = 'sms' order by id limit $1 for update skip locked`,
+			`select id, recipient, template, params from public.outbox_messages m
+			  where delivered_at is null and expired_at is null and channel = 'sms' and app.outbox_state(m) = 'waiting'
+			  order by id limit $1 for update skip locked`,
 			[limit]
 		);
 		let sent = 0;

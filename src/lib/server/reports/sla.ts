@@ -1,6 +1,7 @@
 /**
- * The SLA clock: overdue reports are flagged (escalated_at), recorded on the timeline
- * and announced to the dispatch desk (NOTIFY report_escalated). Safe with several
+ * The SLA clock: overdue reports are flagged (escalated_at), recorded on the timeline,
+ * texted to the dispatchers on duty (desk and own township, through the outbox) and
+ * announced (NOTIFY report_escalated); the console shows them as a badge. Safe with several
  * server processes: each claims its batch with FOR UPDATE SKIP LOCKED, so two
  * processes never escalate the same report. Also erases contact details of cases
  * closed longer ago than the retention period.
@@ -30,6 +31,8 @@ export async function escalateOverdue(tx: Queryable, batch = 50): Promise<Escala
 	);
 	for (const row of rows) {
 		await tx.query(`insert into public.report_events (report_id, kind, public) values ($1, 'escalated', false)`, [row.id]);
+		// The dispatchers on duty are texted in this transaction: once per escalation.
+		await tx.query('select app.report_escalation_notify($1)', [row.id]);
 	}
 	if (rows.length) await tx.query(`select pg_notify('report_escalated', $1)`, [JSON.stringify(rows.map((r) => r.ticket))]);
 	return rows;
@@ -57,4 +60,12 @@ export function startSlaClock(db: Database, everyMs = 60_000): () => void {
 			await eraseOldContacts(tx);
 		})
 	);
+}
+
+/** Open reports past a deadline that the caller sees (RLS decides): the console's badge. */
+export async function overdueCount(tx: Queryable): Promise<number> {
+	const [row] = await tx.query<{ n: number }>(
+		`select count(*)::int as n from public.reports where escalated_at is not null and status in ('received', 'dispatched', 'accepted')`
+	);
+	return row?.n ?? 0;
 }

@@ -13,7 +13,7 @@ export type Profile = Omit<Tables['volunteers'], 'team_id' | 'created_at' | 'upd
 export async function profile(tx: Queryable, userId: string): Promise<Profile | null> {
 	const [row] = await tx.query<Profile>(
 		`select v.user_id, v.phone, v.name, v.town_code, v.skills, v.certificates, v.emergency_name, v.emergency_phone,
-		        t.name as team_name,
+		        v.team_consent, t.name as team_name,
 		        coalesce((select sum(r.hours) from public.volunteer_registrations r where r.volunteer_id = v.user_id), 0)::text as hours,
 		        (select count(*)::int from public.volunteer_registrations r join public.volunteer_events e on e.id = r.event_id
 		          where r.volunteer_id = v.user_id and e.kind = 'training' and r.checked_in_at is not null) as trainings
@@ -24,19 +24,23 @@ export async function profile(tx: Queryable, userId: string): Promise<Profile | 
 	return row ?? null;
 }
 
-export type ProfileInput = Record<'name' | 'town_code' | 'skills' | 'certificates' | 'emergency_name' | 'emergency_phone', string>;
+export type ProfileInput = Record<'name' | 'town_code' | 'skills' | 'certificates' | 'emergency_name' | 'emergency_phone', string> & {
+	/** agreed that organisers of their township may place them in a team */
+	team_consent: boolean;
+};
 
 export function parseProfile(form: FormData) {
-	const field = (name: keyof ProfileInput) => String(form.get(name) ?? '').trim();
+	const field = (name: Exclude<keyof ProfileInput, 'team_consent'>) => String(form.get(name) ?? '').trim();
 	const values: ProfileInput = {
 		name: field('name'),
 		town_code: field('town_code'),
 		skills: field('skills'),
 		certificates: field('certificates'),
 		emergency_name: field('emergency_name'),
-		emergency_phone: field('emergency_phone')
+		emergency_phone: field('emergency_phone'),
+		team_consent: form.get('team_consent') === 'on'
 	};
-	const errors: Partial<Record<keyof ProfileInput, string>> = {};
+	const errors: Partial<Record<Exclude<keyof ProfileInput, 'team_consent'>, string>> = {};
 	if (!values.name) errors.name = 'errors.required';
 	else if (values.name.length > 60) errors.name = 'errors.too_long';
 	if (!/^110118[0-9]{3}$/.test(values.town_code)) errors.town_code = 'errors.required';
@@ -50,11 +54,19 @@ export function parseProfile(form: FormData) {
 export async function saveProfile(tx: Queryable, userId: string, v: ProfileInput): Promise<boolean> {
 	const rows = await tx.query(
 		`update public.volunteers set name = $2, town_code = $3, skills = nullif($4, ''), certificates = nullif($5, ''),
-		        emergency_name = nullif($6, ''), emergency_phone = nullif($7, '')
+		        emergency_name = nullif($6, ''), emergency_phone = nullif($7, ''), team_consent = $8
 		  where user_id = $1 returning user_id`,
-		[userId, v.name, v.town_code, v.skills, v.certificates, v.emergency_name, v.emergency_phone]
+		[userId, v.name, v.town_code, v.skills, v.certificates, v.emergency_name, v.emergency_phone, v.team_consent]
 	);
 	return rows.length === 1;
+}
+
+/**
+ * Deletes the caller's own volunteer account (run as the volunteer): coming sign-ups are
+ * cancelled, hours served stay only as anonymous counts per event.
+ */
+export async function deleteAccount(tx: Queryable): Promise<void> {
+	await tx.query('select app.volunteer_delete_me()');
 }
 
 export type Team = { id: string; town_code: string; name: string; leader_name: string | null; members: number };

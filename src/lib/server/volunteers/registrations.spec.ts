@@ -232,6 +232,7 @@ describe.each(backends())('volunteer registrations on $name', (backend) => {
 		const team = await as(db, otherTownStaff, (tx) => people.addTeam(tx, '110118102', 'Team A'));
 		// Organisers put volunteers in their own teams, by phone; nobody else can.
 		const member = await addVolunteer(db, '110118102', 'Leader Li');
+		await as(db, member, (tx) => tx.query('update public.volunteers set team_consent = true where user_id = auth.uid()'));
 		expect(await as(db, otherTownStaff, (tx) => people.joinTeam(tx, team!, member.phone, true))).toEqual({ ok: true, name: 'Leader Li' });
 		expect(await as(db, townStaff, (tx) => people.joinTeam(tx, team!, member.phone, false))).toEqual({ ok: false, problem: 'not_organiser' });
 		expect(await as(db, member, (tx) => people.joinTeam(tx, team!, member.phone, true))).toEqual({ ok: false, problem: 'not_organiser' });

@@ -10,7 +10,7 @@ import type { Cookies } from '@sveltejs/kit';
 import { storedSecret } from '../auth/secrets';
 import { asService } from '../db/caller';
 import type { Database, Queryable } from '../db/port';
-import type { Channel } from '../outbox';
+import type { CodeSender } from '../outbox/codes';
 
 export const VOLUNTEER_COOKIE = 'sm_volunteer';
 export const CODE_MINUTES = 10;
@@ -42,9 +42,9 @@ const sha256 = (value: string) => createHash('sha256').update(value).digest('hex
 
 export type CodeRequest = { ok: true } | { ok: false; retryAfterSeconds: number };
 
-export async function requestCode(db: Database, channel: Channel, phone: string, address: string): Promise<CodeRequest> {
+export async function requestCode(db: Database, codes: CodeSender, phone: string, address: string): Promise<CodeRequest> {
 	const key = await codeKey(db);
-	return asService(db, async (tx) => {
+	const made = await asService(db, async (tx): Promise<{ ok: true; code: string } | { ok: false; retryAfterSeconds: number }> => {
 		// One request per phone at a time, so two at once cannot both slip under the limit.
 		await tx.query(`select pg_advisory_xact_lock(hashtext('volunteer_code:' || $1))`, [phone]);
 		const [counts] = await tx.query<{ last_gap: number | null; phone_hour: number; address_hour: number; oldest: number | null }>(
@@ -68,9 +68,12 @@ export async function requestCode(db: Database, channel: Channel, phone: string,
 			 values ($1, $2, $3, now() + make_interval(mins => $4))`,
 			[phone, address, hashCode(key, phone, code), CODE_MINUTES]
 		);
-		await channel.send(tx, { channel: 'sms', to: phone, template: 'sign_in_code', params: { code, minutes: CODE_MINUTES } });
-		return { ok: true };
+		return { ok: true, code };
 	});
+	if (!made.ok) return made;
+	// After the commit: the gateway is not called while the phone's lock is held.
+	await codes.send(db, { to: phone, template: 'sign_in_code', code: made.code, minutes: CODE_MINUTES, lang: 'zh-CN' });
+	return { ok: true };
 }
 
 export type CodeCheck =

@@ -124,7 +124,8 @@ describe.each(backends())('warnings on $name', (backend) => {
 		});
 
 		it('a second person approves it: it is in force, public, and its area is a hazard area', async () => {
-			expect(await as(db, admin, (tx) => warnings.approve(tx, threadId))).toEqual({ ok: true, state: 'issued' });
+			const reviewed = (await as(db, admin, (tx) => warnings.get(tx, threadId)))!.revision;
+			expect(await as(db, admin, (tx) => warnings.approve(tx, threadId, reviewed))).toEqual({ ok: true, state: 'issued' });
 			const shown = await as(db, ANON_CLAIMS, (tx) => warnings.active(tx));
 			expect(shown.map((w) => [w.threadId, w.level, w.inForce])).toEqual([[threadId, 'red', true]]);
 			expect(shown[0]!.infos.map((i) => i.areaDesc)).toEqual(['溪翁庄镇、穆家峪镇', 'Xiwengzhuang Town, Mujiayu Town']);

@@ -16,6 +16,8 @@ export type Stored = WarningMessage & {
 	inForce: boolean;
 	draftedBy: string | null;
 	approvedBy: string | null;
+	/** content version; an approval names the one it approves */
+	revision: number;
 	endedAt: Date | null;
 	updatedAt: Date;
 };
@@ -26,7 +28,7 @@ const SELECT = `
 	select w.id, w.thread_id as "threadId", w.identifier, w.sender, w.sent, w.status, w.msg_type as "msgType",
 	       w.references_id as "referencesId", w.hazard, w.level, w.urgency, w.certainty, w.response_type as "responseType",
 	       w.effective, w.onset, w.expires, w.web, w.contact, w.parameters, w.areas, w.state, w.source,
-	       w.drafted_by as "draftedBy", w.approved_by as "approvedBy", w.ended_at as "endedAt", w.updated_at as "updatedAt",
+	       w.drafted_by as "draftedBy", w.approved_by as "approvedBy", w.revision, w.ended_at as "endedAt", w.updated_at as "updatedAt",
 	       app.warning_in_force(w) as "inForce",
 	       coalesce((select json_agg(json_build_object('lang', i.lang, 'event', i.event, 'headline', i.headline,
 	                  'description', i.description, 'instruction', i.instruction, 'senderName', i.sender_name,
@@ -143,12 +145,18 @@ export function submit(tx: Queryable, id: string): Promise<Outcome> {
 	);
 }
 
-/** Pending → issued, by someone other than its author (the trigger checks). */
-export function approve(tx: Queryable, id: string): Promise<Outcome> {
+/**
+ * Pending → issued, by someone other than its author, approving the revision they
+ * reviewed (the trigger checks both): a warning changed since is not issued.
+ */
+export async function approve(tx: Queryable, id: string, revision?: number): Promise<Outcome> {
+	const [now] = await tx.query<{ revision: number }>('select revision from public.warnings where id = $1', [id]);
+	if (now && revision !== undefined && now.revision !== revision) return { ok: false, message: 'warnings.err_changed_since_review' };
 	return transition(
 		tx,
-		`update public.warnings set state = 'issued', approved_by = auth.uid() where id = $1 and state = 'pending' returning state`,
-		[id]
+		`update public.warnings set state = 'issued', approved_by = auth.uid(), approved_revision = $2
+		  where id = $1 and state = 'pending' returning state`,
+		[id, revision ?? null]
 	);
 }
 

@@ -7,8 +7,6 @@ import { json } from '@sveltejs/kit';
 import { apiError } from '$lib/server/http';
 import { services } from '$lib/server/runtime';
 import { createSubscription, parseSubscription, SubscriptionError } from '$lib/server/delivery/subscriptions';
-import { messagesFor } from '$lib/server/i18n';
-import { makeT } from '$lib/i18n';
 import type { RequestHandler } from './$types';
 
 export const POST: RequestHandler = async ({ request, locals, getClientAddress }) => {
@@ -33,8 +31,7 @@ export const POST: RequestHandler = async ({ request, locals, getClientAddress }
 	try {
 		const made = await locals.db((tx) => createSubscription(tx, input));
 		if (made.code && input.phone) {
-			const t = makeT(input.lang, messagesFor(input.lang));
-			await delivery.sms.deliver(input.phone, t('delivery.sms_code', { code: made.code }));
+			await delivery.codes.send(services().db, { to: input.phone, template: 'subscription_code', code: made.code, minutes: 10, lang: input.lang });
 		}
 		return json({ id: made.id, secret: made.secret, confirm: made.code !== null }, { status: 201 });
 	} catch (error) {

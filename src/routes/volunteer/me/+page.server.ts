@@ -34,6 +34,14 @@ export const actions: Actions = {
 		await locals.db((tx) => people.saveProfile(tx, me.userId, values));
 		redirect(303, safeNext(url.searchParams.get('next')) ?? '/volunteer/me');
 	},
+	delete: async ({ locals, request, cookies }) => {
+		const me = locals.volunteer;
+		if (!me) redirect(303, '/volunteer/sign-in');
+		if ((await request.formData()).get('confirm') !== 'on') return fail(400, { deleteError: 'volunteer.delete_confirm_needed' });
+		await locals.db((tx) => people.deleteAccount(tx));
+		clearVolunteerCookie(cookies);
+		redirect(303, '/volunteer?deleted=1');
+	},
 	signout: async ({ cookies }) => {
 		const token = cookies.get(VOLUNTEER_COOKIE);
 		if (token) await signOut(services().db, token);

@@ -1,5 +1,4 @@
 import { fail, redirect } from '@sveltejs/kit';
-import { catcher } from '$lib/server/outbox';
 import { services } from '$lib/server/runtime';
 import { normalisePhone, requestCode, setVolunteerCookie, verifyCode } from '$lib/server/volunteers/sign-in';
 import type { Actions, PageServerLoad } from './$types';
@@ -24,7 +23,7 @@ export const actions: Actions = {
 		const again = form.get('again') === '1';
 		const phone = normalisePhone(input);
 		if (!phone) return fail(400, { step: 'phone', phone: input, errors: { phone: 'volunteer.errors.phone' }, message: null, seconds: 0 });
-		const sent = await requestCode(services().db, catcher, phone, getClientAddress());
+		const sent = await requestCode(services().db, services().delivery.codes, phone, getClientAddress());
 		if (!sent.ok) {
 			return fail(429, { step: again ? 'code' : 'phone', phone: again ? phone : input, errors: {}, message: 'volunteer.errors.too_many_codes', seconds: sent.retryAfterSeconds });
 		}

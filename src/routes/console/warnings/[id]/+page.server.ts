@@ -33,7 +33,12 @@ function outcome(result: warnings.Outcome, id: string) {
 
 export const actions: Actions = {
 	submit: async ({ locals, params }) => outcome(await locals.db((tx) => warnings.submit(tx, params.id)), params.id),
-	approve: async ({ locals, params }) => outcome(await locals.db((tx) => warnings.approve(tx, params.id)), params.id),
+	approve: async ({ locals, params, request }) => {
+		// The approval names the revision the approver read on this page.
+		const revision = Number((await request.formData()).get('revision'));
+		if (!Number.isInteger(revision) || revision < 1) return fail(400, { message: 'revision: missing or not a whole number' });
+		return outcome(await locals.db((tx) => warnings.approve(tx, params.id, revision)), params.id);
+	},
 	withdraw: async ({ locals, params }) => outcome(await locals.db((tx) => warnings.withdraw(tx, params.id)), params.id),
 	cancel: async ({ locals, params }) => {
 		const result = await locals.db(async (tx) => {

@@ -1,0 +1,137 @@
+/**
+ * The two-person approval against a direct database caller (what Supabase's REST API
+ * reaches without this server): role-switched connections as an issuer, an admin and an
+ * API key, writing SQL straight into public.warnings. None of them may put an orange or
+ * red Actual warning out without a second person approving exactly what goes out.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createApiKey, findApiKey } from '../auth/api-keys';
+import { asService, type Claims } from '../db/caller';
+import type { Database, Queryable } from '../db/port';
+import { addStaff } from '../staff';
+import { as, backends, sqlState } from '../testing/db';
+import * as warnings from './store';
+import { rainstorm } from './testing/fixtures';
+
+const AREA = `extensions.st_multi(extensions.st_buffer(extensions.st_setsrid(extensions.st_makepoint(116.85, 40.40), 4326), 0.02))`;
+
+/** An INSERT as Supabase REST would send it: every column chosen by the caller. */
+function rawInsert(tx: Queryable, state: string, approvedBy: string | null) {
+	return tx.query<{ id: string; state: string; approved_by: string | null; revision: number }>(
+		`insert into public.warnings (identifier, sender, status, msg_type, hazard, level, expires, areas, area, state, approved_by, thread_id)
+		 values ('rest-' || gen_random_uuid(), 'rest', 'Actual', 'Alert', 'rainstorm', 'red', now() + interval '6 hours',
+		         '[{"kind":"circle"}]', ${AREA}, $1, $2, gen_random_uuid())
+		 returning id, state, approved_by, revision`,
+		[state, approvedBy]
+	);
+}
+
+describe.each(backends())('two-person approval for direct database callers on $name', (backend) => {
+	let db: Database;
+	let issuer: Claims, admin: Claims, machine: Claims;
+	const count = async () =>
+		Number((await asService(db, (tx) => tx.query<{ n: number }>('select count(*)::int as n from public.warnings')))[0]!.n);
+	const draft = async (who: Claims) => {
+		const saved = await as(db, who, (tx) => warnings.saveDraft(tx, rainstorm()));
+		if ('errors' in saved) throw new Error(JSON.stringify(saved.errors));
+		return saved.id;
+	};
+	const revisionOf = async (id: string) => (await as(db, admin, (tx) => warnings.get(tx, id)))!.revision;
+
+	beforeAll(async () => {
+		db = await backend.open();
+		const add = async (email: string, role: string) => {
+			const { userId } = await addStaff(db, { email, password: 'correct horse battery', role, departmentCode: 'emergency' });
+			return { role: 'authenticated', sub: userId, email } satisfies Claims;
+		};
+		issuer = await add('issuer@approval.cn', 'warning_issuer');
+		admin = await add('admin@approval.cn', 'admin');
+		const key = await createApiKey(db, 'approval-feed', 'warning_issuer');
+		machine = { role: 'authenticated', sub: (await findApiKey(db, key))!.id, api_key: true };
+	});
+	afterAll(async () => {
+		await db?.close();
+	});
+
+	it('an issuer cannot INSERT a red warning already issued, even naming an approver', async () => {
+		const before = await count();
+		expect(await sqlState(as(db, issuer, (tx) => rawInsert(tx, 'issued', admin.sub!)))).toBe('42501');
+		expect(await sqlState(as(db, admin, (tx) => rawInsert(tx, 'issued', issuer.sub!)))).toBe('42501');
+		expect(await count()).toBe(before);
+	});
+
+	it('an approver named on INSERT is dropped: a new row carries no approval', async () => {
+		const [row] = await as(db, issuer, (tx) => rawInsert(tx, 'draft', admin.sub!));
+		expect(row).toMatchObject({ state: 'draft', approved_by: null, revision: 1 });
+	});
+
+	it('approved_by must be a staff member', async () => {
+		const id = await draft(issuer);
+		const made_up = '00000000-0000-4000-8000-000000000001';
+		expect(await sqlState(asService(db, (tx) => tx.query('update public.warnings set approved_by = $2 where id = $1', [id, made_up])))).toBe('23503');
+	});
+
+	it('an approval cannot be recorded on a draft and carried to issue', async () => {
+		const id = await draft(issuer);
+		expect(await sqlState(as(db, admin, (tx) => tx.query(`update public.warnings set approved_by = auth.uid() where id = $1`, [id])))).toBe('42501');
+		// nor while withdrawing it
+		await as(db, issuer, (tx) => warnings.submit(tx, id));
+		expect(
+			await sqlState(as(db, admin, (tx) => tx.query(`update public.warnings set state = 'draft', approved_by = auth.uid() where id = $1`, [id])))
+		).toBe('42501');
+		expect(await sqlState(as(db, issuer, (tx) => tx.query(`update public.warnings set state = 'issued' where id = $1`, [id])))).toBe('42501');
+	});
+
+	it('an approval names the revision it approves: text changed after review is not issued on it', async () => {
+		const id = await draft(issuer);
+		await as(db, issuer, (tx) => warnings.submit(tx, id));
+		const reviewed = await revisionOf(id);
+		// the author withdraws it, changes the instruction and submits it again
+		await as(db, issuer, (tx) => warnings.withdraw(tx, id));
+		await as(db, issuer, (tx) => tx.query(`update public.warning_infos set instruction = 'Stay at home.' where warning_id = $1 and lang = 'en'`, [id]));
+		await as(db, issuer, (tx) => warnings.submit(tx, id));
+		const now = await revisionOf(id);
+		expect(now).toBeGreaterThan(reviewed);
+
+		expect(await as(db, admin, (tx) => warnings.approve(tx, id, reviewed))).toEqual({ ok: false, message: 'warnings.err_changed_since_review' });
+		// straight SQL with the old revision, or with none, is refused by the database itself
+		const direct = (rev: number | null) =>
+			as(db, admin, (tx) => tx.query(`update public.warnings set state = 'issued', approved_by = auth.uid(), approved_revision = $2 where id = $1`, [id, rev]));
+		expect(await sqlState(direct(reviewed))).toBe('42501');
+		expect(await sqlState(direct(null))).toBe('42501');
+		// nor can the revision be set back to what was reviewed
+		expect(await sqlState(as(db, issuer, (tx) => tx.query('update public.warnings set revision = $2 where id = $1', [id, reviewed])))).toBe('42501');
+		expect((await as(db, admin, (tx) => warnings.get(tx, id)))!.state).toBe('pending');
+
+		expect(await as(db, admin, (tx) => warnings.approve(tx, id, now))).toEqual({ ok: true, state: 'issued' });
+		const issued = (await as(db, admin, (tx) => warnings.get(tx, id)))!;
+		expect([issued.approvedBy, issued.revision]).toEqual([admin.sub, now]);
+	});
+
+	it('changing a field of a draft raises its revision; the revision cannot be lowered', async () => {
+		const id = await draft(issuer);
+		const first = await revisionOf(id);
+		await as(db, issuer, (tx) => tx.query(`update public.warnings set level = 'orange' where id = $1`, [id]));
+		expect(await revisionOf(id)).toBe(first + 1);
+		await as(db, issuer, (tx) => tx.query(`update public.warnings set revision = 1 where id = $1`, [id]));
+		expect(await revisionOf(id)).toBe(first + 2);
+	});
+
+	it("an API key does not stand in for the second person on a console draft", async () => {
+		const id = await draft(issuer);
+		await as(db, issuer, (tx) => warnings.submit(tx, id));
+		expect(await sqlState(as(db, machine, (tx) => tx.query(`update public.warnings set state = 'issued' where id = $1`, [id])))).toBe('42501');
+	});
+
+	it('nothing is issued without text, even by an API key inserting it issued', async () => {
+		const before = await count();
+		expect(await sqlState(as(db, machine, (tx) => rawInsert(tx, 'issued', null)))).toBe('22023');
+		expect(await count()).toBe(before);
+	});
+
+	it('an API key still issues what it drafted itself at once (an upstream platform approved it)', async () => {
+		const id = await draft(machine);
+		const [row] = await as(db, machine, (tx) => tx.query<{ state: string }>(`update public.warnings set state = 'issued' where id = $1 returning state`, [id]));
+		expect(row!.state).toBe('issued');
+	});
+});
