@@ -1,7 +1,8 @@
 import type { LayoutServerLoad } from './$types';
+import { staffOnly } from '$lib/server/auth/staff-only';
 
-// hooks.server.ts already sends anyone who is not staff to the sign-in page.
-export const load: LayoutServerLoad = ({ locals }) => {
-	const who = locals.identity;
-	return { me: who.kind === 'staff' ? who : null };
+export const load: LayoutServerLoad = ({ locals, route }) => {
+	// The sign-in page is the one console page open to anyone.
+	if (route.id === '/console/sign-in') return { me: locals.identity.kind === 'staff' ? locals.identity : null };
+	return { me: staffOnly(locals) };
 };
