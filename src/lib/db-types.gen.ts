@@ -176,6 +176,7 @@ export type Tables = {
 		height: number;
 		created_at: Date;
 		redacted_at: Date | null;
+		media_key: string;
 	};
 	report_pushes: {
 		id: number;
@@ -230,6 +231,7 @@ export type Tables = {
 		rated_at: Date | null;
 		reopened_at: Date | null;
 		merged_into: number | null;
+		reviewed_at: Date | null;
 	};
 	scenic_areas: {
 		id: string;
