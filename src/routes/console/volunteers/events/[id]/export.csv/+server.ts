@@ -1,5 +1,5 @@
 import { error } from '@sveltejs/kit';
-import { toCsv } from '$lib/server/volunteers/csv';
+import { toCsv } from '$lib/server/csv';
 import * as events from '$lib/server/volunteers/events';
 import { attendees } from '$lib/server/volunteers/registrations';
 import type { RequestHandler } from './$types';
