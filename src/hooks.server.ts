@@ -11,6 +11,7 @@ import { apiError, wantsJson } from '$lib/server/http';
 import { chooseLang } from '$lib/server/i18n';
 import { refuse } from '$lib/server/open311/format';
 import { anonymousLimits } from '$lib/server/request-limits';
+import { securityHeaders } from '$lib/server/security-headers';
 import { bodyLimit } from '$lib/server/reports/uploads';
 import { services, setServices } from '$lib/server/runtime';
 import { startServices } from '$lib/server/services';
@@ -91,18 +92,8 @@ const i18n: Handle = async ({ event, resolve }) => {
 	return resolve(event, { transformPageChunk: ({ html }) => html.replace('%lang%', lang) });
 };
 
-/** Baseline protections on every response; the console is never framed (clickjacking). */
-const headers: Handle = async ({ event, resolve }) => {
-	const response = await resolve(event);
-	response.headers.set('x-content-type-options', 'nosniff');
-	response.headers.set('referrer-policy', 'strict-origin-when-cross-origin');
-	response.headers.set('x-frame-options', 'DENY');
-	response.headers.set('permissions-policy', 'geolocation=(self), camera=(self), microphone=()');
-	return response;
-};
-
 // The console guard and the anonymous limits decide by the matched route (event.route.id).
-export const handle = sequence(headers, csrf, bodyLimit, identity, anonymousLimits(() => (building ? null : services().limits)), i18n, consoleGuard);
+export const handle = sequence(securityHeaders, csrf, bodyLimit, identity, anonymousLimits(() => (building ? null : services().limits)), i18n, consoleGuard);
 
 export const handleError: HandleServerError = ({ error, event, status, message }) => {
 	// 4xx (not found, body too large, method not allowed …) are the client's mistakes: say so, log nothing.

@@ -90,3 +90,40 @@ test('a chunked body past 512 KB to a route without photos is refused with 413',
 	});
 	expect(status).toBe(413);
 });
+
+test('pages carry a Content-Security-Policy that allows their own inline scripts and nothing from elsewhere', async ({ request }) => {
+	for (const path of ['/', '/warnings', '/guides/earthquake', '/console/sign-in']) {
+		const res = await request.get(path);
+		const csp = res.headers()['content-security-policy'] ?? '';
+		expect(csp, path).toContain("default-src 'self'");
+		expect(csp, path).toContain("object-src 'none'");
+		expect(csp, path).toContain("frame-ancestors 'none'");
+		expect(csp, path).not.toMatch(/script-src[^;]*'unsafe-inline'/);
+		// Every inline script of the page is allowed by a hash in the policy.
+		const html = await res.text();
+		const { createHash } = await import('node:crypto');
+		for (const [, body] of html.matchAll(/<script(?![^>]*\bsrc=)[^>]*>([\s\S]*?)<\/script>/g)) {
+			const hash = `'sha256-${createHash('sha256').update(body!).digest('base64')}'`;
+			expect(csp, `${path}: inline script ${body!.slice(0, 60)}`).toContain(hash);
+		}
+		expect(res.headers()['x-content-type-options']).toBe('nosniff');
+		expect(res.headers()['referrer-policy']).toBe('strict-origin-when-cross-origin');
+	}
+});
+
+test('Chromium reports no Content-Security-Policy violation, and a guide page still registers the service worker', async ({ page }) => {
+	const violations: string[] = [];
+	page.on('console', (m) => {
+		if (/Content Security Policy/i.test(m.text())) violations.push(m.text());
+	});
+	await page.addInitScript(() => {
+		document.addEventListener('securitypolicyviolation', (e) => console.error(`Content Security Policy violation: ${e.violatedDirective} ${e.blockedURI}`));
+	});
+	for (const path of ['/', '/warnings', '/shelters', '/report', '/alerts', '/console/sign-in']) {
+		await page.goto(path);
+		await page.waitForLoadState('networkidle');
+	}
+	await page.goto('/guides/earthquake');
+	await expect.poll(() => page.evaluate(async () => !!(await navigator.serviceWorker.getRegistration()))).toBe(true);
+	expect(violations).toEqual([]);
+});
