@@ -10,7 +10,8 @@ import { RateLimiter } from '$lib/server/rate-limit';
 import { REPORTS_PER_ADDRESS, REPORTS_PER_DEVICE } from '$lib/server/reports/limits';
 import { preparePhotos, submit } from '$lib/server/reports/submit';
 import { draft } from '$lib/server/reports/testing';
-import { setServices, type Services } from '$lib/server/runtime';
+import { setServices } from '$lib/server/runtime';
+import type { Services } from '$lib/server/services';
 import { as, backends } from '$lib/server/testing/db';
 import { actions } from './+page.server';
 

@@ -150,7 +150,7 @@ describe.each(backends())('reports on $name', (backend) => {
 			for (const [lat, lon] of probes) {
 				const seen = await look(lat, lon);
 				expect(seen, `${lat},${lon}`).toBeDefined();
-				expect(seen!.meters % 100, `${lat},${lon}`).toBe(0);
+				expect(seen!.meters! % 100, `${lat},${lon}`).toBe(0);
 			}
 			expect((await look(40.31234, 116.91234))!.meters).toBe(0);
 			// 300 m north of the exact point is ~290 m from the rounded one: still "300".

@@ -20,7 +20,7 @@ export function takesPhotos(routeId: string | null): boolean {
 }
 
 /** The whole body if it is at most `limit` bytes, else null (the rest is not read). */
-export async function readAtMost(body: ReadableStream<Uint8Array>, limit: number): Promise<Uint8Array | null> {
+export async function readAtMost(body: ReadableStream<Uint8Array>, limit: number): Promise<Uint8Array<ArrayBuffer> | null> {
 	const reader = body.getReader();
 	const chunks: Uint8Array[] = [];
 	let size = 0;
