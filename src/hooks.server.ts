@@ -1,8 +1,8 @@
 import type { Handle, HandleServerError, ServerInit } from '@sveltejs/kit';
-import { redirect } from '@sveltejs/kit';
 import { sequence } from '@sveltejs/kit/hooks';
 import { building } from '$app/environment';
 import { clearSessionCookie, SESSION_COOKIE } from '$lib/server/auth/cookie';
+import { consoleGuard } from '$lib/server/auth/staff-only';
 import { ANON, claimsFor } from '$lib/server/auth/identity';
 import { readConfig } from '$lib/server/config';
 import { csrf } from '$lib/server/csrf';
@@ -10,6 +10,8 @@ import { asCaller } from '$lib/server/db/caller';
 import { apiError, wantsJson } from '$lib/server/http';
 import { chooseLang } from '$lib/server/i18n';
 import { refuse } from '$lib/server/open311/format';
+import { anonymousLimits } from '$lib/server/request-limits';
+import { securityHeaders } from '$lib/server/security-headers';
 import { bodyLimit } from '$lib/server/reports/uploads';
 import { services, setServices } from '$lib/server/runtime';
 import { startServices } from '$lib/server/services';
@@ -37,19 +39,16 @@ export const init: ServerInit = async () => {
 	}
 };
 
-/** where service workers report a warning delivered or shown */
-const RECEIPTS_PATH = '/api/subscriptions/receipts';
-
 const identity: Handle = async ({ event, resolve }) => {
 	if (building) {
 		event.locals.identity = ANON;
 		event.locals.volunteer = null;
 		return resolve(event);
 	}
-	const { auth, db, limits } = services();
+	const { auth, db } = services();
 	const path = event.url.pathname;
 	// Open311 clients get the spec's error list, and the spec's 403 for a bad key.
-	const open311 = path.startsWith('/open311/');
+	const open311 = event.route.id?.startsWith('/open311/') ?? false;
 	const header = event.request.headers.get('authorization');
 	const bearer = header?.match(/^Bearer\s+(\S{1,4096})$/i)?.[1] ?? null;
 	if (header && !bearer) {
@@ -64,23 +63,6 @@ const identity: Handle = async ({ event, resolve }) => {
 		return open311 ? refuse(path, 403, message) : apiError(401, message, undefined, { 'www-authenticate': 'Bearer' });
 	}
 	if (sessionToken && who.kind === 'anon') clearSessionCookie(event.cookies);
-
-	if (who.kind === 'anon') {
-		const address = event.getClientAddress();
-		// WeChat's servers post for every user of the account: /wechat limits per user itself.
-		const write = !['GET', 'HEAD', 'OPTIONS'].includes(event.request.method) && event.url.pathname !== '/wechat';
-		// Receipts come from every phone a warning reaches, many behind one carrier
-		// address (CGNAT): they have their own, larger budget.
-		const wait =
-			path === RECEIPTS_PATH
-				? limits.receipts.hit(address)
-				: (path.startsWith('/api/') || open311 ? limits.api.hit(address) : 0) || (write ? limits.anonWrites.hit(address) : 0);
-		if (wait) {
-			const message = 'too many requests from this address; try again later';
-			const retry = { 'retry-after': String(wait) };
-			return open311 ? refuse(path, 429, message, retry) : apiError(429, message, { retryAfterSeconds: wait }, retry);
-		}
-	}
 
 	// A volunteer is not staff: to everything else the caller stays anonymous, but their
 	// database work runs as their own user so RLS shows them their own rows.
@@ -110,25 +92,8 @@ const i18n: Handle = async ({ event, resolve }) => {
 	return resolve(event, { transformPageChunk: ({ html }) => html.replace('%lang%', lang) });
 };
 
-const guard: Handle = async ({ event, resolve }) => {
-	const path = event.url.pathname;
-	if (path.startsWith('/console') && path !== '/console/sign-in' && event.locals.identity.kind !== 'staff') {
-		redirect(303, `/console/sign-in?next=${encodeURIComponent(path + event.url.search)}`);
-	}
-	return resolve(event);
-};
-
-/** Baseline protections on every response; the console is never framed (clickjacking). */
-const headers: Handle = async ({ event, resolve }) => {
-	const response = await resolve(event);
-	response.headers.set('x-content-type-options', 'nosniff');
-	response.headers.set('referrer-policy', 'strict-origin-when-cross-origin');
-	response.headers.set('x-frame-options', 'DENY');
-	response.headers.set('permissions-policy', 'geolocation=(self), camera=(self), microphone=()');
-	return response;
-};
-
-export const handle = sequence(headers, csrf, bodyLimit, identity, i18n, guard);
+// The console guard and the anonymous limits decide by the matched route (event.route.id).
+export const handle = sequence(securityHeaders, csrf, bodyLimit, identity, anonymousLimits(() => (building ? null : services().limits)), i18n, consoleGuard);
 
 export const handleError: HandleServerError = ({ error, event, status, message }) => {
 	// 4xx (not found, body too large, method not allowed …) are the client's mistakes: say so, log nothing.

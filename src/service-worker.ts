@@ -9,10 +9,11 @@
  */
 import { build, files, prerendered, version } from '$service-worker';
 import { cleanupOutdatedCaches, matchPrecache, precacheAndRoute } from 'workbox-precaching';
-import { NavigationRoute, registerRoute, setCatchHandler } from 'workbox-routing';
+import { registerRoute, setCatchHandler } from 'workbox-routing';
 import { NetworkFirst } from 'workbox-strategies';
 import { ExpirationPlugin } from 'workbox-expiration';
 import { registerGuideRoutes } from '$lib/sw/guides';
+import { neverCached } from '$lib/sw/private-paths';
 import { registerPush } from '$lib/sw/push';
 import { registerShelters } from '$lib/sw/shelters';
 
@@ -39,13 +40,12 @@ const pages = new NetworkFirst({
 // Before the catch-all page route: the first matching route answers.
 registerGuideRoutes();
 
-// Staff pages hold personal data and are never kept on the device.
-registerRoute(new NavigationRoute(pages, { denylist: [/^\/console/, /^\/api\//] }));
+// Staff pages hold personal data and are never kept on the device (however the path is spelled).
+registerRoute(({ url, request }) => request.mode === 'navigate' && !neverCached(url.pathname), pages);
 
 // Data for client-side navigation between pages (SvelteKit's __data.json).
 registerRoute(
-	({ url, request }) =>
-		request.method === 'GET' && url.pathname.endsWith('/__data.json') && !url.pathname.startsWith('/console'),
+	({ url, request }) => request.method === 'GET' && url.pathname.endsWith('/__data.json') && !neverCached(url.pathname),
 	pages
 );
 

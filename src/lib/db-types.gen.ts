@@ -180,6 +180,7 @@ export type Tables = {
 		height: number;
 		created_at: Date;
 		redacted_at: Date | null;
+		media_key: string;
 	};
 	report_pushes: {
 		id: number;
@@ -235,6 +236,7 @@ export type Tables = {
 		reopened_at: Date | null;
 		merged_into: number | null;
 		texts_erased_at: Date | null;
+		reviewed_at: Date | null;
 	};
 	scenic_areas: {
 		id: string;

@@ -87,9 +87,21 @@ export async function subscribePush(prefs: Preferences): Promise<DeviceSubscript
 	if (permission !== 'granted') throw new DeviceError('err_notifications_denied');
 	const reg = await registration();
 	const { publicKey } = await call<{ publicKey: string }>('/api/push/public-key', {});
-	const push =
-		(await reg.pushManager.getSubscription()) ?? (await reg.pushManager.subscribe({ userVisibleOnly: true, applicationServerKey: publicKey }));
-	const made = await call<{ id: string; secret: string }>('/api/subscriptions', json({ push: push.toJSON(), ...prefs }));
+	const fresh = () => reg.pushManager.subscribe({ userVisibleOnly: true, applicationServerKey: publicKey });
+	const push = (await reg.pushManager.getSubscription()) ?? (await fresh());
+	// Replacing this browser's subscription takes its secret, kept on the device.
+	const old = stored().find((s) => s.channel === 'push');
+	const send = (p: PushSubscription) => call<{ id: string; secret: string }>('/api/subscriptions', withSecret(old?.secret ?? '', json({ push: p.toJSON(), ...prefs })));
+	let made: { id: string; secret: string };
+	try {
+		made = await send(push);
+	} catch (error) {
+		if (!(error instanceof ApiError && error.status === 409)) throw error;
+		// The secret is lost (site data cleared): end the browser's push subscription and
+		// start a new one, with a new endpoint; the old one then expires at the push service.
+		await push.unsubscribe();
+		made = await send(await fresh());
+	}
 	const sub: DeviceSubscription = { id: made.id, secret: made.secret, channel: 'push', places: prefs.places };
 	await remember(sub);
 	return sub;

@@ -10,14 +10,15 @@ import type { Handle } from '@sveltejs/kit';
 const FORM_TYPES = ['application/x-www-form-urlencoded', 'multipart/form-data', 'text/plain', 'application/x-sveltekit-formdata'];
 const WRITES = ['POST', 'PUT', 'PATCH', 'DELETE'];
 
-export function crossSiteForm(request: Request, url: URL): boolean {
-	if (!WRITES.includes(request.method) || url.pathname.startsWith('/open311/')) return false;
+/** `routeId`: the route SvelteKit matched (an encoded path such as `/%6fpen311/` decodes to it). */
+export function crossSiteForm(request: Request, url: URL, routeId: string | null): boolean {
+	if (!WRITES.includes(request.method) || routeId?.startsWith('/open311/')) return false;
 	const type = (request.headers.get('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
 	return FORM_TYPES.includes(type) && request.headers.get('origin') !== url.origin;
 }
 
 export const csrf: Handle = async ({ event, resolve }) => {
-	if (crossSiteForm(event.request, event.url)) {
+	if (crossSiteForm(event.request, event.url, event.route.id)) {
 		return new Response(`Cross-site ${event.request.method} form submissions are forbidden`, { status: 403 });
 	}
 	return resolve(event);

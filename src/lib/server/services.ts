@@ -10,6 +10,7 @@ import { createIssuer, type SignInResult } from './auth/issuer';
 import { storedSecret } from './auth/secrets';
 import { supabaseAuth } from './auth/supabase';
 import { supabaseVerifier } from './auth/tokens';
+import { NonceMemory } from './assistant/wechat';
 import { RateLimiter } from './rate-limit';
 import { REPORTS_PER_ADDRESS, REPORTS_PER_DEVICE } from './reports/limits';
 import { startSlaClock } from './reports/sla';
@@ -41,6 +42,8 @@ export type Services = {
 		smsCodes: RateLimiter;
 		/** delivered/shown receipts from service workers, per client address */
 		receipts: RateLimiter;
+		/** nonces of signed WeChat requests in their 5-minute window (replays refused) */
+		wechatNonces: NonceMemory;
 	};
 	delivery: Delivery;
 	close(): Promise<void>;
@@ -87,7 +90,8 @@ export async function startServices(config: Config, holder: string): Promise<Ser
 				reportsPerAddress: new RateLimiter(REPORTS_PER_ADDRESS.limit, REPORTS_PER_ADDRESS.windowMs),
 				reportsPerDevice: new RateLimiter(REPORTS_PER_DEVICE.limit, REPORTS_PER_DEVICE.windowMs),
 				smsCodes: new RateLimiter(3, 3600_000),
-				receipts: new RateLimiter(600, 60_000)
+				receipts: new RateLimiter(600, 60_000),
+				wechatNonces: new NonceMemory()
 			},
 			delivery,
 			close: async () => {

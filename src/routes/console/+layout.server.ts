@@ -1,10 +1,11 @@
 import { overdueCount } from '$lib/server/reports/sla';
 import type { LayoutServerLoad } from './$types';
+import { staffOnly } from '$lib/server/auth/staff-only';
 
-// hooks.server.ts already sends anyone who is not staff to the sign-in page.
-export const load: LayoutServerLoad = async ({ locals }) => {
-	const who = locals.identity;
-	const me = who.kind === 'staff' ? who : null;
+export const load: LayoutServerLoad = async ({ locals, route }) => {
+	// The sign-in page is the one console page open to anyone.
+	if (route.id === '/console/sign-in') return { me: locals.identity.kind === 'staff' ? locals.identity : null, overdue: 0 };
+	const me = staffOnly(locals);
 	// The overdue badge: reports past a deadline that this person sees.
-	return { me, overdue: me ? await locals.db(overdueCount) : 0 };
+	return { me, overdue: await locals.db(overdueCount) };
 };

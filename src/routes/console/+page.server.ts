@@ -1,8 +1,8 @@
 import type { PageServerLoad } from './$types';
+import { staffOnly } from '$lib/server/auth/staff-only';
 
 export const load: PageServerLoad = async ({ locals }) => {
-	const who = locals.identity;
-	if (who.kind !== 'staff') return { unit: null };
+	const who = staffOnly(locals);
 	const en = locals.lang === 'en';
 	const [row] = await locals.db((tx) =>
 		tx.query<{ name: string }>(

@@ -50,12 +50,14 @@ export const actions: Actions = {
 		// Emergencies first: once, before anything is filed.
 		const emergency = emergencyNumbers(draft.category, draft.description);
 		if (emergency.length && form.get('emergency_seen') !== '1') return answer(400, { emergency });
+		// The nearby lookup counts against the report limits too: it answers about other
+		// people's reports, so it must not be free to repeat from chosen points.
+		const retryAt = reportLimit(services().limits, getClientAddress(), deviceId(cookies));
+		if (retryAt) return answer(429, { retryAt: clock(retryAt) });
 		if (form.get('new_anyway') !== '1') {
 			const near = await locals.db((tx) => nearby(tx, draft));
 			if (near.length) return answer(400, { nearby: near, emergencySeen: true });
 		}
-		const retryAt = reportLimit(services().limits, getClientAddress(), deviceId(cookies));
-		if (retryAt) return answer(429, { retryAt: clock(retryAt) });
 		let filed;
 		try {
 			const photos = await preparePhotos(photoFiles(form));

@@ -8,7 +8,7 @@ import type { RateLimiter } from '../rate-limit';
 import { smalltalkAnswer } from './answers';
 import { converse } from '.';
 import { wechatConversationId } from './store';
-import { parseMessage, replyXml, REPLY_WITHIN_MS, verify, within, type Signed } from './wechat';
+import { parseMessage, replyXml, REPLY_WITHIN_MS, verify, within, type NonceMemory, type Signed } from './wechat';
 
 export type Run = <T>(work: (tx: Queryable) => Promise<T>) => Promise<T>;
 
@@ -27,12 +27,16 @@ export async function answerWechat(
 	query: Signed,
 	body: string,
 	origin: string,
-	limits: { anonWrites: RateLimiter; reportsPerDevice: RateLimiter },
+	limits: { anonWrites: RateLimiter; reportsPerDevice: RateLimiter; wechatNonces: NonceMemory },
 	replyWithinMs = REPLY_WITHIN_MS
 ): Promise<WechatResult> {
 	if (!verify(secret, query)) return { status: 403, body: 'signature check failed', xml: false };
 	const incoming = parseMessage(body);
 	if (!incoming) return { status: 400, body: 'the body is not a WeChat message (XML with ToUserName, FromUserName, MsgType)', xml: false };
+	// A signed URL carries over to any body: its nonce may come back only with the same message.
+	if (!limits.wechatNonces.accept(query, `${incoming.from}\n${incoming.id}`)) {
+		return { status: 403, body: 'this signature was already used for another message', xml: false };
+	}
 	// The platform retries when it gets no answer in time: one answer per message.
 	const claim = await service(async (tx) => (await tx.query<{ first: boolean; reply: string | null }>('select * from public.wechat_claim($1)', [incoming.id]))[0]!);
 	if (!claim.first) return claim.reply ? { status: 200, body: claim.reply, xml: true } : OK_NO_REPLY;

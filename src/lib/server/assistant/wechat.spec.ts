@@ -8,7 +8,7 @@ import type { Database, Queryable } from '../db/port';
 import { ConfigError, readConfig } from '../config';
 import { RateLimiter } from '../rate-limit';
 import { as, backends } from '../testing/db';
-import { parseMessage, replyXml, signature, verify } from './wechat';
+import { NonceMemory, parseMessage, replyXml, signature, verify } from './wechat';
 import { answerWechat } from './wechat-endpoint';
 
 const TOKEN = 'miyunTest2026';
@@ -69,8 +69,11 @@ describe.each(backends())('the WeChat endpoint on $name', (backend) => {
 	let db: Database;
 	const run = <T>(work: (tx: Queryable) => Promise<T>) => as(db, ANON_CLAIMS, work);
 	const service = <T>(work: (tx: Queryable) => Promise<T>) => asService(db, work);
-	const limits = () => ({ anonWrites: new RateLimiter(30, 60_000), reportsPerDevice: new RateLimiter(5, 600_000) });
-	const post = (body: string, query = signedQuery()) => answerWechat(run, service, TOKEN, query, body, 'https://m.example.cn', limits());
+	const limits = () => ({ anonWrites: new RateLimiter(30, 60_000), reportsPerDevice: new RateLimiter(5, 600_000), wechatNonces: new NonceMemory() });
+	let nonce = 0;
+	/** Each post a fresh nonce, as the platform sends them, unless a query is given. */
+	const post = (body: string, query = signedQuery(undefined, String(++nonce)), given = limits()) =>
+		answerWechat(run, service, TOKEN, query, body, 'https://m.example.cn', given);
 
 	beforeAll(async () => {
 		db = await backend.open();
@@ -93,6 +96,28 @@ describe.each(backends())('the WeChat endpoint on $name', (backend) => {
 		expect(r.body).toContain('https://m.example.cn/guides/flash_flood#during');
 		const call = await post(textMessage('着火了', '102'));
 		expect(call.body).toMatch(/<Content><!\[CDATA\[[^\]]*119/);
+	});
+
+	it('refuses a signed URL used again with another message (a forged sender), within the 5-minute window', async () => {
+		const shared = limits();
+		const query = signedQuery(undefined, 'nonce-replay-1');
+		expect(await post(textMessage('你好', '500', 'oVictimSender'), query, shared)).toMatchObject({ status: 200 });
+		// The platform's own retry of the same message, same nonce: answered (once, from the store).
+		expect(await post(textMessage('你好', '500', 'oVictimSender'), query, shared)).toMatchObject({ status: 200 });
+		// The same signed URL with another sender or message: refused, and nothing is claimed.
+		expect(await post(textMessage('我要反映 假的', '501', 'oForged'), query, shared)).toMatchObject({ status: 403 });
+		expect(await post(textMessage('你好', '502', 'oVictimSender'), query, shared)).toMatchObject({ status: 403 });
+		const claimed = await asService(db, (tx) => tx.query("select 1 from app_private.wechat_messages where msg_id in ('501', '502')"));
+		expect(claimed).toHaveLength(0);
+	});
+
+	it('forgets nonces after the window, when the timestamp check refuses them anyway', () => {
+		const memory = new NonceMemory(300_000);
+		const q = { signature: 'x', timestamp: '1', nonce: 'n' };
+		expect(memory.accept(q, 'a', 0)).toBe(true);
+		expect(memory.accept(q, 'b', 299_000)).toBe(false);
+		expect(memory.accept({ ...q, nonce: 'm' }, 'c', 301_000)).toBe(true);
+		expect(memory.size).toBe(1);
 	});
 
 	it('answers a replayed message once: the same reply, and the dialogue does not move twice', async () => {

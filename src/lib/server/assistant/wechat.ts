@@ -118,3 +118,34 @@ export async function within<T>(ms: number, work: Promise<T>): Promise<T | null>
 		clearTimeout(timer);
 	}
 }
+
+/**
+ * The signature covers only (token, timestamp, nonce), not the message: a signed URL
+ * seen once could be posted again within MAX_AGE_SECONDS with another body — another
+ * sender. So each (timestamp, nonce) is remembered for that window with the message it
+ * came with: the platform's own retry of the same message passes, anything else is a
+ * replay. Per process, in memory, like the rate limits (see docs/decisions.md).
+ */
+export class NonceMemory {
+	#seen = new Map<string, { message: string; at: number }>();
+
+	constructor(readonly windowMs = MAX_AGE_SECONDS * 1000) {}
+
+	/** True for a new nonce, or the same message again under its nonce; false for a replay with another message. */
+	accept(q: Signed, message: string, now = Date.now()): boolean {
+		// Entries are in insertion order: drop the expired ones from the front.
+		for (const [key, entry] of this.#seen) {
+			if (entry.at > now - this.windowMs) break;
+			this.#seen.delete(key);
+		}
+		const key = `${q.timestamp}:${q.nonce}`;
+		const before = this.#seen.get(key);
+		if (before) return before.message === message;
+		this.#seen.set(key, { message, at: now });
+		return true;
+	}
+
+	get size(): number {
+		return this.#seen.size;
+	}
+}

@@ -58,18 +58,39 @@ describe.each(backends())('built-in issuer on $name', (backend) => {
 		expect(await issuer.signIn('nobody@test.cn', 'wrong password!', '192.0.2.2', 'test')).toEqual({ ok: false, reason: 'invalid' });
 	});
 
-	it('locks an e-mail after repeated failures — even one with no account — and then refuses the right password too', async () => {
-		for (let i = 0; i < LOCKOUT.emailThreshold; i++) {
+	it('locks an e-mail after repeated failures from one address — even one with no account — and then refuses the right password there too', async () => {
+		for (let i = 0; i < LOCKOUT.pairThreshold; i++) {
 			await issuer.signIn('ghost@test.cn', 'guess ' + i, '192.0.2.3', 'test');
 		}
-		const ghost = await issuer.signIn('ghost@test.cn', 'guess', '192.0.2.4', 'test');
+		const ghost = await issuer.signIn('ghost@test.cn', 'guess', '192.0.2.3', 'test');
 		expect(ghost).toMatchObject({ ok: false, reason: 'locked' });
 
 		await addStaff(db, { email: 'target@test.cn', password: 'correct horse battery', role: 'handler', departmentCode: 'water' });
-		for (let i = 0; i < LOCKOUT.emailThreshold; i++) await issuer.signIn('target@test.cn', 'guess ' + i, '192.0.2.5', 'test');
-		const locked = await issuer.signIn('target@test.cn', 'correct horse battery', '192.0.2.6', 'test');
+		for (let i = 0; i < LOCKOUT.pairThreshold; i++) await issuer.signIn('target@test.cn', 'guess ' + i, '192.0.2.5', 'test');
+		const locked = await issuer.signIn('target@test.cn', 'correct horse battery', '192.0.2.5', 'test');
 		expect(locked).toMatchObject({ ok: false, reason: 'locked' });
 		expect(locked.ok === false && locked.reason === 'locked' && locked.retryAfterSeconds).toBeGreaterThan(0);
+	});
+
+	it('an attacker’s failures do not lock the account out from the admin’s address', async () => {
+		await addStaff(db, { email: 'chief@test.cn', password: 'correct horse battery', role: 'admin', departmentCode: 'emergency' });
+		for (let i = 0; i < LOCKOUT.pairThreshold + 3; i++) await issuer.signIn('chief@test.cn', 'guess ' + i, '198.51.100.66', 'attacker');
+		expect(await issuer.signIn('chief@test.cn', 'correct horse battery', '198.51.100.66', 'attacker')).toMatchObject({ reason: 'locked' });
+		expect((await issuer.signIn('chief@test.cn', 'correct horse battery', '192.0.2.77', 'admin')).ok).toBe(true);
+	});
+
+	it('a distributed guess gets a slower account-wide back-off, capped, that never locks an address the account has used', async () => {
+		await addStaff(db, { email: 'boss@test.cn', password: 'correct horse battery', role: 'admin', departmentCode: 'emergency' });
+		// The admin's office: signed in from there before.
+		expect((await issuer.signIn('boss@test.cn', 'correct horse battery', '192.0.2.10', 'admin')).ok).toBe(true);
+		// Many addresses, each below its own threshold, together past the account's.
+		for (let i = 0; i < LOCKOUT.accountThreshold + 12; i++) await issuer.signIn('boss@test.cn', 'guess ' + i, `203.0.113.${i + 1}`, 'bot');
+		const fromNew = await issuer.signIn('boss@test.cn', 'correct horse battery', '203.0.113.200', 'admin on the road');
+		expect(fromNew).toMatchObject({ ok: false, reason: 'locked' });
+		expect(fromNew.ok === false && fromNew.reason === 'locked' && fromNew.retryAfterSeconds).toBeLessThanOrEqual(LOCKOUT.accountMaxLockSeconds);
+		// 12 failures past the threshold: doubled twice (every 5), not twelve times.
+		expect(fromNew.ok === false && fromNew.reason === 'locked' && fromNew.retryAfterSeconds).toBeLessThanOrEqual(LOCKOUT.firstLockSeconds * 4);
+		expect((await issuer.signIn('boss@test.cn', 'correct horse battery', '192.0.2.10', 'admin')).ok).toBe(true);
 	});
 
 	it('ends the session on sign-out: the same token no longer identifies anyone', async () => {

@@ -6,7 +6,7 @@
  */
 import { asService } from '../db/caller';
 import type { Database } from '../db/port';
-import { clearFailures, lockedFor, lockoutKeys, LOCKOUT, recordFailure } from './lockout';
+import { clearFailures, lockoutKeys, recordFailedSignIn, waitBeforeSignIn } from './lockout';
 import { dummyHash, verifyPassword } from './passwords';
 import { localSigner } from './tokens';
 
@@ -21,8 +21,7 @@ export function createIssuer(db: Database, secret: string, sessionHours: number)
 	const signer = localSigner(secret);
 
 	async function signIn(email: string, password: string, address: string, userAgent: string): Promise<SignInResult> {
-		const keys = lockoutKeys(email, address);
-		const locked = await asService(db, (tx) => lockedFor(tx, [keys.email, keys.address]));
+		const locked = await asService(db, (tx) => waitBeforeSignIn(tx, email, address));
 		if (locked > 0) return { ok: false, reason: 'locked', retryAfterSeconds: locked };
 
 		const [user] = await asService(db, (tx) =>
@@ -36,16 +35,13 @@ export function createIssuer(db: Database, secret: string, sessionHours: number)
 		// Verify even without an account, so both answers take the same time.
 		const good = await verifyPassword(user?.encrypted_password ?? (await dummyHash()), password);
 		if (!user || !good) {
-			await asService(db, async (tx) => {
-				await recordFailure(tx, keys.email, LOCKOUT.emailThreshold);
-				await recordFailure(tx, keys.address, LOCKOUT.addressThreshold);
-			});
+			await asService(db, (tx) => recordFailedSignIn(tx, email, address));
 			return { ok: false, reason: 'invalid' };
 		}
 
 		const expiresAt = new Date(Date.now() + sessionHours * 3600_000);
 		const sessionId = await asService(db, async (tx) => {
-			await clearFailures(tx, keys.email);
+			await clearFailures(tx, lockoutKeys(email, address).pair);
 			await tx.query('update auth.users set last_sign_in_at = now() where id = $1', [user.id]);
 			const [session] = await tx.query<{ id: string }>(
 				`insert into app_private.sessions (user_id, expires_at, ip, user_agent)

@@ -109,29 +109,40 @@ export const sha256 = (text: string) => createHash('sha256').update(text).digest
 export class SubscriptionError extends Error {
 	constructor(
 		readonly field: string,
-		message: string
+		message: string,
+		/** 409: the browser's endpoint already has a subscription, and no (or a wrong) secret came with it */
+		readonly status: 400 | 409 = 400
 	) {
 		super(message);
 	}
 }
 
-/** Stores the subscription; for SMS also makes the one-time code to text. */
-export async function createSubscription(tx: Queryable, input: SubscriptionInput): Promise<{ id: string; secret: string; code: string | null }> {
+/**
+ * Stores the subscription; for SMS also makes the one-time code to text. A push
+ * subscription whose endpoint is already subscribed replaces the old one only with the
+ * old one's secret (`replaces`).
+ */
+export async function createSubscription(
+	tx: Queryable,
+	input: SubscriptionInput,
+	replaces: string | null = null
+): Promise<{ id: string; secret: string; code: string | null }> {
 	const secret = randomBytes(24).toString('base64url');
 	const code = input.channel === 'sms' ? String(randomInt(0, 1_000_000)).padStart(6, '0') : null;
 	try {
 		const [row] = await tx.query<{ id: string }>(
-			`select app.subscription_create($1, $2, $3, $4, $5, $6, $7, $8, $9::public.hazard_code[], $10, $11, $12, $13) as id`,
+			`select app.subscription_create($1, $2, $3, $4, $5, $6, $7, $8, $9::public.hazard_code[], $10, $11, $12, $13, $14) as id`,
 			[
 				sha256(secret), input.channel, input.push?.endpoint ?? null, input.push?.p256dh ?? null, input.push?.auth ?? null,
 				input.phone, code ? sha256(`${secret}:${code}`) : null, input.lang, input.hazards, input.minLevel, input.exercises,
-				input.until, JSON.stringify(input.places)
+				input.until, JSON.stringify(input.places), replaces ? sha256(replaces) : null
 			]
 		);
 		return { id: row!.id, secret, code };
 	} catch (error) {
 		const message = (error as Error).message;
 		const field = /^(\w+):/.exec(message)?.[1];
+		if (field === 'push') throw new SubscriptionError(field, message.slice(field.length + 1).trim(), 409);
 		if (field && ['places', 'phone', 'until'].includes(field)) throw new SubscriptionError(field, message.slice(field.length + 1).trim());
 		throw error;
 	}

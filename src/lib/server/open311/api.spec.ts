@@ -112,6 +112,13 @@ describe.each(backends())('Open311 reads on $name', (backend) => {
 		it.each(['json', 'xml'] as const)('shows one request with public fields only (%s)', async (format) => {
 			const secret = draft({ name: 'Secretname Zhang', phone: '13912345678', address: 'No. 7 Hidden Lane', village: '110118101201', lat: 40.46464, lon: 116.86337 });
 			const r = await file(secret, [fileOf(await jpegWithGps(), 'x.jpg', 'image/jpeg')]);
+			// Until the desk has seen it: no text, no photo.
+			const before = await get(`requests/${r.ticket}.${format}`);
+			const [unseen] = (format === 'json' ? before.body : (before.body as { service_requests: { request: Json[] } }).service_requests.request) as Json[];
+			expect(unseen!.service_request_id).toBe(r.ticket);
+			expect(JSON.stringify(before.body)).not.toContain(secret.description);
+			expect(unseen!.media_url || null).toBeNull();
+			await as(db, desk, (tx) => flow.dispatch(tx, r.id));
 			const { status, body } = await get(`requests/${r.ticket}.${format}`);
 			expect(status).toBe(200);
 			const [one] = (format === 'json' ? body : (body as { service_requests: { request: Json[] } }).service_requests.request) as Json[];
@@ -126,7 +133,7 @@ describe.each(backends())('Open311 reads on $name', (backend) => {
 				lat: n(40.465),
 				long: n(116.863),
 				requested_datetime: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+08:00$/),
-				media_url: expect.stringMatching(/^http:\/\/open311\.test\/open311\/v2\/media\/\d+$/)
+				media_url: expect.stringMatching(/^http:\/\/open311\.test\/open311\/v2\/media\/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/)
 			});
 			expect(String(one!.address)).toContain('溪翁庄镇 溪翁庄村');
 			const text = JSON.stringify(body);
@@ -211,7 +218,25 @@ describe.each(backends())('Open311 reads on $name', (backend) => {
 		});
 	});
 
+	/** The staff-side id of a photo, from its public key. */
+	const photoId = async (key: string) =>
+		(await asService(db, (tx) => tx.query<{ id: number }>('select id from public.report_photos where media_key = $1', [key])))[0]!.id;
+
 	describe('tokens and media', () => {
+		it('serves no photo of a report the desk has not seen, and none by a sequential id', async () => {
+			const r = await file(draft(), [fileOf(await jpegWithGps(), 'a.jpg', 'image/jpeg')]);
+			const [row] = await asService(db, (tx) =>
+				tx.query<{ id: string; key: string }>(`select id::text, media_key::text as key from public.report_photos where report_id = $1`, [r.id])
+			);
+			expect((await open311.media(callFor(db, `media/${row!.key}`), row!.key)).status).toBe(404);
+			expect((await open311.media(callFor(db, `media/${row!.id}`), row!.id)).status).toBe(404);
+			await as(db, desk, (tx) => flow.dispatch(tx, r.id));
+			expect((await open311.media(callFor(db, `media/${row!.key}`), row!.key)).status).toBe(200);
+			expect((await open311.media(callFor(db, `media/${row!.id}`), row!.id)).status).toBe(404);
+			// Not through the database either: anon has no function that takes a photo id.
+			await expect(as(db, ANON_CLAIMS, (tx) => tx.query('select * from public.open311_photo($1)', [row!.id]))).rejects.toThrow();
+		});
+
 		it.each(['json', 'xml'] as const)('turns a tracking token into its service_request_id (%s); an unknown token is a 404', async (format) => {
 			const r = await file();
 			const { status, body } = await get(`tokens/${r.token}.${format}`);
@@ -223,6 +248,7 @@ describe.each(backends())('Open311 reads on $name', (backend) => {
 
 		it('serves a report photo at media_url, and neither a redacted photo nor one of a hidden report', async () => {
 			const r = await file(draft(), [fileOf(await jpegWithGps(), 'a.jpg', 'image/jpeg'), fileOf(await jpegWithGps(), 'b.jpg', 'image/jpeg')]);
+			await as(db, desk, (tx) => flow.dispatch(tx, r.id));
 			const photo = async () => {
 				const [one] = (await json(`requests/${r.ticket}.json`)).body as Json[];
 				return one?.media_url as string | null;
@@ -234,15 +260,18 @@ describe.each(backends())('Open311 reads on $name', (backend) => {
 			expect(response.headers.get('content-type')).toBe('image/jpeg');
 			expect(Buffer.from(await response.arrayBuffer()).includes('TestCam')).toBe(false);
 
-			await as(db, desk, (tx) => flow.redactPhoto(tx, Number(id)));
+			const firstPhoto = await photoId(id);
+			await as(db, desk, (tx) => flow.redactPhoto(tx, firstPhoto));
 			expect((await open311.media(callFor(db, `media/${id}`), id)).status).toBe(404);
 			const second = await photo();
 			expect(second).not.toBe(first);
 			const secondId = second!.split('/').pop()!;
-			await as(db, desk, (tx) => flow.redactPhoto(tx, Number(secondId)));
+			const secondPhoto = await photoId(secondId);
+			await as(db, desk, (tx) => flow.redactPhoto(tx, secondPhoto));
 			expect(await photo()).toBeNull();
 
 			const other = await file(draft(), [fileOf(await jpegWithGps(), 'c.jpg', 'image/jpeg')]);
+			await as(db, desk, (tx) => flow.dispatch(tx, other.id));
 			const [shown] = (await json(`requests/${other.ticket}.json`)).body as Json[];
 			const otherId = String(shown!.media_url).split('/').pop()!;
 			await as(db, desk, (tx) => flow.hide(tx, other.id, 'test'));

@@ -74,7 +74,8 @@ type Row = {
 	ticket: string;
 	category: ReportCategory;
 	is_open: boolean;
-	description: string;
+	/** null until the desk has seen the report */
+	description: string | null;
 	reply: string | null;
 	merged_into: string | null;
 	department_code: string | null;
@@ -86,7 +87,8 @@ type Row = {
 	expected_at: Date | null;
 	lat: number | null;
 	lon: number | null;
-	photo_id: string | number | null;
+	/** the first photo's random key, once the report was reviewed */
+	media_key: string | null;
 };
 
 export type ServiceRequest = {
@@ -95,7 +97,7 @@ export type ServiceRequest = {
 	status_notes: string | null;
 	service_name: string;
 	service_code: ReportCategory;
-	description: string;
+	description: string | null;
 	agency_responsible: string | null;
 	service_notice: string | null;
 	requested_datetime: string;
@@ -146,7 +148,7 @@ function toRequest(r: Row, { t, name, clocks, origin }: Context): ServiceRequest
 		zipcode: null,
 		lat: r.lat,
 		long: r.lon,
-		media_url: r.photo_id != null ? `${origin}/open311/v2/media/${r.photo_id}` : null
+		media_url: r.media_key != null ? `${origin}/open311/v2/media/${r.media_key}` : null
 	};
 }
 
@@ -179,9 +181,11 @@ export async function requestForToken(tx: Queryable, token: string): Promise<{ s
 	return row ? { service_request_id: row.ticket, token } : null;
 }
 
-/** media_url: a report's photo, unless redacted or its report hidden. */
-export async function mediaPhoto(tx: Queryable, id: string): Promise<{ content_type: string; bytes: Uint8Array } | null> {
-	if (!/^\d{1,18}$/.test(id)) return null;
-	const [row] = await tx.query<{ content_type: string; bytes: Uint8Array }>('select * from public.open311_photo($1)', [id]);
+const MEDIA_KEY = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** media_url: a reviewed report's photo by its random key, unless redacted or its report hidden. */
+export async function mediaPhoto(tx: Queryable, key: string): Promise<{ content_type: string; bytes: Uint8Array } | null> {
+	if (!MEDIA_KEY.test(key)) return null;
+	const [row] = await tx.query<{ content_type: string; bytes: Uint8Array }>('select * from public.open311_media($1)', [key]);
 	return row ?? null;
 }

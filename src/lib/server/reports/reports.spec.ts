@@ -133,6 +133,48 @@ describe.each(backends())('reports on $name', (backend) => {
 			const seen = await anon(db, (tx) => track(tx, r.ticket, r.token));
 			expect(seen!.report.supporters).toBe(1);
 		});
+
+		it('nearby does not locate a report: distances from its rounded point, to 100 m; no text until the desk saw it', async () => {
+			// A report 0.4 m from a point an attacker might guess; its rounded point is 40.312, 116.912.
+			const secret = draft({ category: 'construction', lat: 40.31234, lon: 116.91234, description: 'Lamp out at the secret gate' });
+			const r = await file(secret);
+			const look = (lat: number, lon: number) =>
+				anon(db, (tx) => nearby(tx, { category: 'construction', lat, lon, village: '' })).then((l) => l.find((n) => n.ticket === r.ticket));
+			// Probes around the exact point all give the same coarse answers as probes around the rounded one.
+			const probes = [
+				[40.31234, 116.91234],
+				[40.3124, 116.9123],
+				[40.3155, 116.91234],
+				[40.31234, 116.9161]
+			] as const;
+			for (const [lat, lon] of probes) {
+				const seen = await look(lat, lon);
+				expect(seen, `${lat},${lon}`).toBeDefined();
+				expect(seen!.meters! % 100, `${lat},${lon}`).toBe(0);
+			}
+			expect((await look(40.31234, 116.91234))!.meters).toBe(0);
+			// 300 m north of the exact point is ~290 m from the rounded one: still "300".
+			expect((await look(40.3150, 116.91234))!.meters).toBe(300);
+			// Not reviewed: no description for anyone yet; once dispatched, the first 140 characters.
+			expect((await look(40.312, 116.912))!.description).toBeNull();
+			await as(db, desk, (tx) => flow.dispatch(tx, r.id, { department: 'water' }));
+			expect((await look(40.312, 116.912))!.description).toBe(secret.description);
+			const [row] = await asService(db, (tx) => tx.query<{ reviewed_at: Date | null }>('select reviewed_at from public.reports where id = $1', [r.id]));
+			expect(row!.reviewed_at).toBeInstanceOf(Date);
+		});
+
+		it('reviewed_at cannot be set by filing, and is kept once set', async () => {
+			const r = await file(draft({ category: 'construction' }));
+			const reviewed = async () =>
+				(await asService(db, (tx) => tx.query<{ at: Date | null }>('select reviewed_at as at from public.reports where id = $1', [r.id])))[0]!.at;
+			await asService(db, (tx) => tx.query("update public.reports set reviewed_at = now() where id = $1", [r.id]));
+			expect(await reviewed()).toBeNull();
+			await as(db, desk, (tx) => flow.dispatch(tx, r.id, { department: 'water' }));
+			const first = await reviewed();
+			expect(first).toBeInstanceOf(Date);
+			await asService(db, (tx) => tx.query('update public.reports set reviewed_at = null where id = $1', [r.id]));
+			expect(await reviewed()).toEqual(first);
+		});
 	});
 
 	describe('routing and deadlines', () => {

@@ -127,7 +127,8 @@ export async function submit(tx: Queryable, draft: Draft, photos: PreparedPhotos
 	}
 }
 
-export type Nearby = { id: number; ticket: string; description: string; created_at: Date; meters: number | null; supporters: number };
+/** description: null until the desk has seen the report; meters: from its rounded point, to 100 m. */
+export type Nearby = { id: number; ticket: string; description: string | null; created_at: Date; meters: number | null; supporters: number };
 
 export function nearby(tx: Queryable, draft: Pick<Draft, 'category' | 'lat' | 'lon' | 'village'>): Promise<Nearby[]> {
 	if (!draft.category || (draft.lat === null && !draft.village)) return Promise.resolve([]);

@@ -2,6 +2,7 @@
  * Export in the import formats, so a list can go out, be edited and come back in
  * (rows keep their ref). Coordinates are WGS84.
  */
+import { toCsv } from '../csv';
 import type { Queryable } from '../db/port';
 import { COLUMNS } from './import';
 
@@ -18,14 +19,9 @@ function rows(tx: Queryable): Promise<ExportRow[]> {
 	);
 }
 
-const csvCell = (v: unknown) => {
-	const s = v === null || v === undefined ? '' : String(v);
-	return /[",\r\n]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
-};
-
+/** Through the shared writer, which neutralises formulas in text fields (a note, a contact). */
 export async function exportCsv(tx: Queryable): Promise<string> {
-	const lines = [COLUMNS.join(','), ...(await rows(tx)).map((r) => COLUMNS.map((c) => csvCell(r[c])).join(','))];
-	return `\uFEFF${lines.join('\r\n')}\r\n`;
+	return toCsv(COLUMNS, (await rows(tx)).map((r) => COLUMNS.map((c) => r[c])));
 }
 
 export async function exportGeoJson(tx: Queryable): Promise<string> {

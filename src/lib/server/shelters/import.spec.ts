@@ -148,4 +148,24 @@ describe.each(backends())('export on $name', (backend) => {
 		expect(fromCsv.rows.map(strip)).toEqual(source.rows.map(strip));
 		expect(fromJson.rows.map(strip)).toEqual(source.rows.map(strip));
 	});
+
+	it('neutralises formulas in text fields of the CSV (a note, a contact), as the volunteer export does', async () => {
+		const { exportCsv } = await import('./export');
+		const towns = await asService(db, townCodes);
+		const evil = parseFile(
+			[`${HEADER},contact,note`, `r9,丁,Shelter D,110118101,40.45,116.85,short_term,true,50,flood,,@SUM(1+1),"=HYPERLINK(""http://evil.example"",""click"")"`].join('\r\n'),
+			'csv',
+			'wgs84',
+			towns
+		);
+		expect(evil.errors).toEqual([]);
+		await asService(db, (tx) => write(tx, evil.rows));
+		const out = await as(db, ANON_CLAIMS, exportCsv);
+		const line = out.split('\r\n').find((l) => l.startsWith('r9,'))!;
+		expect(line).toContain(`'@SUM(1+1)`);
+		expect(line).toContain(`"'=HYPERLINK(""http://evil.example"",""click"")"`);
+		// No cell of the export starts a formula.
+		for (const cell of parseFile(out, 'csv', 'wgs84', towns).rows.flatMap((r) => Object.values(r)))
+			if (typeof cell === 'string') expect(cell).not.toMatch(/^[=+@]/);
+	});
 });

@@ -1,7 +1,9 @@
 /**
  * POST /api/subscriptions — subscribe a browser (Web Push) or a phone number (SMS) to
  * warnings for up to 5 places. Answers 201 {id, secret, confirm}: keep both; the secret
- * is shown once. An SMS subscription works after its one-time code is confirmed.
+ * is shown once. An SMS subscription works after its one-time code is confirmed. A browser
+ * already subscribed (same push endpoint) replaces its subscription by sending the old
+ * secret in `x-subscription-secret`; without it the answer is 409.
  */
 import { json } from '@sveltejs/kit';
 import { apiError } from '$lib/server/http';
@@ -29,13 +31,15 @@ export const POST: RequestHandler = async ({ request, locals, getClientAddress }
 		if (wait) return apiError(429, `too many codes requested; try again in ${wait} s`, { retryAfterSeconds: wait }, { 'retry-after': String(wait) });
 	}
 	try {
-		const made = await locals.db((tx) => createSubscription(tx, input));
+		// Replacing this browser's subscription takes the old one's secret.
+		const replaces = request.headers.get('x-subscription-secret');
+		const made = await locals.db((tx) => createSubscription(tx, input, replaces));
 		if (made.code && input.phone) {
 			await delivery.codes.send(services().db, { to: input.phone, template: 'subscription_code', code: made.code, minutes: 10, lang: input.lang });
 		}
 		return json({ id: made.id, secret: made.secret, confirm: made.code !== null }, { status: 201 });
 	} catch (error) {
-		if (error instanceof SubscriptionError) return apiError(400, `${error.field}: ${error.message}`, { fields: { [error.field]: error.message } });
+		if (error instanceof SubscriptionError) return apiError(error.status, `${error.field}: ${error.message}`, { fields: { [error.field]: error.message } });
 		throw error;
 	}
 };

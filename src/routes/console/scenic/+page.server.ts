@@ -1,11 +1,16 @@
 import { fail, redirect } from '@sveltejs/kit';
 import * as scenic from '$lib/server/scenic';
 import type { Actions, PageServerLoad } from './$types';
+import { staffOnly } from '$lib/server/auth/staff-only';
 
-export const load: PageServerLoad = async ({ locals }) => ({ areas: await locals.db((tx) => scenic.list(tx)) });
+export const load: PageServerLoad = async ({ locals }) => {
+	staffOnly(locals);
+	return { areas: await locals.db((tx) => scenic.list(tx)) };
+};
 
 export const actions: Actions = {
 	status: async ({ locals, request }) => {
+		staffOnly(locals);
 		const form = await request.formData();
 		const id = String(form.get('id') ?? '');
 		const { input, errors } = scenic.parseStatus(form);

@@ -2,15 +2,18 @@ import { fail, redirect } from '@sveltejs/kit';
 import * as shelters from '$lib/server/shelters';
 import { isAdmin, townNames } from '$lib/server/shelters/registry';
 import type { Actions, PageServerLoad } from './$types';
+import { staffOnly } from '$lib/server/auth/staff-only';
 
-export const load: PageServerLoad = async ({ locals, url }) =>
-	locals.db(async (tx) => {
+export const load: PageServerLoad = async ({ locals, url }) => {
+	staffOnly(locals);
+	return locals.db(async (tx) => {
 		const towns = await townNames(tx);
 		// ?town= narrows the list to one township, so a phone shows a handful of shelters.
 		const town = towns.find((x) => x.code === url.searchParams.get('town'))?.code ?? null;
 		const list = await shelters.listForStaff(tx);
 		return { shelters: town ? list.filter((s) => s.town_code === town) : list, isAdmin: await isAdmin(tx), towns, town };
 	});
+};
 
 /** Back to the list as it was filtered, at the shelter just changed. */
 const back = (form: FormData, id: string, saved: boolean) => {
@@ -21,6 +24,7 @@ const back = (form: FormData, id: string, saved: boolean) => {
 
 export const actions: Actions = {
 	live: async ({ locals, request }) => {
+		staffOnly(locals);
 		const form = await request.formData();
 		const id = String(form.get('id') ?? '');
 		const { patch, errors } = shelters.parseLive(form);
@@ -30,6 +34,7 @@ export const actions: Actions = {
 		redirect(303, back(form, id, true));
 	},
 	retire: async ({ locals, request }) => {
+		staffOnly(locals);
 		const form = await request.formData();
 		const id = String(form.get('id') ?? '');
 		const done = await locals.db((tx) => shelters.retire(tx, id, form.get('retired') === 'true'));

@@ -4,10 +4,12 @@ import * as people from '$lib/server/volunteers/people';
 import { UUID } from '$lib/server/volunteers/events';
 import { normalisePhone } from '$lib/server/volunteers/sign-in';
 import type { Actions, PageServerLoad } from './$types';
+import { staffOnly } from '$lib/server/auth/staff-only';
 
 const beijingYear = () => new Date(Date.now() + 8 * 3600_000).getUTCFullYear();
 
 export const load: PageServerLoad = async ({ locals }) => {
+	staffOnly(locals);
 	const year = beijingYear();
 	return locals.db(async (tx) => ({
 		year,
@@ -20,6 +22,7 @@ export const load: PageServerLoad = async ({ locals }) => {
 
 export const actions: Actions = {
 	addTeam: async ({ locals, request }) => {
+		staffOnly(locals);
 		const form = await request.formData();
 		const values = { town_code: String(form.get('town_code') ?? ''), name: String(form.get('name') ?? '').trim() };
 		const errors: Record<string, string> = {};
@@ -32,6 +35,7 @@ export const actions: Actions = {
 		redirect(303, '/console/volunteers#teams');
 	},
 	addMember: async ({ locals, request }) => {
+		staffOnly(locals);
 		const form = await request.formData();
 		const values = { team: String(form.get('team') ?? ''), phone: String(form.get('phone') ?? '').trim(), leader: form.get('leader') === 'on' };
 		const phone = normalisePhone(values.phone);

@@ -1,7 +1,9 @@
 import * as warnings from '$lib/server/warnings/store';
 import type { PageServerLoad } from './$types';
+import { staffOnly } from '$lib/server/auth/staff-only';
 
 export const load: PageServerLoad = async ({ locals }) => {
+	staffOnly(locals);
 	const all = await locals.db((tx) => warnings.overview(tx));
 	const now = new Date();
 	const group = (test: (w: (typeof all)[number]) => boolean) => all.filter(test);

@@ -1,8 +1,10 @@
 import { error, fail, redirect } from '@sveltejs/kit';
 import * as departments from '$lib/server/departments';
 import type { Actions, PageServerLoad } from './$types';
+import { staffOnly } from '$lib/server/auth/staff-only';
 
 export const load: PageServerLoad = async ({ locals, params }) => {
+	staffOnly(locals);
 	const found = await locals.db(async (tx) => ({
 		department: await departments.get(tx, params.code),
 		may: await departments.canEdit(tx, params.code)
@@ -14,6 +16,7 @@ export const load: PageServerLoad = async ({ locals, params }) => {
 
 export const actions: Actions = {
 	save: async ({ locals, params, request }) => {
+		staffOnly(locals);
 		const { patch, errors } = departments.parsePatch(await request.formData());
 		if (Object.keys(errors).length) return fail(400, { values: patch, errors, message: null });
 		const saved = await locals.db((tx) => departments.update(tx, params.code, patch));

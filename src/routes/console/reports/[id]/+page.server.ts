@@ -6,8 +6,10 @@ import type { PreparedPhotos } from '$lib/server/reports/submit';
 import * as flow from '$lib/server/reports/workflow';
 import type { Queryable } from '$lib/server/db/port';
 import type { Actions, PageServerLoad, RequestEvent } from './$types';
+import { staffOnly } from '$lib/server/auth/staff-only';
 
 export const load: PageServerLoad = async ({ locals, params }) => {
+	staffOnly(locals);
 	const id = Number(params.id);
 	if (!Number.isSafeInteger(id)) error(404, 'not found');
 	const found = await locals.db(async (tx) => {
@@ -26,6 +28,7 @@ async function act<P = null>(
 	work: (tx: Queryable, id: number, form: FormData, prepared: P) => Promise<unknown>,
 	prepare?: (form: FormData) => Promise<P>
 ) {
+	staffOnly(event.locals);
 	const id = Number(event.params.id);
 	const form = await event.request.formData();
 	try {

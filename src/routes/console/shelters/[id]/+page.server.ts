@@ -3,9 +3,11 @@ import { townCodes } from '$lib/server/shelters/import';
 import * as registry from '$lib/server/shelters/registry';
 import * as shelters from '$lib/server/shelters';
 import type { Actions, PageServerLoad } from './$types';
+import { staffOnly } from '$lib/server/auth/staff-only';
 
 // `/console/shelters/new` adds a shelter; `/console/shelters/<id>` edits one.
 export const load: PageServerLoad = async ({ locals, params }) => {
+	staffOnly(locals, ['admin']);
 	const found = await locals.db(async (tx) => {
 		if (!(await registry.isAdmin(tx))) return 'forbidden' as const;
 		const towns = await registry.townNames(tx);
@@ -20,6 +22,7 @@ export const load: PageServerLoad = async ({ locals, params }) => {
 
 export const actions: Actions = {
 	save: async ({ locals, params, request }) => {
+		staffOnly(locals, ['admin']);
 		const form = await request.formData();
 		const towns = await locals.db(townCodes);
 		const { row, values, errors } = registry.parseShelterForm(form, towns);

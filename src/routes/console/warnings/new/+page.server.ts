@@ -5,8 +5,13 @@ import { messagesFor } from '$lib/server/i18n';
 import { senderNames, seatsOf, townChoices } from '$lib/server/warnings/places';
 import * as warnings from '$lib/server/warnings/store';
 import type { Actions, PageServerLoad } from './$types';
+import { staffOnly } from '$lib/server/auth/staff-only';
+
+/** Who may compose a warning; the database functions check the same. */
+const ISSUERS = ['warning_issuer', 'admin'] as const;
 
 export const load: PageServerLoad = async ({ locals, url }) => {
+	staffOnly(locals, ISSUERS);
 	const referencesId = url.searchParams.get('references');
 	const found = await locals.db(async (tx) => {
 		const referenced = referencesId && /^[0-9a-f-]{36}$/i.test(referencesId) ? await warnings.current(tx, referencesId) : null;
@@ -38,6 +43,7 @@ export const load: PageServerLoad = async ({ locals, url }) => {
 };
 
 async function parse(locals: App.Locals, request: Request) {
+	staffOnly(locals, ISSUERS);
 	const form = await request.formData();
 	const towns = await locals.db((tx) => townChoices(tx));
 	return { ...parseCompose(form, seatsOf(towns)), references: String(form.get('references') ?? '') || null };

@@ -3,8 +3,10 @@ import * as events from '$lib/server/volunteers/events';
 import { sendDrillWarning } from '$lib/server/volunteers/drill-warning';
 import { attendees, checkIn, checkOut } from '$lib/server/volunteers/registrations';
 import type { Actions, PageServerLoad } from './$types';
+import { staffOnly } from '$lib/server/auth/staff-only';
 
 export const load: PageServerLoad = async ({ locals, params, url }) => {
+	const me = staffOnly(locals);
 	const found = await locals.db(async (tx) => ({
 		event: await events.get(tx, params.id),
 		may: await events.mayOrganise(tx, params.id),
@@ -12,14 +14,14 @@ export const load: PageServerLoad = async ({ locals, params, url }) => {
 	}));
 	const event = found.event;
 	if (!event) error(404, 'not found');
-	const me = locals.identity;
 	// Issuing is a warning issuer's (or an admin's) act; the warnings guard has the last word.
-	const mayWarn = event.kind !== 'training' && me.kind === 'staff' && (me.role === 'warning_issuer' || me.role === 'admin');
+	const mayWarn = event.kind !== 'training' && (me.role === 'warning_issuer' || me.role === 'admin');
 	return { ...found, event, mayWarn, code: url.searchParams.get('code') ?? '', checkedIn: url.searchParams.get('checked_in') };
 };
 
 export const actions: Actions = {
 	status: async ({ locals, params, request }) => {
+		staffOnly(locals);
 		const status = String((await request.formData()).get('status') ?? '');
 		if (!['open', 'cancelled', 'done', 'draft'].includes(status)) return fail(400, { message: 'volunteer.console.bad_status', code: '' });
 		const done = await locals.db((tx) => events.setStatus(tx, params.id, status as 'open'));
@@ -27,8 +29,7 @@ export const actions: Actions = {
 		redirect(303, `/console/volunteers/events/${params.id}`);
 	},
 	checkin: async ({ locals, params, request }) => {
-		const me = locals.identity;
-		if (me.kind !== 'staff') redirect(303, '/console/sign-in');
+		const me = staffOnly(locals);
 		const code = String((await request.formData()).get('code') ?? '').trim();
 		if (!code) return fail(400, { message: null, code, errors: { code: 'errors.required' } });
 		const result = await locals.db((tx) => checkIn(tx, params.id, code, me.userId));
@@ -36,6 +37,7 @@ export const actions: Actions = {
 		redirect(303, `/console/volunteers/events/${params.id}?checked_in=${result.id}`);
 	},
 	drill: async ({ locals, params }) => {
+		staffOnly(locals);
 		const sent = await locals.db(async (tx) => {
 			const event = await events.get(tx, params.id);
 			return event ? sendDrillWarning(tx, event) : { problem: 'volunteer.console.not_organiser' };
@@ -44,6 +46,7 @@ export const actions: Actions = {
 		redirect(303, `/console/warnings/${sent.threadId}`);
 	},
 	checkout: async ({ locals, params, request }) => {
+		staffOnly(locals);
 		const id = String((await request.formData()).get('registration') ?? '');
 		const done = await locals.db((tx) => checkOut(tx, id));
 		if (!done) return fail(400, { message: 'volunteer.console.check_out_refused', code: '' });

@@ -2,13 +2,16 @@ import { fail, redirect } from '@sveltejs/kit';
 import * as events from '$lib/server/volunteers/events';
 import { towns } from '$lib/server/volunteers/people';
 import type { Actions, PageServerLoad } from './$types';
+import { staffOnly } from '$lib/server/auth/staff-only';
 
-export const load: PageServerLoad = async ({ locals }) => ({ towns: await locals.db((tx) => towns(tx)), topics: events.TOPICS });
+export const load: PageServerLoad = async ({ locals }) => {
+	staffOnly(locals);
+	return { towns: await locals.db((tx) => towns(tx)), topics: events.TOPICS };
+};
 
 export const actions: Actions = {
 	create: async ({ locals, request }) => {
-		const me = locals.identity;
-		if (me.kind !== 'staff') redirect(303, '/console/sign-in');
+		const me = staffOnly(locals);
 		const parsed = events.parseEvent(await request.formData());
 		if (!parsed.event) return fail(400, { values: parsed.values, errors: parsed.errors, message: null });
 		const id = await locals.db((tx) => events.create(tx, parsed, me.userId, me.departmentCode));

@@ -2,6 +2,7 @@ import { error, fail, redirect } from '@sveltejs/kit';
 import * as registry from '$lib/server/shelters/registry';
 import * as routes from '$lib/server/shelters/routes';
 import type { Actions, PageServerLoad } from './$types';
+import { staffOnly } from '$lib/server/auth/staff-only';
 
 /** The shelter the route leads to, its township's villages, and whether the caller is an admin. */
 async function context(locals: App.Locals, shelterId: string) {
@@ -18,6 +19,7 @@ async function context(locals: App.Locals, shelterId: string) {
 
 // `.../routes/new` adds a route to the shelter; `.../routes/<id>` edits or deletes one.
 export const load: PageServerLoad = async ({ locals, params }) => {
+	staffOnly(locals, ['admin']);
 	const found = await context(locals, params.id);
 	if (!found) error(404, 'not found');
 	if (!found.admin) error(403, 'forbidden');
@@ -31,6 +33,7 @@ export const load: PageServerLoad = async ({ locals, params }) => {
 
 export const actions: Actions = {
 	save: async ({ locals, params, request }) => {
+		staffOnly(locals, ['admin']);
 		const found = await context(locals, params.id);
 		if (!found) error(404, 'not found');
 		const { input, values, errors, line } = routes.parseRouteForm(await request.formData(), new Set(found.villages.map((v) => v.code)));
@@ -42,6 +45,7 @@ export const actions: Actions = {
 		redirect(303, `/console/shelters/${params.id}?saved=route_saved`);
 	},
 	delete: async ({ locals, params }) => {
+		staffOnly(locals, ['admin']);
 		const done = await locals.db((tx) => routes.deleteRoute(tx, params.id, params.route));
 		if (!done) return fail(403, { values: null, errors: {}, line: null, message: 'shelters.edit.forbidden' });
 		redirect(303, `/console/shelters/${params.id}?saved=route_deleted`);

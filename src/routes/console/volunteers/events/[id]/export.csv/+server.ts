@@ -1,11 +1,13 @@
 import { error } from '@sveltejs/kit';
-import { toCsv } from '$lib/server/volunteers/csv';
+import { toCsv } from '$lib/server/csv';
 import * as events from '$lib/server/volunteers/events';
 import { attendees } from '$lib/server/volunteers/registrations';
 import type { RequestHandler } from './$types';
+import { staffOnly } from '$lib/server/auth/staff-only';
 
 /** Registrations and attendance of one event, for its organisers (RLS gives others no rows). */
 export const GET: RequestHandler = async ({ locals, params }) => {
+	staffOnly(locals);
 	const found = await locals.db(async (tx) => ({
 		event: await events.get(tx, params.id),
 		may: await events.mayOrganise(tx, params.id),

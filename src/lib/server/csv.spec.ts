@@ -17,6 +17,13 @@ describe('CSV export', () => {
 		expect(csvCell('13912345678')).toBe('13912345678');
 	});
 
+	it('leaves plain numbers alone: they are no formula, and the import reads them back', () => {
+		expect(csvCell('-3.5')).toBe('-3.5');
+		expect(csvCell(-3.5)).toBe('-3.5');
+		expect(csvCell('+8613912345678')).toBe('+8613912345678');
+		expect(csvCell('-3.5+cmd')).toBe("'-3.5+cmd");
+	});
+
 	it('writes a BOM, a header and CRLF rows', () => {
 		expect(toCsv(['name', 'phone'], [['=cmd', '139']])).toBe("\uFEFFname,phone\r\n'=cmd,139\r\n");
 	});
