@@ -102,7 +102,7 @@ test.describe('finding a shelter', () => {
 			await page.getByRole('button', { name: 'Find the nearest shelter from my location' }).click();
 			const region = page.getByRole('region', { name: /nearest/i });
 			await expect(region.getByRole('heading', { name: 'Nearby shelters not recommended' })).toBeVisible();
-			await expect(region.getByText(`${nearest.name_en}: inside the area of an active Yellow warning (Flood and reservoir release)`)).toBeVisible();
+			await expect(region.getByText(`${nearest.name_en}: inside a flood warning area: it may be flooded (Yellow warning)`)).toBeVisible();
 			const first = await firstThree(page);
 			expect(first[0]).toBe('Beibaiyan Village committee hall (demo)');
 			expect(first).not.toContain(nearest.name_en);
