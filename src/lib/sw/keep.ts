@@ -80,6 +80,7 @@ async function keepOpenPages(sw: ServiceWorkerGlobalScope): Promise<void> {
 		const url = new URL(client.url);
 		if (url.origin !== location.origin || /^\/(console|api)(\/|$)/.test(url.pathname)) continue;
 		if (keptPath(url.pathname)) continue; // kept below, with the others
+		if (/^\/guides(\/|$)/.test(url.pathname)) continue; // guides.ts keeps every guide
 		const cache = await caches.open(PAGES_CACHE);
 		if (!(await cache.match(url.href))) await fetchInto(cache, url.href);
 	}
