@@ -4,31 +4,14 @@
  * kept for reading with the network gone after one visit to any page.
  */
 import { expect, test, type APIRequestContext, type Page } from '@playwright/test';
-import { E2E, e2eApiKey, signIn } from './fixtures';
+import { E2E, signIn } from './fixtures';
+import { issueFloodCap } from './shelter-fixtures';
 
 type Snap = { shelters: { id: string; name_en: string; name_zh: string; lat: number; lon: number }[]; towns: { code: string; lat: number | null; lon: number | null }[] };
 const TAISHITUN = '110118107';
 
-/** An Actual yellow flood warning (or its Cancel) through the CAP API, as the upstream feed sends it. */
-async function floodCap(request: APIRequestContext, identifier: string, msgType: 'Alert' | 'Cancel', area: string, references?: string) {
-	const t = (ms: number) => `${new Date(Date.now() + ms + 8 * 3600_000).toISOString().slice(0, 19)}+08:00`;
-	const sender = 'e2e-shelters-safety@miyun.test';
-	const xml = `<?xml version="1.0" encoding="UTF-8"?>
-<alert xmlns="urn:oasis:names:tc:emergency:cap:1.2">
-  <identifier>${identifier}</identifier><sender>${sender}</sender><sent>${t(-60_000)}</sent>
-  <status>Actual</status><msgType>${msgType}</msgType><scope>Public</scope>
-  ${references ? `<references>${sender},${references},${t(-60_000)}</references>` : ''}
-  <info><language>en</language><category>Met</category><event>Flood</event><urgency>Immediate</urgency>
-    <severity>Moderate</severity><certainty>Likely</certainty><expires>${t(10 * 60_000)}</expires>
-    <eventCode><valueName>hazard</valueName><value>flood</value></eventCode>
-    <headline>Flood warning around Taishitun (test)</headline><description>Test of shelter exclusion.</description>
-    <instruction>Follow township and village staff.</instruction>
-    <area><areaDesc>Taishitun</areaDesc>${area}</area>
-  </info>
-</alert>`;
-	const response = await request.post('/api/cap', { data: xml, headers: { authorization: `Bearer ${e2eApiKey()}`, 'content-type': 'application/xml' } });
-	expect(response.status(), await response.text()).toBe(201);
-}
+const floodCap = (request: APIRequestContext, identifier: string, msgType: 'Alert' | 'Cancel', area: string, references?: string) =>
+	issueFloodCap(request, { identifier, msgType, area, references, sender: 'e2e-shelters-safety@miyun.test', headline: 'Flood warning around Taishitun (test)', areaDesc: 'Taishitun' });
 
 async function controlled(page: Page) {
 	await page.evaluate(() => navigator.serviceWorker.ready);
