@@ -135,6 +135,11 @@ test('after one visit to any page, that page, every shelter page, the lists and 
 		await page.goto('/alerts');
 		await expect(page.getByRole('heading', { level: 1 })).toHaveText('Warnings on this phone');
 
+		// The warning page's "nearest shelter" link: the kept list, with the hazard asked for.
+		await page.goto('/shelters?hazard=flash_flood');
+		await expect(page.getByLabel('Hazard')).toHaveValue('flash_flood');
+		await expect(page.getByRole('heading', { name: /^All shelters/ })).toBeVisible();
+
 		// Links between kept pages work too (SvelteKit fetches their data, kept whole).
 		await page.goto('/shelters');
 		await page.getByRole('link', { name: 'Xiwengzhuang Village culture square (demo)' }).click();
