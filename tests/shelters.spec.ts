@@ -1,6 +1,7 @@
 import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type APIRequestContext, type Page } from '@playwright/test';
-import { E2E, e2eApiKey, signIn } from './fixtures';
+import { E2E, signIn } from './fixtures';
+import { issueFloodCap } from './shelter-fixtures';
 
 // Near the Xiwengzhuang (溪翁庄镇) seat in public.towns.
 const XIWENGZHUANG = { latitude: 40.4646, longitude: 116.8633 };
@@ -10,26 +11,8 @@ const NEAREST_FOR_EARTHQUAKE = [
 	'Xiwengzhuang Village culture square (demo)'
 ];
 
-/** Posts an Actual yellow flood warning (or its Cancel) as the upstream feed would, with the e2e API key. */
-async function issueCap(request: APIRequestContext, identifier: string, msgType: 'Alert' | 'Cancel', area: string, references?: string) {
-	const t = (ms: number) => `${new Date(Date.now() + ms + 8 * 3600_000).toISOString().slice(0, 19)}+08:00`;
-	const sender = 'e2e-shelters@miyun.test';
-	const xml = `<?xml version="1.0" encoding="UTF-8"?>
-<alert xmlns="urn:oasis:names:tc:emergency:cap:1.2">
-  <identifier>${identifier}</identifier><sender>${sender}</sender><sent>${t(-60_000)}</sent>
-  <status>Actual</status><msgType>${msgType}</msgType><scope>Public</scope>
-  ${references ? `<references>${sender},${references},${t(-60_000)}</references>` : ''}
-  <info><language>en</language><category>Met</category><event>Flood</event><urgency>Immediate</urgency>
-    <severity>Moderate</severity><certainty>Likely</certainty><expires>${t(10 * 60_000)}</expires>
-    <eventCode><valueName>hazard</valueName><value>flood</value></eventCode>
-    <headline>Flood warning near Xiwengzhuang Middle School (test)</headline><description>Test of shelter exclusion.</description>
-    <instruction>Go to another shelter.</instruction>
-    <area><areaDesc>Xiwengzhuang</areaDesc>${area}</area>
-  </info>
-</alert>`;
-	const response = await request.post('/api/cap', { data: xml, headers: { authorization: `Bearer ${e2eApiKey()}`, 'content-type': 'application/xml' } });
-	expect(response.status(), await response.text()).toBe(201);
-}
+const issueCap = (request: APIRequestContext, identifier: string, msgType: 'Alert' | 'Cancel', area: string, references?: string) =>
+	issueFloodCap(request, { identifier, msgType, area, references, sender: 'e2e-shelters@miyun.test', headline: 'Flood warning near Xiwengzhuang Middle School (test)', areaDesc: 'Xiwengzhuang' });
 
 /** Serious or critical axe findings on the page as it is now (the console is not in PUBLIC_PAGES). */
 async function severe(page: Page) {
@@ -102,7 +85,7 @@ test.describe('finding a shelter', () => {
 			await page.getByRole('button', { name: 'Find the nearest shelter from my location' }).click();
 			const region = page.getByRole('region', { name: /nearest/i });
 			await expect(region.getByRole('heading', { name: 'Nearby shelters not recommended' })).toBeVisible();
-			await expect(region.getByText(`${nearest.name_en}: inside the area of an active Yellow warning (Flood and reservoir release)`)).toBeVisible();
+			await expect(region.getByText(`${nearest.name_en}: inside a flood warning area: it may be flooded (Yellow warning)`)).toBeVisible();
 			const first = await firstThree(page);
 			expect(first[0]).toBe('Beibaiyan Village committee hall (demo)');
 			expect(first).not.toContain(nearest.name_en);

@@ -124,6 +124,12 @@ export type Tables = {
 		demo: boolean;
 		updated_at: Date;
 	};
+	hazard_shelter_exclusion: {
+		hazard: HazardCode;
+		excludes: boolean;
+		reason_zh: string;
+		reason_en: string;
+	};
 	outbox_messages: {
 		id: number;
 		channel: string;

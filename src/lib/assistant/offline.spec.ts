@@ -16,7 +16,9 @@ const snapshot = {
 	shelters: [shelter('far', 'Far', 40.6, 117.0, ['earthquake']), shelter('near', 'Near', 40.465, 116.864, ['earthquake']), shelter('flood', 'High', 40.47, 116.87, ['flood'])],
 	routes: [],
 	outline: [],
-	towns: [{ code: '110118101', name_zh: '溪翁庄镇', name_en: 'Xiwengzhuang Town', lat: 40.4646, lon: 116.8633 }]
+	towns: [{ code: '110118101', name_zh: '溪翁庄镇', name_en: 'Xiwengzhuang Town', lat: 40.4646, lon: 116.8633 }],
+	exclusion: [],
+	warning_areas: []
 } as ShelterSnapshot;
 
 const load = async (url: string) => (url.startsWith('/guides/search-') ? guideDocs(url.includes('-en.') ? 'en' : 'zh-CN') : url === '/api/shelters/snapshot' ? snapshot : null);
@@ -37,6 +39,24 @@ describe('offline answers', () => {
 		const quoted = a.reply.split('\n').at(-1)!;
 		expect(guideDocs('zh-CN').find((d) => d.slug === 'flash_flood')!.sections.during).toContain(quoted);
 		expect(a.reply).toMatch(/^当前离线/);
+	});
+
+	it('leaves out kept shelters inside a kept warning area, says so and whom to follow', async () => {
+		const d = 0.01;
+		const area = [[[[116.87 - d, 40.47 - d], [116.87 + d, 40.47 - d], [116.87 + d, 40.47 + d], [116.87 - d, 40.47 + d], [116.87 - d, 40.47 - d]]]] as [number, number][][][];
+		const warned = {
+			...snapshot,
+			shelters: snapshot.shelters.map((s) => ({ ...s, capacity: 100, occupancy: 0 })),
+			exclusion: [{ hazard: 'flood', excludes: true, reason_zh: '位于洪水预警区域内，可能被水淹没', reason_en: 'inside a flood warning area: it may be flooded' }],
+			warning_areas: [{ warning_id: 'w', hazard: 'flood', level: 'red', area }]
+		} as ShelterSnapshot;
+		const loadWarned = async (url: string) => (url === '/api/shelters/snapshot' ? warned : load(url));
+		const a = await answerOffline('flood shelter near me', 'en', { lat: 40.4646, lon: 116.8633 }, en, loadWarned);
+		expect(a.intent).toBe('shelter');
+		expect(a.links).toEqual([]);
+		expect(a.reply).toContain('Every suitable shelter within 5 km is inside an active warning area');
+		expect(a.reply).toContain('High: inside a flood warning area: it may be flooded (Red warning)');
+		expect(a.reply).toContain('township and village staff');
 	});
 
 	it('ranks the kept shelters from the position, or from a township named', async () => {

@@ -8,7 +8,8 @@ import type { TFunction } from 'i18next';
 import type { Lang } from '$lib/i18n';
 import { createGuideIndex, type GuideDoc, type SectionId } from '$lib/guides/search';
 import { isHazardCode, type HazardCode } from '$lib/hazards';
-import { rankNearest, walkMinutes } from '$lib/shelters/geo';
+import { nearestOnDevice } from '$lib/shelters/nearest';
+import { excludedLine, formatDistance, noticeText } from '$lib/shelters/words';
 import type { ShelterSnapshot } from '$lib/shelters/types';
 import { classify, emergencyIn, guideNamed, hazardIn, sectionAsked, topicalHit } from './classify';
 import { callNow, type Link } from './replies';
@@ -80,19 +81,21 @@ export async function answerOffline(raw: string, lang: Lang, position: Position,
 		const where = position ? { ...position, label: t('assistant.reply.your_location') } : town ? { lat: town.lat!, lon: town.lon!, label: lang === 'en' ? town.name_en : town.name_zh } : null;
 		if (!snapshot || !where) return { intent, reply: [note, t('assistant.reply.shelter_where')].join('\n'), links: [{ href: '/shelters', title: t('assistant.reply.shelters_all') }] };
 		const hazard = hazardIn(text);
-		const ranked = rankNearest(snapshot.shelters, where.lat, where.lon, hazard && isHazardCode(hazard) ? (hazard as HazardCode) : null, 3);
-		const lines = ranked.map((s, i) =>
+		const found = nearestOnDevice(snapshot, where.lat, where.lon, hazard && isHazardCode(hazard) ? (hazard as HazardCode) : null, 3);
+		const lines = found.shelters.map((s, i) =>
 			t('assistant.reply.shelter_line', {
 				n: i + 1,
 				name: lang === 'en' ? s.name_en : s.name_zh,
-				distance: s.distance_m >= 1000 ? t('shelters.distance_km', { n: (s.distance_m / 1000).toFixed(1) }) : t('shelters.distance_m', { n: s.distance_m }),
-				walk: t('shelters.walk', { count: walkMinutes(s.distance_m) })
+				distance: formatDistance(s.distance_m, t),
+				walk: t('shelters.walk', { count: s.walk_minutes })
 			})
 		);
+		const notice = noticeText(t, found);
+		const excluded = found.excluded.length ? [t('shelters.excluded_title'), ...found.excluded.map((e) => excludedLine(t, e, lang))] : [];
 		return {
 			intent,
-			reply: [note, t('assistant.reply.shelter_head', { where: where.label }), ...lines, t('shelters.offline_note', { time: snapshot.as_of.slice(0, 16).replace('T', ' ') })].join('\n'),
-			links: ranked.map((s) => ({ href: `/shelters/${s.id}`, title: t('assistant.reply.shelter_map', { name: lang === 'en' ? s.name_en : s.name_zh }) }))
+			reply: [note, ...(notice ? [notice] : []), ...(lines.length ? [t('assistant.reply.shelter_head', { where: where.label }), ...lines] : []), ...excluded, t('shelters.offline_note', { time: snapshot.as_of.slice(0, 16).replace('T', ' ') })].join('\n'),
+			links: found.shelters.map((s) => ({ href: `/shelters/${s.id}`, title: t('assistant.reply.shelter_map', { name: lang === 'en' ? s.name_en : s.name_zh }) }))
 		};
 	}
 	if (intent === 'report') return { intent, reply: t('assistant.page.offline_report'), links: [{ href: '/report', title: t('nav.report') }] };

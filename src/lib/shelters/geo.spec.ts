@@ -1,6 +1,6 @@
 import gcoord from 'gcoord';
 import { describe, expect, it } from 'vitest';
-import { gcj02ToWgs84, haversineM, navigateLinks, nearDistrict, rankNearest, walkMinutes } from './geo';
+import { gcj02ToWgs84, haversineM, navigateLinks, nearDistrict, walkMinutes } from './geo';
 
 describe('shelter geometry', () => {
 	it('walks at 4 km/h, rounding up, at least a minute', () => {
@@ -17,13 +17,6 @@ describe('shelter geometry', () => {
 		expect(nearDistrict(40.4646, 116.8633)).toBe(true);
 		expect(nearDistrict(39.9042, 116.4074)).toBe(false); // Tiananmen
 		expect(nearDistrict(40.5, 118)).toBe(false);
-	});
-
-	it('ranks open shelters for the hazard, nearest first', () => {
-		const s = (id: string, lat: number, status = 'open', hazards = ['flood']) => ({ id, lat, lon: 116.9, status, hazards });
-		const list = [s('far', 40.43), s('near', 40.401), s('closed', 40.4005, 'closed'), s('quake', 40.4002, 'open', ['earthquake'])];
-		expect(rankNearest(list, 40.4, 116.9, 'flood', 5).map((x) => x.id)).toEqual(['near', 'far']);
-		expect(rankNearest(list, 40.4, 116.9, null, 1).map((x) => x.id)).toEqual(['quake']);
 	});
 
 	it('hands off to Amap and Tencent in GCJ-02 and to Baidu in BD-09', () => {

@@ -1,10 +1,9 @@
 /**
  * Shelter geometry shared by the server and the browser: the walking-time rule, the
- * district's bounds for input checks, the offline nearest-shelter ranking and the
+ * district's bounds for input checks, distances for the offline ranking (nearest.ts) and the
  * hand-off links to Chinese map apps (which want GCJ-02 or BD-09, not WGS84).
  */
 import gcoord from 'gcoord';
-import type { HazardCode } from '../hazards';
 
 /**
  * Walking speed for the minutes shown: 4 km/h, a little under an adult's usual 5 km/h,
@@ -36,24 +35,6 @@ export function haversineM(lat1: number, lon1: number, lat2: number, lon2: numbe
 	const dLon = (lon2 - lon1) * rad;
 	const a = Math.sin(dLat / 2) ** 2 + Math.cos(lat1 * rad) * Math.cos(lat2 * rad) * Math.sin(dLon / 2) ** 2;
 	return 2 * 6_371_008.8 * Math.asin(Math.min(1, Math.sqrt(a)));
-}
-
-export type RankableShelter = { id: string; lat: number; lon: number; status: string; hazards: string[] };
-export type Ranked<S> = S & { distance_m: number; walk_minutes: number };
-
-/**
- * The device-side answer when the network is gone: open shelters suitable for the hazard,
- * nearest first. It cannot know warning areas issued after the snapshot was taken.
- */
-export function rankNearest<S extends RankableShelter>(shelters: S[], lat: number, lon: number, hazard: HazardCode | null, limit: number): Ranked<S>[] {
-	return shelters
-		.filter((s) => s.status === 'open' && (!hazard || s.hazards.includes(hazard)))
-		.map((s) => {
-			const distance_m = Math.round(haversineM(lat, lon, s.lat, s.lon));
-			return { ...s, distance_m, walk_minutes: walkMinutes(distance_m) };
-		})
-		.sort((a, b) => a.distance_m - b.distance_m)
-		.slice(0, limit);
 }
 
 export type NavigateLink = { app: 'amap' | 'baidu' | 'tencent'; href: string };

@@ -3,10 +3,12 @@
  * Shelters offline: the snapshot (every shelter, route and the district outline) is kept
  * on the device, fresh from the network when there is one; the shelters page computes
  * the nearest shelter from it when the network is gone. Warmed at install, so it is there
- * even before the visitor first opens the page.
+ * even before the visitor first opens the page. Every shelter's page, the lists and the
+ * first page of the visit are kept as well (keep.ts).
  */
 import { registerRoute } from 'workbox-routing';
 import { NetworkFirst } from 'workbox-strategies';
+import { registerKeptPages } from './keep';
 
 export const SHELTER_SNAPSHOT_URL = '/api/shelters/snapshot';
 const CACHE = 'shelters';
@@ -25,4 +27,5 @@ export function registerShelters(sw: ServiceWorkerGlobalScope): void {
 				.catch(() => undefined)
 		);
 	});
+	registerKeptPages(sw, SHELTER_SNAPSHOT_URL, CACHE);
 }

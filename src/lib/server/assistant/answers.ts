@@ -16,6 +16,7 @@ import { nearest } from '../shelters';
 import * as warnings from '../warnings/store';
 import { hazardIn, sectionAsked } from '$lib/assistant/classify';
 import { callNow } from '$lib/assistant/replies';
+import { excludedLine, formatDistance, noticeText } from '$lib/shelters/words';
 import { adviceFrom, type GuideMatch } from './guides';
 import type { KnownPlace } from './places';
 import type { Answer, Link } from './types';
@@ -68,24 +69,29 @@ export async function shelterAnswer(tx: Queryable, lang: Lang, where: Where | nu
 	const hazard = hazardIn(text) as HazardCode | null;
 	const found = await nearest(tx, { lat: where.lat, lon: where.lon, hazard, limit: 3 });
 	const hazardName = hazard ? t(`hazards.${hazard}`) : null;
+	const notice = noticeText(t, found);
 	if (!found.shelters.length) {
-		return { intent: 'shelter', reply: t('shelters.none_suitable'), links: [{ href: 'tel:110', title: t('emergency.call', { number: '110', name: t('emergency.number_110') }) }] };
+		return {
+			intent: 'shelter',
+			reply: [notice ?? t('shelters.none_suitable'), ...found.excluded.map((e) => excludedLine(t, e, lang))].join('\n'),
+			links: [{ href: 'tel:110', title: t('emergency.call', { number: '110', name: t('emergency.number_110') }) }]
+		};
 	}
-	const lines = found.shelters.map((s, i) => {
-		const distance = s.distance_m >= 1000 ? t('shelters.distance_km', { n: (s.distance_m / 1000).toFixed(1) }) : t('shelters.distance_m', { n: s.distance_m });
-		return t('assistant.reply.shelter_line', { n: i + 1, name: placeName(s, lang), distance, walk: t('shelters.walk', { count: s.walk_minutes }) });
-	});
+	const lines = found.shelters.map((s, i) =>
+		t('assistant.reply.shelter_line', { n: i + 1, name: placeName(s, lang), distance: formatDistance(s.distance_m, t), walk: t('shelters.walk', { count: s.walk_minutes }) })
+	);
 	const head = hazardName
 		? t('assistant.reply.shelter_head_hazard', { where: where.label, hazard: hazardName })
 		: t('assistant.reply.shelter_head', { where: where.label });
 	const notes = [
+		...(found.excluded.length ? [t('shelters.excluded_title'), ...found.excluded.map((e) => excludedLine(t, e, lang))] : []),
 		...(where.approximate ? [t('assistant.reply.shelter_approximate')] : []),
 		t('shelters.walk_basis', { speed: found.walk_kmh }),
 		...(found.shelters.some((s) => s.demo) ? [t('assistant.reply.demo_data')] : [])
 	];
 	const links: Link[] = found.shelters.map((s) => ({ href: `/shelters/${s.id}`, title: t('assistant.reply.shelter_map', { name: placeName(s, lang) }) }));
 	links.push({ href: `/shelters?lat=${where.lat.toFixed(5)}&lon=${where.lon.toFixed(5)}${hazard ? `&hazard=${hazard}` : ''}`, title: t('assistant.reply.shelters_map_all') });
-	return { intent: 'shelter', reply: [head, ...lines, ...notes].join('\n'), links };
+	return { intent: 'shelter', reply: [...(notice ? [notice] : []), head, ...lines, ...notes].join('\n'), links };
 }
 
 /** Threads of warnings in force whose area touches the place (a township's approximate area, or a point). */

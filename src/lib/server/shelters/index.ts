@@ -6,7 +6,9 @@
 import { createHash } from 'node:crypto';
 import { isHazardCode, type HazardCode } from '../../hazards';
 import { nearDistrict, WALK_KMH, walkMinutes } from '../../shelters/geo';
-import type { ExcludedShelter, NearestAnswer, NearestShelter, ShelterSnapshot, SnapshotRoute, SnapshotShelter } from '../../shelters/types';
+import { noticeFor } from '../../shelters/exclusion';
+import type { ExcludedShelter, ExclusionRule, NearestAnswer, NearestShelter, ShelterSnapshot, SnapshotRoute, SnapshotShelter, WarningArea } from '../../shelters/types';
+import { polygonsOf } from '../../geo';
 import { ShelterStatusValues, type ShelterStatus } from '../../db-types.gen';
 import type { Queryable } from '../db/port';
 import { refusable, UUID } from './registry';
@@ -38,26 +40,23 @@ export function parseNearestQuery(params: URLSearchParams): { query: NearestQuer
 	return { query: { lat, lon, hazard, limit } };
 }
 
-type NearestRow = Omit<NearestShelter, 'walk_minutes'> & {
-	excluded_reason: ExcludedShelter['reason'] | null;
-	warning_id: string | null;
-	warning_level: ExcludedShelter['warning_level'];
-};
+type NearestRow = Omit<NearestShelter, 'walk_minutes'> &
+	Pick<ExcludedShelter, 'warning_id' | 'warning_level' | 'warning_hazard' | 'reason_zh' | 'reason_en'> & { excluded_reason: ExcludedShelter['reason'] | null };
 
 /** The nearest open shelters suitable for the hazard, and the near ones left out with the reason. */
 export async function nearest(tx: Queryable, q: NearestQuery): Promise<NearestAnswer> {
 	const rows = await tx.query<NearestRow>('select * from public.nearest_shelters($1, $2, $3, $4)', [q.lat, q.lon, q.hazard, q.limit]);
 	const shelters: NearestShelter[] = [];
 	const excluded: ExcludedShelter[] = [];
-	for (const { excluded_reason, warning_id, warning_level, ...row } of rows) {
+	for (const { excluded_reason, warning_id, warning_level, warning_hazard, reason_zh, reason_en, ...row } of rows) {
 		const distance_m = Math.round(row.distance_m);
 		if (excluded_reason) {
-			excluded.push({ id: row.id, name_zh: row.name_zh, name_en: row.name_en, reason: excluded_reason, warning_id, warning_level, distance_m });
+			excluded.push({ id: row.id, name_zh: row.name_zh, name_en: row.name_en, reason: excluded_reason, warning_id, warning_level, warning_hazard, reason_zh, reason_en, distance_m });
 		} else {
 			shelters.push({ ...row, distance_m, walk_minutes: walkMinutes(distance_m) });
 		}
 	}
-	return { shelters, excluded, hazard: q.hazard, walk_kmh: WALK_KMH, as_of: new Date().toISOString() };
+	return { shelters, excluded, hazard: q.hazard, notice: noticeFor(shelters, excluded), walk_kmh: WALK_KMH, as_of: new Date().toISOString() };
 }
 
 const SHELTER_COLUMNS = `s.id, s.name_zh, s.name_en, s.address, s.town_code,
@@ -81,6 +80,12 @@ export async function snapshot(tx: Queryable): Promise<ShelterSnapshot> {
 	const towns = await tx.query<ShelterSnapshot['towns'][number]>(
 		`select code, name_zh, name_en, extensions.st_y(seat) as lat, extensions.st_x(seat) as lon from public.towns order by code`
 	);
+	// The rule and the areas it applies to now, so the device leaves out what the server does.
+	const exclusion = await tx.query<ExclusionRule>('select hazard, excludes, reason_zh, reason_en from public.hazard_shelter_exclusion order by hazard');
+	const areas = await tx.query<Omit<WarningArea, 'area'> & { area: string }>(
+		`select a.warning_id, a.hazard, a.level, extensions.st_asgeojson(a.area, 6) as area
+		   from app.shelter_exclusion_areas() a order by a.warning_id, a.hazard`
+	);
 	// Simplifying may turn the MultiPolygon into a Polygon: either way, a list of rings.
 	const shape = district ? (JSON.parse(district.outline) as { type: string; coordinates: unknown }) : null;
 	const outline = !shape ? [] : shape.type === 'Polygon' ? (shape.coordinates as [number, number][][]) : (shape.coordinates as [number, number][][][]).flat();
@@ -89,7 +94,9 @@ export async function snapshot(tx: Queryable): Promise<ShelterSnapshot> {
 		shelters: shelters.map((s) => ({ ...s, updated_at: new Date(s.updated_at).toISOString() })),
 		routes: routes.map((r) => ({ ...r, path: JSON.parse(r.path).coordinates as [number, number][] })),
 		outline,
-		towns
+		towns,
+		exclusion,
+		warning_areas: areas.map((a) => ({ ...a, area: polygonsOf(a.area) }))
 	};
 	const version = createHash('sha256').update(JSON.stringify(body)).digest('hex').slice(0, 16);
 	return { version, as_of: new Date().toISOString(), ...body };
@@ -98,12 +105,23 @@ export async function snapshot(tx: Queryable): Promise<ShelterSnapshot> {
 export type ShelterDetail = SnapshotShelter & {
 	contact: string | null;
 	retired_at: Date | null;
+	/** The active warning whose area leaves this shelter out (public.hazard_shelter_exclusion), if any. */
+	warning: { warning_id: string; hazard: HazardCode; level: WarningArea['level']; reason_zh: string; reason_en: string } | null;
 	routes: (SnapshotRoute & { description_zh: string | null; description_en: string | null })[];
 };
 
 export async function get(tx: Queryable, id: string): Promise<ShelterDetail | null> {
 	if (!UUID.test(id)) return null;
-	const [row] = await tx.query<Omit<ShelterDetail, 'routes'>>(`select ${SHELTER_COLUMNS}, s.contact, s.retired_at from public.shelters s where s.id = $1`, [id]);
+	const [row] = await tx.query<Omit<ShelterDetail, 'routes'>>(
+		`select ${SHELTER_COLUMNS}, s.contact, s.retired_at,
+		        (select to_jsonb(w) from (
+		           select a.warning_id, a.hazard, a.level, x.reason_zh, x.reason_en
+		             from app.shelter_exclusion_areas() a join public.hazard_shelter_exclusion x on x.hazard = a.hazard
+		            where extensions.st_intersects(a.area, s.position::extensions.geometry)
+		            order by a.level desc, a.hazard limit 1) w) as warning
+		   from public.shelters s where s.id = $1`,
+		[id]
+	);
 	if (!row) return null;
 	const routes = await tx.query<ShelterDetail['routes'][number] & { path: string }>(
 		`select id, shelter_id, origin_name_zh, origin_name_en, extensions.st_asgeojson(path, 6) as path, walk_minutes, demo,

@@ -7,7 +7,8 @@ import { ANON_CLAIMS, asService, type Claims } from '../db/caller';
 import type { Database, Queryable } from '../db/port';
 import { addStaff } from '../staff';
 import { as, backends, sqlState } from '../testing/db';
-import { nearDistrict, rankNearest } from '../../shelters/geo';
+import { nearDistrict } from '../../shelters/geo';
+import { nearestOnDevice } from '../../shelters/nearest';
 import * as shelters from '.';
 import { seedDemoShelters } from './seed';
 
@@ -118,10 +119,10 @@ describe.each(backends())('shelters on $name', (backend) => {
 				expect(flood.excluded).toContainEqual(
 					expect.objectContaining({ name_en: 't-a', reason: 'in_warning_area', warning_level: 'orange', warning_id: '00000000-0000-4000-8000-000000000001' })
 				);
-				// The warning is a flood warning: for an earthquake the same shelter is fine.
+				// A flood warning's area is dangerous ground whatever is asked about (hazard_shelter_exclusion).
 				const quake = await shelters.nearest(tx, { ...HERE, hazard: 'earthquake', limit: 3 });
-				expect(quake.shelters[0]!.name_en).toBe('t-a');
-				expect(quake.excluded.map((e) => e.reason)).toEqual(['closed']);
+				expect(quake.shelters[0]!.name_en).toBe('t-b');
+				expect(quake.excluded.map((e) => [e.name_en, e.reason])).toEqual([['t-closed', 'closed'], ['t-a', 'in_warning_area']]);
 			});
 			// Rolled back: the real function is back and returns nothing.
 			expect((await nearest('flood', 1)).shelters[0]!.name_en).toBe('t-a');
@@ -221,7 +222,7 @@ describe.each(backends())('shelters on $name', (backend) => {
 			const snap = await as(db, ANON_CLAIMS, (tx) => shelters.snapshot(tx));
 			const here = { lat: 40.455, lon: 116.85, hazard: 'earthquake' as const, limit: 5 };
 			const server = await as(db, ANON_CLAIMS, (tx) => shelters.nearest(tx, here));
-			const device = rankNearest(snap.shelters, here.lat, here.lon, here.hazard, here.limit);
+			const device = nearestOnDevice(snap, here.lat, here.lon, here.hazard, here.limit).shelters;
 			expect(device.map((s) => s.id)).toEqual(server.shelters.map((s) => s.id));
 			for (const [i, s] of device.entries()) expect(Math.abs(s.distance_m - server.shelters[i]!.distance_m)).toBeLessThan(server.shelters[i]!.distance_m * 0.005 + 2);
 		});

@@ -1,6 +1,7 @@
 import { json } from '@sveltejs/kit';
 import { apiError } from '$lib/server/http';
 import * as shelters from '$lib/server/shelters';
+import { placesLeft } from '$lib/shelters/exclusion';
 import type { RequestHandler } from './$types';
 
 /** GET /api/shelters/nearest?lat=&lon=&hazard=&limit= — nearest open shelters suitable for the hazard. */
@@ -12,8 +13,8 @@ export const GET: RequestHandler = async ({ url, locals }) => {
 	return json(
 		{
 			...answer,
-			shelters: answer.shelters.map((s) => ({ ...s, name: name(s) })),
-			excluded: answer.excluded.map((s) => ({ ...s, name: name(s) }))
+			shelters: answer.shelters.map((s) => ({ ...s, name: name(s), places_left: placesLeft(s) })),
+			excluded: answer.excluded.map((s) => ({ ...s, name: name(s), reason_text: locals.lang === 'en' ? s.reason_en : s.reason_zh }))
 		},
 		// Status and warnings change by the minute; the device keeps its own snapshot for offline use.
 		{ headers: { 'cache-control': 'no-store', vary: 'accept-language, cookie' } }
