@@ -194,6 +194,16 @@ describe.each(backends())('delivery on $name', (backend) => {
 		expect(after).toEqual(before);
 	});
 
+	it('gives an English subscriber of a Chinese-only warning an English summary with the townships it touches', async () => {
+		const tourist = await subscribe([{ lat: 40.39, lon: 116.85, label: null }]);
+		await issue(polygonWarning({ level: 'orange', infos: rainstorm().infos.filter((i) => i.lang === 'zh-CN') }));
+		const payload = JSON.parse(sim.payloads.get(tourist.simId)!);
+		expect(payload.title).toBe('Orange warning: Rainstorm');
+		// township names in English (from the reference data), times in Beijing time
+		expect(payload.body).toMatch(/^Area: [A-Z][A-Za-z ]+(, [A-Z][A-Za-z ]+)*\. From .+ until .+ \(Beijing time\)\./);
+		expect(payload.body).toContain('Original text: ');
+	});
+
 	it('respects hazards, the lowest level, drills and a tourist subscription that has ended', async () => {
 		const home = [{ lat: 40.39, lon: 116.85, label: null }];
 		const quakeOnly = await subscribe(home, { hazards: ['earthquake'] });
