@@ -105,3 +105,41 @@ begin
      order by c.channel;
 end;
 $$;
+
+/*
+ * -------------------------------------------------------
+ * Section: drill warnings name their event (issue 14, item 11)
+ * The CAP parameter safeMiyunVolunteerEventId makes the fan-out text every confirmed
+ * participant of that event. Only someone who organises the event (or a service job)
+ * may put it on a warning, and only on an Exercise; an API key never may (CAP imports
+ * drop it before this point). A trigger of its own, beside the warnings guard.
+ * -------------------------------------------------------
+ */
+create or replace function app.warnings_drill_event() returns trigger
+language plpgsql
+set search_path = ''
+as $$
+declare
+  v_event text;
+begin
+  select p ->> 'value' into v_event from jsonb_array_elements(new.parameters) p
+   where p ->> 'valueName' = 'safeMiyunVolunteerEventId' limit 1;
+  if v_event is null or auth.role() is not distinct from 'service_role' then
+    return new;
+  end if;
+  if tg_op = 'UPDATE' and old.parameters is not distinct from new.parameters and old.status = new.status then
+    return new;
+  end if;
+  if new.status <> 'Exercise' then
+    raise exception 'parameters: only an Exercise may name a drill event' using errcode = '42501';
+  end if;
+  if coalesce((auth.jwt() ->> 'api_key')::boolean, false)
+     or v_event !~ '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$'
+     or not app.organises_event(v_event::uuid) then
+    raise exception 'parameters: only an organiser of that event may send its drill warning' using errcode = '42501';
+  end if;
+  return new;
+end;
+$$;
+create trigger warnings_drill_event before insert or update on public.warnings
+  for each row execute function app.warnings_drill_event();

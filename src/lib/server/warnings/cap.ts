@@ -8,6 +8,7 @@ import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import zhHazards from '../../i18n/locales/zh-CN/hazards.json';
 import enHazards from '../../i18n/locales/en/hazards.json';
 import vocabulary from './cap-vocabulary.json';
+import { DRILL_PARAMETER } from '../delivery/queue';
 import { CAP_SEVERITY, HAZARDS, isHazardCode, type HazardCode, type WarningLevel } from '../../hazards';
 import type { CapMsgType, CapStatus } from '../../db-types.gen';
 import {
@@ -298,7 +299,8 @@ export function parseCap(xml: string): CapAlert {
 			expires,
 			web: text(first, 'web', at1),
 			contact: text(first, 'contact', at1),
-			parameters: params.filter((p) => p !== levelParam),
+			// Our own drill parameter would text an event's volunteers: never taken from outside.
+			parameters: params.filter((p) => p !== levelParam && p.valueName.toLowerCase() !== DRILL_PARAMETER.toLowerCase()),
 			areas,
 			infos
 		}
