@@ -23,7 +23,7 @@
  * the fan-out, the receipts and the console's counts.
  */
 import { expect, test, type Browser, type BrowserContext, type Page } from '@playwright/test';
-import { E2E, e2eApiKey, e2ePushSimulator, simulatorPayload, type PushSimulator, signIn } from './fixtures';
+import { E2E, e2eApiKey, e2ePushSimulator, pushTo, simulatorPayload, type PushSimulator, signIn } from './fixtures';
 
 test.describe.configure({ mode: 'serial' });
 test.setTimeout(150_000);
@@ -101,19 +101,6 @@ async function notifications(page: Page) {
 			url: (n.data as { url?: string } | null)?.url
 		}))
 	);
-}
-
-/** The service worker's registration id, from the DevTools protocol. */
-async function pushTo(page: Page, data: string): Promise<void> {
-	const cdp = await page.context().newCDPSession(page);
-	const registrations: { registrationId: string; scopeURL: string; isDeleted: boolean }[] = [];
-	cdp.on('ServiceWorker.workerRegistrationUpdated', (event) => registrations.push(...event.registrations));
-	await cdp.send('ServiceWorker.enable');
-	await expect.poll(() => registrations.filter((r) => !r.isDeleted).length).toBeGreaterThan(0);
-	const origin = new URL(page.url()).origin;
-	const registration = registrations.find((r) => !r.isDeleted && r.scopeURL === `${origin}/`)!;
-	await cdp.send('ServiceWorker.deliverPushMessage', { origin, registrationId: registration.registrationId, data });
-	await cdp.detach();
 }
 
 test('subscribe where I am, a warning is issued, the service worker shows it, a click opens the warning page', async ({ browser, request }) => {

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import { expect, test, type Browser, type Page } from '@playwright/test';
-import { E2E, e2eApiKey, signIn } from './fixtures';
+import { E2E, e2eApiKey, pushTo, signIn } from './fixtures';
 
 test.describe.configure({ mode: 'serial' });
 // Four people sign in (Argon2 by design) on a shared 2-core machine: allow the journey time.
@@ -236,6 +236,34 @@ test('a warning page kept offline shows no instruction once the warning has expi
 		await page.reload();
 		await expect(page.getByRole('heading', { name: '已解除' })).toBeVisible();
 		await expect(page.getByText(/这条预警已于 .+ 到期解除/)).toBeVisible();
+		await expect(page.getByText('立即转移到高处')).toHaveCount(0);
+	} finally {
+		await context.setOffline(false);
+		await context.close();
+		await cancel();
+	}
+});
+
+test('a Cancel heard by push while offline: the kept page says 已解除 and drops the instruction', async ({ browser, request }) => {
+	const { threadId, cancel } = await importWarning(request, 'offline-2', { effective: -60_000, expires: 6 * 3600_000 });
+	const context = await browser.newContext({ locale: 'zh-CN', permissions: ['notifications'] });
+	const page = await context.newPage();
+	try {
+		await page.goto(`/warnings/${threadId}`);
+		await page.evaluate(() => navigator.serviceWorker.ready);
+		await page.reload();
+		await expect.poll(() => page.evaluate(() => Boolean(navigator.serviceWorker.controller))).toBe(true);
+		await expect(page.getByText('立即转移到高处')).toBeVisible();
+
+		await context.setOffline(true);
+		// the Cancel's push, as the worker receives it (the payload alone; no network)
+		const payload = { v: 1, id: threadId, w: threadId, s: threadId, type: 'Cancel', status: 'Actual', level: 'orange', hazard: 'rainstorm', lang: 'zh-CN',
+			title: '【已解除】密云区暴雨橙色预警', body: '', url: `/warnings/${threadId}`, expires: new Date(Date.now() + 3600_000).toISOString(), area: null };
+		await pushTo(page, JSON.stringify(payload));
+		await expect.poll(() => page.evaluate(async () => (await (await caches.open('alerts')).match('/alerts/lifted.json'))?.text() ?? '')).toContain(threadId);
+		await page.reload();
+		await expect(page.getByRole('heading', { name: '已解除' })).toBeVisible();
+		await expect(page.getByText(/发布单位已于 .+ 解除这条预警/)).toBeVisible();
 		await expect(page.getByText('立即转移到高处')).toHaveCount(0);
 	} finally {
 		await context.setOffline(false);
