@@ -218,17 +218,23 @@ test('a lifted warning says 已解除 / Lifted with when, and no instruction (bo
 	}
 });
 
+/** Opens a warning page through the service worker, so it is kept for offline use, with its instruction showing. */
+async function keepOffline(page: Page, path: string): Promise<void> {
+	await page.goto(path);
+	await page.evaluate(() => navigator.serviceWorker.ready);
+	// the first load installs the worker; the second is fetched through it and kept
+	await page.reload();
+	await expect.poll(() => page.evaluate(() => Boolean(navigator.serviceWorker.controller))).toBe(true);
+	await expect(page.getByText('立即转移到高处')).toBeVisible();
+}
+
 test('a warning page kept offline shows no instruction once the warning has expired', async ({ browser, request }) => {
 	const { threadId, cancel } = await importWarning(request, 'offline-1', { effective: -60_000, expires: 3600_000 });
 	const context = await browser.newContext({ locale: 'zh-CN' });
 	const page = await context.newPage();
 	try {
 		await page.clock.install();
-		await page.goto(`/warnings/${threadId}`);
-		await page.evaluate(() => navigator.serviceWorker.ready);
-		await page.reload();
-		await expect.poll(() => page.evaluate(() => Boolean(navigator.serviceWorker.controller))).toBe(true);
-		await expect(page.getByText('立即转移到高处')).toBeVisible();
+		await keepOffline(page, `/warnings/${threadId}`);
 
 		await context.setOffline(true);
 		// two hours later, still without network: the kept page is opened again
@@ -249,11 +255,7 @@ test('a Cancel heard by push while offline: the kept page says 已解除 and dro
 	const context = await browser.newContext({ locale: 'zh-CN', permissions: ['notifications'] });
 	const page = await context.newPage();
 	try {
-		await page.goto(`/warnings/${threadId}`);
-		await page.evaluate(() => navigator.serviceWorker.ready);
-		await page.reload();
-		await expect.poll(() => page.evaluate(() => Boolean(navigator.serviceWorker.controller))).toBe(true);
-		await expect(page.getByText('立即转移到高处')).toBeVisible();
+		await keepOffline(page, `/warnings/${threadId}`);
 
 		await context.setOffline(true);
 		// the Cancel's push, as the worker receives it (the payload alone; no network)
