@@ -66,14 +66,13 @@ const capTime = (msFromNow: number) => `${new Date(Date.now() + msFromNow + 8 * 
 
 /**
  * An orange rainstorm warning over a small square around HERE. It takes effect in two
- * hours: issued (and so delivered) now, but not yet in force, so the other journeys'
- * "no warnings in force" pages stay as they expect while this one runs.
+ * hours: issued (and so delivered) now, coming into force (the notification says when).
  */
-function capAlert(identifier: string): string {
+function capAlert(identifier: string, msgType = 'Alert', references = ''): string {
 	return `<?xml version="1.0" encoding="UTF-8"?>
 <alert xmlns="urn:oasis:names:tc:emergency:cap:1.2">
   <identifier>${identifier}</identifier><sender>12379@cma.gov.cn</sender><sent>${capTime(0)}</sent>
-  <status>Actual</status><msgType>Alert</msgType><scope>Public</scope>
+  <status>Actual</status><msgType>${msgType}</msgType><scope>Public</scope>${references}
   <info><language>zh-CN</language><category>Met</category><event>暴雨</event><urgency>Expected</urgency>
     <severity>Severe</severity><certainty>Likely</certainty><effective>${capTime(2 * 3600_000)}</effective><expires>${capTime(4 * 3600_000)}</expires>
     <headline>溪翁庄镇暴雨橙色预警（推送测试）</headline><description>预计有大暴雨。</description><instruction>远离河道，转移到高处。</instruction>
@@ -127,8 +126,9 @@ test('subscribe where I am, a warning is issued, the service worker shows it, a 
 	await page.reload();
 	await expect(page.getByRole('heading', { name: '本机上的订阅' })).toBeVisible();
 
+	const identifier = `push-journey-${Date.now()}`;
 	const created = await request.post('/api/cap', {
-		data: capAlert(`push-journey-${Date.now()}`),
+		data: capAlert(identifier),
 		headers: { authorization: `Bearer ${e2eApiKey()}`, 'content-type': 'application/xml' }
 	});
 	expect(created.status()).toBe(201);
@@ -145,7 +145,9 @@ test('subscribe where I am, a warning is issued, the service worker shows it, a 
 	await pushTo(page, payload!);
 	await expect.poll(() => notifications(page)).toHaveLength(1);
 	const [shown] = await notifications(page);
-	expect(shown).toMatchObject({ title: '溪翁庄镇暴雨橙色预警（推送测试）', body: '远离河道，转移到高处。', tag: warning.threadId, requireInteraction: true });
+	expect(shown).toMatchObject({ title: '溪翁庄镇暴雨橙色预警（推送测试）', tag: warning.threadId, requireInteraction: true });
+	// delivered at issue; it says when it takes effect
+	expect(shown!.body).toMatch(/^生效时间 .+（即将生效）\n远离河道，转移到高处。$/);
 	expect(shown!.icon).toMatch(/\/icons\/level-orange\.png$/);
 
 	// A warning whose area lies elsewhere is skipped on the device: no notification.
@@ -185,6 +187,12 @@ test('subscribe where I am, a warning is issued, the service worker shows it, a 
 	await expect(issuer.getByRole('heading', { name: 'Delivery' })).toBeVisible();
 	await issuer.locator('#delivery').screenshot({ path: 'screenshots/delivery-console-stats-en.png' });
 	await context.close();
+	// lifted again, so the other journeys' pages are not left with it
+	const cancel = await request.post('/api/cap', {
+		data: capAlert(`${identifier}-cancel`, 'Cancel', `<references>12379@cma.gov.cn,${identifier},2026-01-01T00:00:00+08:00</references>`),
+		headers: { authorization: `Bearer ${e2eApiKey()}`, 'content-type': 'application/xml' }
+	});
+	expect(cancel.status()).toBe(201);
 });
 
 test('what we store about me, and delete everything (English)', async ({ browser }) => {

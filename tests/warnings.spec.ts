@@ -28,7 +28,8 @@ fs.mkdirSync('screenshots', { recursive: true });
 
 test('red rainstorm for two townships: drafted, approved by a second person, live on an open page; updated, then cancelled', async ({ browser }) => {
 	const resident = await residentOn(browser, '/warnings');
-	await expect(resident.getByRole('heading', { name: '目前没有生效的预警' })).toBeVisible();
+	// other journeys may have warnings of their own in force meanwhile: this one is not there yet
+	await expect(resident.getByRole('link', { name: /密云区发布暴雨红色预警/ })).toHaveCount(0);
 
 	const issuer = await signedIn(browser, E2E.issuer);
 	await issuer.getByRole('link', { name: '新建预警' }).click();
@@ -94,7 +95,6 @@ test('red rainstorm for two townships: drafted, approved by a second person, liv
 	await issuer.getByRole('button', { name: '解除预警' }).click();
 	await expect(issuer).toHaveURL(/\/console\/warnings$/);
 	await expect(yellow).toHaveCount(0, { timeout: 2000 });
-	await expect(resident.getByRole('heading', { name: '目前没有生效的预警' })).toBeVisible();
 });
 
 test('CAP API: an Exercise imported with an API key is marked as a drill; errors name the element; export and feed', async ({ browser, request }) => {
