@@ -100,12 +100,13 @@ export async function startDelivery(options: EngineOptions): Promise<Engine> {
 		const outcomes: Outcome[] = [];
 		for (const [id, group] of byWarning) {
 			let w: DeliveryWarning | null;
+			const loading = warning(id);
 			try {
-				w = await warning(id);
+				w = await loading;
 			} catch (error) {
 				// A transient failure must not be cached: forget it and hand the group back
 				// for a retry in a second, instead of failing every later batch too.
-				warnings.delete(id);
+				if (warnings.get(id) === loading) warnings.delete(id);
 				onError(error);
 				const retry = new Date(Date.now() + 1000);
 				outcomes.push(...group.map((r) => ({ warningId: r.warningId, subscriptionId: r.subscriptionId, state: 'queued' as const, nextAt: retry, error: 'loading the warning failed' })));
