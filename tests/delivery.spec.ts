@@ -23,7 +23,7 @@
  * the fan-out, the receipts and the console's counts.
  */
 import { expect, test, type Browser, type BrowserContext, type Page } from '@playwright/test';
-import { E2E, e2eApiKey, e2ePushSimulator, simulatorPayload, type PushSimulator, signIn } from './fixtures';
+import { E2E, e2eApiKey, e2ePushSimulator, pushTo, simulatorPayload, type PushSimulator, signIn } from './fixtures';
 
 test.describe.configure({ mode: 'serial' });
 test.setTimeout(150_000);
@@ -66,14 +66,13 @@ const capTime = (msFromNow: number) => `${new Date(Date.now() + msFromNow + 8 * 
 
 /**
  * An orange rainstorm warning over a small square around HERE. It takes effect in two
- * hours: issued (and so delivered) now, but not yet in force, so the other journeys'
- * "no warnings in force" pages stay as they expect while this one runs.
+ * hours: issued (and so delivered) now, coming into force (the notification says when).
  */
-function capAlert(identifier: string): string {
+function capAlert(identifier: string, msgType = 'Alert', references = ''): string {
 	return `<?xml version="1.0" encoding="UTF-8"?>
 <alert xmlns="urn:oasis:names:tc:emergency:cap:1.2">
   <identifier>${identifier}</identifier><sender>12379@cma.gov.cn</sender><sent>${capTime(0)}</sent>
-  <status>Actual</status><msgType>Alert</msgType><scope>Public</scope>
+  <status>Actual</status><msgType>${msgType}</msgType><scope>Public</scope>${references}
   <info><language>zh-CN</language><category>Met</category><event>暴雨</event><urgency>Expected</urgency>
     <severity>Severe</severity><certainty>Likely</certainty><effective>${capTime(2 * 3600_000)}</effective><expires>${capTime(4 * 3600_000)}</expires>
     <headline>溪翁庄镇暴雨橙色预警（推送测试）</headline><description>预计有大暴雨。</description><instruction>远离河道，转移到高处。</instruction>
@@ -103,19 +102,6 @@ async function notifications(page: Page) {
 	);
 }
 
-/** The service worker's registration id, from the DevTools protocol. */
-async function pushTo(page: Page, data: string): Promise<void> {
-	const cdp = await page.context().newCDPSession(page);
-	const registrations: { registrationId: string; scopeURL: string; isDeleted: boolean }[] = [];
-	cdp.on('ServiceWorker.workerRegistrationUpdated', (event) => registrations.push(...event.registrations));
-	await cdp.send('ServiceWorker.enable');
-	await expect.poll(() => registrations.filter((r) => !r.isDeleted).length).toBeGreaterThan(0);
-	const origin = new URL(page.url()).origin;
-	const registration = registrations.find((r) => !r.isDeleted && r.scopeURL === `${origin}/`)!;
-	await cdp.send('ServiceWorker.deliverPushMessage', { origin, registrationId: registration.registrationId, data });
-	await cdp.detach();
-}
-
 test('subscribe where I am, a warning is issued, the service worker shows it, a click opens the warning page', async ({ browser, request }) => {
 	const sim = e2ePushSimulator();
 	const endpointId = `journey-${Date.now()}`;
@@ -140,8 +126,9 @@ test('subscribe where I am, a warning is issued, the service worker shows it, a 
 	await page.reload();
 	await expect(page.getByRole('heading', { name: '本机上的订阅' })).toBeVisible();
 
+	const identifier = `push-journey-${Date.now()}`;
 	const created = await request.post('/api/cap', {
-		data: capAlert(`push-journey-${Date.now()}`),
+		data: capAlert(identifier),
 		headers: { authorization: `Bearer ${e2eApiKey()}`, 'content-type': 'application/xml' }
 	});
 	expect(created.status()).toBe(201);
@@ -158,7 +145,9 @@ test('subscribe where I am, a warning is issued, the service worker shows it, a 
 	await pushTo(page, payload!);
 	await expect.poll(() => notifications(page)).toHaveLength(1);
 	const [shown] = await notifications(page);
-	expect(shown).toMatchObject({ title: '溪翁庄镇暴雨橙色预警（推送测试）', body: '远离河道，转移到高处。', tag: warning.threadId, requireInteraction: true });
+	expect(shown).toMatchObject({ title: '溪翁庄镇暴雨橙色预警（推送测试）', tag: warning.threadId, requireInteraction: true });
+	// delivered at issue; it says when it takes effect
+	expect(shown!.body).toMatch(/^生效时间 .+（即将生效）\n远离河道，转移到高处。$/);
 	expect(shown!.icon).toMatch(/\/icons\/level-orange\.png$/);
 
 	// A warning whose area lies elsewhere is skipped on the device: no notification.
@@ -198,6 +187,12 @@ test('subscribe where I am, a warning is issued, the service worker shows it, a 
 	await expect(issuer.getByRole('heading', { name: 'Delivery' })).toBeVisible();
 	await issuer.locator('#delivery').screenshot({ path: 'screenshots/delivery-console-stats-en.png' });
 	await context.close();
+	// lifted again, so the other journeys' pages are not left with it
+	const cancel = await request.post('/api/cap', {
+		data: capAlert(`${identifier}-cancel`, 'Cancel', `<references>12379@cma.gov.cn,${identifier},2026-01-01T00:00:00+08:00</references>`),
+		headers: { authorization: `Bearer ${e2eApiKey()}`, 'content-type': 'application/xml' }
+	});
+	expect(cancel.status()).toBe(201);
 });
 
 test('what we store about me, and delete everything (English)', async ({ browser }) => {

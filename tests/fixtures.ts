@@ -55,3 +55,16 @@ export async function signIn(page: Page, who: { email: string; password: string 
 	await page.getByRole('button', { name: '登录' }).click();
 	await expect(page).toHaveURL(new URL(next, page.url()).href);
 }
+
+/** Hands a push message to the page's service worker with the DevTools protocol (a real `push` event). */
+export async function pushTo(page: Page, data: string): Promise<void> {
+	const cdp = await page.context().newCDPSession(page);
+	const registrations: { registrationId: string; scopeURL: string; isDeleted: boolean }[] = [];
+	cdp.on('ServiceWorker.workerRegistrationUpdated', (event) => registrations.push(...event.registrations));
+	await cdp.send('ServiceWorker.enable');
+	await expect.poll(() => registrations.filter((r) => !r.isDeleted).length).toBeGreaterThan(0);
+	const origin = new URL(page.url()).origin;
+	const registration = registrations.find((r) => !r.isDeleted && r.scopeURL === `${origin}/`)!;
+	await cdp.send('ServiceWorker.deliverPushMessage', { origin, registrationId: registration.registrationId, data });
+	await cdp.detach();
+}

@@ -18,3 +18,24 @@ export function isDrill(status: string): boolean {
 }
 
 export const SEVERITY_RANK = { blue: 1, yellow: 2, orange: 3, red: 4 } as const;
+
+/**
+ * Where a warning stands, from its facts and a clock (the server's, or the phone's when
+ * a page kept offline is opened later): lifted (cancelled, or expired), coming into
+ * force (issued, `effective` still ahead: delivered at issue, people prepare), or in
+ * force. One rule for the page, the list, the feed, texts and push (docs/decisions.md,
+ * "Effective time").
+ */
+export type Phase = { kind: 'upcoming'; from: Date } | { kind: 'in_force' } | { kind: 'lifted'; how: 'cancelled' | 'expired'; at: Date | null };
+
+export type PhaseFacts = { state: string; msgType: string; effective: Date; expires: Date; sent: Date | null; endedAt: Date | null };
+
+export function phaseOf(w: PhaseFacts, now: Date, liftedAt: Date | null = null): Phase {
+	if (w.msgType === 'Cancel') return { kind: 'lifted', how: 'cancelled', at: w.sent };
+	if (w.state === 'cancelled') return { kind: 'lifted', how: 'cancelled', at: w.endedAt };
+	// a Cancel the phone received by push while this page was kept offline
+	if (liftedAt) return { kind: 'lifted', how: 'cancelled', at: liftedAt };
+	if (w.expires.getTime() <= now.getTime()) return { kind: 'lifted', how: 'expired', at: w.expires };
+	if (w.effective.getTime() > now.getTime()) return { kind: 'upcoming', from: w.effective };
+	return { kind: 'in_force' };
+}

@@ -11,6 +11,7 @@
 import type { PushPayload, ReportPayload } from '$lib/alerts/payload';
 import { isWarningLevel } from '$lib/hazards';
 import { DEVICE_CACHE, DEVICE_URL, followedReports, placeCheck, type DeviceSubscription } from '$lib/alerts/device';
+import { recordLifted } from '$lib/alerts/lifted';
 
 const RECEIPTS_URL = '/api/subscriptions/receipts';
 // made by scripts/make-level-icons.ts; precached with the other static files
@@ -68,6 +69,9 @@ async function receipt(payload: PushPayload, event: 'delivered' | 'shown' | 'ski
 }
 
 export async function showWarning(sw: ServiceWorkerGlobalScope, payload: PushPayload): Promise<'shown' | 'skipped'> {
+	// First, whatever the place check says: a warning page kept offline must not show a
+	// lifted warning's instruction as current.
+	if (payload.type === 'Cancel') await recordLifted(payload.id, new Date()).catch(() => undefined);
 	if (placeCheck(payload.area, await devicePlaces()) === 'skip') {
 		void receipt(payload, 'skipped');
 		return 'skipped';

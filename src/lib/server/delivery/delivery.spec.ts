@@ -11,6 +11,7 @@ import type { Database } from '../db/port';
 import { addStaff } from '../staff';
 import { as, backends } from '../testing/db';
 import * as warnings from '../warnings/store';
+import { affected, resolveAreas } from '../warnings/area';
 import { rainstorm } from '../warnings/testing/fixtures';
 import type { WarningInput } from '../warnings/model';
 import { parseAllowlist } from './allowlist';
@@ -158,6 +159,49 @@ describe.each(backends())('delivery on $name', (backend) => {
 		expect((await states(byTown)).some((r) => r.subscription_id === s.id)).toBe(true);
 		const elsewhere = await issue(rainstorm({ areas: [{ kind: 'polygon', points: SECOND }] }));
 		expect((await states(elsewhere)).some((r) => r.subscription_id === s.id)).toBe(false);
+	});
+
+	it('does not text a village in 溪翁庄镇 a warning for neighbouring 不老屯镇 (a shared border is not "touched")', async () => {
+		const BULAOTUN = '110118109';
+		const [shared] = await asService(db, (tx) =>
+			tx.query<{ border: boolean }>(
+				`select extensions.st_intersects(a.area, b.area) as border from public.town_areas a, public.town_areas b where a.code = $1 and b.code = $2`,
+				[XIWENGZHUANG, BULAOTUN]
+			)
+		);
+		// the case only means something if the two approximate areas do meet
+		expect(shared!.border).toBe(true);
+		const villageIn = async (town: string) => {
+			const [v] = await as(db, ANON_CLAIMS, (tx) => tx.query<{ code: string }>('select code from public.villages where town_code = $1 order by code limit 1', [town]));
+			return subscribe([{ village: v!.code, label: null }]);
+		};
+		const xiwengzhuang = await villageIn(XIWENGZHUANG);
+		const bulaotun = await villageIn(BULAOTUN);
+		const gale = rainstorm({ hazard: 'gale', level: 'blue', areas: [{ kind: 'geocode', code: BULAOTUN }] });
+		const reached = new Set((await states(await issue(gale))).map((r) => r.subscription_id));
+		expect(reached.has(bulaotun.id)).toBe(true);
+		expect(reached.has(xiwengzhuang.id)).toBe(false);
+		// the console's preview counts by the same rule, and the warning page names the same townships
+		const area = await asService(db, async (tx) => {
+			const resolved = await resolveAreas(tx, gale.areas);
+			return 'geojson' in resolved ? resolved : null;
+		});
+		expect(area!.named.map((t) => t.code)).toEqual([BULAOTUN]);
+		expect((await asService(db, (tx) => affected(tx, area!.geojson))).towns.map((t) => t.code)).toEqual([BULAOTUN]);
+		const before = await as(db, issuer, (tx) => tx.query<{ channel: string; subscriptions: number }>(`select * from app.delivery_reach($1, 'gale', 'blue', 'Actual')`, [area!.geojson]));
+		await asService(db, (tx) => tx.query('delete from public.subscriptions where id = $1', [xiwengzhuang.id]));
+		const after = await as(db, issuer, (tx) => tx.query<{ channel: string; subscriptions: number }>(`select * from app.delivery_reach($1, 'gale', 'blue', 'Actual')`, [area!.geojson]));
+		expect(after).toEqual(before);
+	});
+
+	it('gives an English subscriber of a Chinese-only warning an English summary with the townships it touches', async () => {
+		const tourist = await subscribe([{ lat: 40.39, lon: 116.85, label: null }]);
+		await issue(polygonWarning({ level: 'orange', infos: rainstorm().infos.filter((i) => i.lang === 'zh-CN') }));
+		const payload = JSON.parse(sim.payloads.get(tourist.simId)!);
+		expect(payload.title).toBe('Orange warning: Rainstorm');
+		// township names in English (from the reference data), times in Beijing time
+		expect(payload.body).toMatch(/^Area: [A-Z][A-Za-z ]+(, [A-Z][A-Za-z ]+)*\. From .+ until .+ \(Beijing time\)\./);
+		expect(payload.body).toContain('Original text: ');
 	});
 
 	it('respects hazards, the lowest level, drills and a tourist subscription that has ended', async () => {

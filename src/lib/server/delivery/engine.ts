@@ -99,7 +99,19 @@ export async function startDelivery(options: EngineOptions): Promise<Engine> {
 		for (const r of recipients) byWarning.set(r.warningId, [...(byWarning.get(r.warningId) ?? []), r]);
 		const outcomes: Outcome[] = [];
 		for (const [id, group] of byWarning) {
-			const w = await warning(id);
+			let w: DeliveryWarning | null;
+			const loading = warning(id);
+			try {
+				w = await loading;
+			} catch (error) {
+				// A transient failure must not be cached: forget it and hand the group back
+				// for a retry in a second, instead of failing every later batch too.
+				if (warnings.get(id) === loading) warnings.delete(id);
+				onError(error);
+				const retry = new Date(Date.now() + 1000);
+				outcomes.push(...group.map((r) => ({ warningId: r.warningId, subscriptionId: r.subscriptionId, state: 'queued' as const, nextAt: retry, error: 'loading the warning failed' })));
+				continue;
+			}
 			if (!w) continue; // deleted warning: its queue rows went with it
 			outcomes.push(...(await channel.send(w, group)));
 		}

@@ -14,8 +14,10 @@ const warning = (instruction: string, area: number[][][][] | null): DeliveryWarn
 	status: 'Actual',
 	hazard: 'flash_flood',
 	level: 'red',
-	expires: new Date('2026-07-30T12:00:00Z'),
-	deadline: new Date('2026-07-30T12:00:00Z'),
+	effective: new Date('2026-07-29T12:00:00Z'),
+	expires: new Date('2099-07-30T12:00:00Z'),
+	areaNames: [{ zh: '溪翁庄镇', en: 'Xiwengzhuang Town' }],
+	deadline: new Date('2099-07-30T12:00:00Z'),
 	infos: [
 		{ lang: 'zh-CN', headline: '\u5c71\u6d2a\u7ea2\u8272\u9884\u8b66', instruction, areaDesc: '\u6eaa\u7fc1\u5e84\u9547' },
 		{ lang: 'en', headline: 'Red flash flood warning', instruction: 'Move to high ground now. Do not cross flooded roads.', areaDesc: 'Xiwengzhuang' }
@@ -49,5 +51,27 @@ describe('what a recipient receives', () => {
 		expect(sms.length).toBeLessThanOrEqual(70);
 		const en = smsText(warning('x', null), 'en', 'https://safe.example.cn', messagesFor);
 		expect(en).toBe('[Safe Miyun] Red flash flood warning Area: Xiwengzhuang Move to high ground now. https://safe.example.cn/w/22222222');
+	});
+
+	it('says when a warning that takes effect later does, in the text and the push (delivered at issue)', () => {
+		const later = { ...warning('请做好准备。', null), effective: new Date(Date.now() + 3 * 3600_000) };
+		const zh = smsText(later, 'zh-CN', 'https://safe.example.cn', messagesFor);
+		expect(zh).toMatch(/生效时间 .+（即将生效）/);
+		expect(smsText(later, 'en', 'https://safe.example.cn', messagesFor)).toMatch(/Takes effect at /);
+		expect(JSON.parse(pushPayloads(later, messagesFor).en('x')).body).toMatch(/^Takes effect at .+\nMove to high ground now/);
+		// in force already: no such line
+		expect(smsText(warning('x', null), 'en', 'https://safe.example.cn', messagesFor)).not.toMatch(/Takes effect/);
+	});
+
+	it('gives an English subscriber an English summary of a Chinese-only warning: what, how severe, where, when, link', () => {
+		const chineseOnly = { ...warning('请立即转移到高处。', null), level: 'orange' as const, hazard: 'rainstorm' as const, infos: [warning('请立即转移到高处。', null).infos[0]!] };
+		const sms = smsText(chineseOnly, 'en', 'https://safe.example.cn', messagesFor);
+		expect(sms).toMatch(/^\[Safe Miyun\] Orange warning: Rainstorm Area: Xiwengzhuang Town\. From Jul 29, 20:00 until Jul 30, 20:00 \(Beijing time\)\. https:\/\/safe\.example\.cn\/w\/22222222$/);
+		const push = JSON.parse(pushPayloads(chineseOnly, messagesFor).en('x'));
+		expect(push.title).toBe('Orange warning: Rainstorm');
+		expect(push.body).toContain('Area: Xiwengzhuang Town.');
+		expect(push.body).toContain('Original text: 请立即转移到高处。');
+		// Chinese subscribers get the warning's own words
+		expect(JSON.parse(pushPayloads(chineseOnly, messagesFor)['zh-CN']('x')).title).toBe('山洪红色预警');
 	});
 });

@@ -19,7 +19,10 @@ export type DeliveryWarning = {
 	status: CapStatus;
 	hazard: HazardCode;
 	level: WarningLevel;
+	effective: Date;
 	expires: Date;
+	/** the townships the area touches (app.area_touches), for a summary in any language */
+	areaNames: { zh: string; en: string }[];
 	/** no message leaves after this moment (issue time + the hazard's TTL) */
 	deadline: Date;
 	infos: { lang: string; headline: string; instruction: string; areaDesc: string }[];
@@ -32,9 +35,14 @@ export const PAYLOAD_LIMIT = 3993;
 const AREA_BUDGET = 2400;
 
 export async function loadDeliveryWarning(tx: Queryable, warningId: string): Promise<DeliveryWarning | null> {
-	const [row] = await tx.query<Omit<DeliveryWarning, 'area' | 'infos'> & { area: string | null; infos: DeliveryWarning['infos'] }>(
-		`select w.id, w.thread_id as "threadId", w.msg_type as "msgType", w.status, w.hazard, w.level, w.expires,
+	const [row] = await tx.query<
+		Omit<DeliveryWarning, 'area' | 'infos' | 'areaNames'> & { area: string | null; infos: DeliveryWarning['infos']; areaNames: DeliveryWarning['areaNames'] | null }
+	>(
+		`select w.id, w.thread_id as "threadId", w.msg_type as "msgType", w.status, w.hazard, w.level, w.effective, w.expires,
 		        d.deadline,
+		        (select json_agg(json_build_object('zh', t.name_zh, 'en', t.name_en) order by t.code)
+		           from public.towns t join public.town_areas a on a.code = t.code
+		          where app.area_touches(w.area, a.area)) as "areaNames",
 		        (select json_agg(json_build_object('lang', i.lang, 'headline', i.headline, 'instruction', i.instruction, 'areaDesc', i.area_desc))
 		           from public.warning_infos i where i.warning_id = w.id) as infos,
 		        -- Buffered before simplifying: a device may then show a warning just outside
@@ -52,6 +60,7 @@ export async function loadDeliveryWarning(tx: Queryable, warningId: string): Pro
 	const area = row.area ? (JSON.parse(row.area) as { type: string; coordinates: unknown }) : null;
 	return {
 		...row,
+		areaNames: row.areaNames ?? [],
 		infos: row.infos ?? [],
 		area: area?.type === 'Polygon' ? [area.coordinates as number[][][]] : area?.type === 'MultiPolygon' ? (area.coordinates as number[][][][]) : null
 	};
@@ -63,19 +72,36 @@ function clip(text: string, max: number): string {
 	return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
 }
 
-function texts(w: DeliveryWarning, lang: Lang, messages: MessagesFor) {
+/** Beijing time, short: "7月21日 14:00", "Jul 21, 14:00". */
+function when(d: Date, lang: Lang): string {
+	return d.toLocaleString(lang, { timeZone: 'Asia/Shanghai', month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
+}
+
+/**
+ * The words of one message in one language. When the warning has no text in that
+ * language (a Chinese-only CAP import reaching an English subscriber), a summary is built
+ * from its structured fields — hazard, level, the townships it touches, times, link — and
+ * the original text follows it.
+ */
+function texts(w: DeliveryWarning, lang: Lang, messages: MessagesFor, now = new Date()) {
 	const t = makeT(lang, messages(lang));
 	const info = infoFor(w.infos, lang) ?? w.infos[0];
+	const own = !!info && info.lang.split('-')[0] === lang.split('-')[0];
 	const prefix = isDrill(w.status) ? `${t(`warnings.drill_prefix_${w.status}`)} ` : '';
-	const headline = info?.headline ?? `${t(`levels.${w.level}`)} · ${t(`hazards.${w.hazard}`)}`;
+	const headline = own ? info.headline : t('delivery.summary_title', { level: t(`levels.${w.level}`), hazard: t(`hazards.${w.hazard}`) });
 	const title = w.msgType === 'Cancel' ? `${prefix}${t('delivery.cancelled')} ${headline}` : `${prefix}${headline}`;
-	return { t, info, title };
+	const names = w.areaNames.map((n) => (lang === 'zh-CN' ? n.zh : n.en)).join(lang === 'zh-CN' ? '、' : ', ');
+	const summary = own ? null : t('delivery.summary', { areas: names || info?.areaDesc || '—', from: when(w.effective, lang), until: when(w.expires, lang) });
+	// delivered at issue; a warning that takes effect later says when, everywhere
+	const starts = w.effective > now && w.msgType !== 'Cancel' ? t('warnings.takes_effect', { time: when(w.effective, lang) }) : null;
+	return { t, info, own, title, summary, starts };
 }
 
 /** The payload templates of one warning message, one per language; `forRecipient` adds the id. */
 export function pushPayloads(w: DeliveryWarning, messages: MessagesFor): Record<Lang, (subscriptionId: string) => string> {
 	const entries = LANGS.map((lang) => {
-		const { info, title } = texts(w, lang, messages);
+		const { t, info, own, title, summary, starts } = texts(w, lang, messages);
+		const instruction = own ? (info?.instruction ?? '') : [summary, info ? `${t('delivery.original_text')}${info.instruction}` : ''].filter(Boolean).join('\n');
 		const base: Omit<PushPayload, 's'> = {
 			v: 1,
 			id: w.threadId,
@@ -86,7 +112,7 @@ export function pushPayloads(w: DeliveryWarning, messages: MessagesFor): Record<
 			hazard: w.hazard,
 			lang,
 			title: clip(title, 120),
-			body: clip(info?.instruction ?? '', 600),
+			body: clip([starts, instruction].filter(Boolean).join('\n'), 600),
 			url: `/warnings/${w.threadId}?lang=${lang}`,
 			expires: w.expires.toISOString(),
 			area: w.area
@@ -108,10 +134,15 @@ export function pushPayloads(w: DeliveryWarning, messages: MessagesFor): Record<
 
 /** One SMS where possible: level, hazard, area, the first instruction, a short link. */
 export function smsText(w: DeliveryWarning, lang: Lang, origin: string, messages: MessagesFor): string {
-	const { t, info, title } = texts(w, lang, messages);
+	const { t, info, own, title, summary, starts } = texts(w, lang, messages);
 	const firstInstruction = (info?.instruction ?? '').split(/(?<=[。！!.；;])\s*/)[0] ?? '';
 	const link = `${origin}/w/${w.threadId.slice(0, 8)}`;
 	const head = `${t('delivery.sms_sender')}${title}`;
-	const parts = w.msgType === 'Cancel' ? [head, link] : [head, info?.areaDesc ? `${t('delivery.sms_area')}${info.areaDesc}` : '', firstInstruction, link];
+	const parts =
+		w.msgType === 'Cancel'
+			? [head, link]
+			: own
+				? [head, starts ?? '', info?.areaDesc ? `${t('delivery.sms_area')}${info.areaDesc}` : '', firstInstruction, link]
+				: [head, starts ?? '', summary ?? '', link];
 	return parts.filter(Boolean).join(lang === 'en' ? ' ' : '');
 }

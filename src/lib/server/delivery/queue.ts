@@ -51,7 +51,8 @@ export async function matchStep(tx: Queryable): Promise<{ warningId: string; que
 		sql = `insert into public.delivery_queue (warning_id, subscription_id, channel)
 			select distinct w.id, s.id, s.channel
 			  from public.warnings w
-			  join public.town_areas t on extensions.st_intersects(t.area, w.area)
+			  -- the pages' "touched" rule: a township that only shares a border is not reached
+			  join public.town_areas t on app.area_touches(w.area, t.area)
 			  join public.subscription_places p on p.town_code = t.code
 			  join public.subscriptions s on s.id = p.subscription_id
 			 where w.id = $1 and w.msg_type <> 'Cancel' and ${WANTS}

@@ -43,8 +43,7 @@ const SELECT = `
 	         where app.warning_in_force(w) and w.status in ('Actual', 'Exercise', 'Test')
 	           and (extensions.st_intersects(w.area, s.location)
 	                or (s.location is null and exists (select 1 from public.town_areas a
-	                     where a.code = s.town_code and extensions.st_intersects(a.area, w.area)
-	                       and extensions.st_area(extensions.st_intersection(a.area, w.area)::extensions.geography) > 50000)))), '[]') as warnings
+	                     where a.code = s.town_code and app.area_touches(w.area, a.area))))), '[]') as warnings
 	  from public.scenic_areas s
 	  left join public.towns t on t.code = s.town_code
 	  left join public.scenic_status st on st.scenic_id = s.id`;

@@ -11,9 +11,8 @@ type Place = { code: string; name_zh: string; name_en: string };
 /** `named`: the places picked by geocode, else the townships the area overlaps. */
 export type Resolved = { geojson: string; named: Place[] };
 
-// Overlap that counts as "touching" a township: more than a sliver along a shared border.
-const OVERLAPS = (a: string, g: string) =>
-	`extensions.st_intersects(${a}, ${g}) and extensions.st_area(extensions.st_intersection(${a}, ${g})::extensions.geography) > 50000`;
+// "Touching" a township is one SQL rule (app.area_touches), shared with the fan-out's village step.
+const TOUCHES = (area: string, place: string) => `app.area_touches(${area}, ${place})`;
 
 async function specGeometry(tx: Queryable, area: AreaSpec): Promise<{ geojson: string; place?: Place } | { error: string }> {
 	if (area.kind === 'geocode') {
@@ -63,8 +62,12 @@ export async function resolveAreas(tx: Queryable, areas: AreaSpec[]): Promise<Re
 		if (got.place) named.push(got.place);
 	}
 	const [row] = await tx.query<{ geojson: string; inside: boolean }>(
+		// Clipped to the district's surroundings: a legal CAP area may span a continent, and
+		// only the part within reach of Miyun's subscribers matters (and is cut into cells).
 		`with parts as (select extensions.st_setsrid(extensions.st_geomfromgeojson(p), 4326) as g from unnest($1::text[]) p),
-		      u as (select extensions.st_multi(extensions.st_collectionextract(extensions.st_union(g), 3)) as g from parts)
+		      near as (select extensions.st_expand(extensions.st_envelope(d.outline), 0.1) as g from public.district d limit 1),
+		      joined as (select extensions.st_union(g) as g from parts),
+		      u as (select extensions.st_multi(extensions.st_collectionextract(extensions.st_intersection(joined.g, near.g), 3)) as g from joined, near)
 		 select extensions.st_asgeojson(u.g) as geojson,
 		        exists (select 1 from public.district d where extensions.st_intersects(d.outline, u.g)) as inside
 		   from u`,
@@ -86,13 +89,13 @@ export async function affected(tx: Queryable, geojson: string): Promise<Affected
 	const [row] = await tx.query<{ towns: Affected['towns'] | null; villages: number; scenic: Affected['scenic'] | null }>(
 		`with g as (select extensions.st_setsrid(extensions.st_geomfromgeojson($1), 4326) as g),
 		      t as (select t.code, t.name_zh, t.name_en from public.towns t join public.town_areas a on a.code = t.code, g
-		             where ${OVERLAPS('a.area', 'g.g')})
+		             where ${TOUCHES('g.g', 'a.area')})
 		 select (select json_agg(t order by t.code) from t) as towns,
 		        (select count(*)::int from public.villages v where v.town_code in (select code from t)) as villages,
 		        (select json_agg(json_build_object('id', s.id, 'name_zh', s.name_zh, 'name_en', s.name_en) order by s.sort)
 		           from public.scenic_areas s, g
 		          where extensions.st_intersects(g.g, s.location)
-		             or (s.location is null and exists (select 1 from public.town_areas a where a.code = s.town_code and ${OVERLAPS('a.area', 'g.g')}))) as scenic`,
+		             or (s.location is null and exists (select 1 from public.town_areas a where a.code = s.town_code and ${TOUCHES('g.g', 'a.area')}))) as scenic`,
 		[geojson]
 	);
 	return { towns: row?.towns ?? [], villages: row?.villages ?? 0, scenic: row?.scenic ?? [] };

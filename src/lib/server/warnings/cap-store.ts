@@ -16,8 +16,17 @@ const ELEMENT: Record<string, string> = {
 	expires: 'alert/info[1]/expires',
 	effective: 'alert/info[1]/effective',
 	web: 'alert/info[1]/web',
+	contact: 'alert/info[1]/contact',
 	references: 'alert/references'
 };
+const INFO_FIELD: Record<string, string> = { sender_name: 'senderName', area_desc: 'areaDesc' };
+
+/** The element of a console field: `headline_zh` is the headline of the Chinese <info>. */
+function elementOf(field: string): string {
+	const m = field.match(/^(\w+)_(zh|en)$/);
+	if (m) return `alert/info/${INFO_FIELD[m[1]!] ?? m[1]}`;
+	return ELEMENT[field] ?? 'alert';
+}
 
 function english(key: string): string {
 	const [group, name] = key.split('.');
@@ -55,7 +64,7 @@ export async function importCap(tx: Queryable, xml: string): Promise<Imported> {
 	});
 	if ('errors' in saved) {
 		const [field, key] = Object.entries(saved.errors)[0]!;
-		throw new CapError(ELEMENT[field] ?? (field.endsWith('_en') || field.endsWith('_zh') ? 'alert/info' : 'alert'), english(key));
+		throw new CapError(elementOf(field), english(key));
 	}
 	try {
 		// An upstream platform approved it already; the guard lets API keys issue at once.

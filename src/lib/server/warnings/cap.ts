@@ -8,6 +8,7 @@ import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import zhHazards from '../../i18n/locales/zh-CN/hazards.json';
 import enHazards from '../../i18n/locales/en/hazards.json';
 import vocabulary from './cap-vocabulary.json';
+import { DRILL_PARAMETER } from '../delivery/queue';
 import { CAP_SEVERITY, HAZARDS, isHazardCode, type HazardCode, type WarningLevel } from '../../hazards';
 import type { CapMsgType, CapStatus } from '../../db-types.gen';
 import {
@@ -56,7 +57,11 @@ export type CapAlert = {
 
 type Node = Record<string, unknown>;
 const ARRAYS = new Set(['info', 'area', 'polygon', 'circle', 'geocode', 'parameter', 'eventCode', 'category', 'responseType', 'resource', 'code']);
-const TIME = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[-+]\d\d:\d\d$/;
+const TIME = /^(\d{4})-(\d\d)-(\d\d)T(\d\d):(\d\d):(\d\d)([-+])(\d\d):(\d\d)$/;
+// Characters XML 1.0 does not allow (a NUL would also be refused by the database).
+const NOT_XML = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+// A language tag as the database stores it (warning_infos.lang).
+const LANGUAGE = /^[a-zA-Z]{2,3}(-[a-zA-Z0-9]{2,8}){0,2}$/;
 
 const parser = new XMLParser({
 	ignoreAttributes: true,
@@ -76,6 +81,7 @@ function text(node: Node, name: string, path: string, required = false): string 
 		return null;
 	}
 	if (typeof value !== 'string') throw new CapError(`${path}/${name}`, 'must be text');
+	if (NOT_XML.test(value)) throw new CapError(`${path}/${name}`, 'contains a character XML does not allow');
 	return value;
 }
 
@@ -84,11 +90,28 @@ function oneOf<T extends string>(value: string, allowed: readonly T[], element: 
 	return value as T;
 }
 
+/** A CAP date-time (xs:dateTime with a zone offset): every field in range, no day 30 of February. */
 function time(value: string, element: string): Date {
-	if (!TIME.test(value)) throw new CapError(element, `"${value}" is not a CAP date-time like 2026-07-21T14:00:00+08:00`);
+	const m = value.match(TIME);
+	if (!m) throw new CapError(element, `"${value}" is not a CAP date-time like 2026-07-21T14:00:00+08:00`);
+	const [year, month, day, hour, minute, second, , offH, offM] = m.slice(1).map(Number) as number[];
+	const daysInMonth = new Date(Date.UTC(2000, month!, 0)).getUTCDate() - (month === 2 && !leap(year!) ? 1 : 0);
+	const midnight = hour === 24 && minute === 0 && second === 0;
+	if (year! < 1 || month! < 1 || month! > 12 || day! < 1 || day! > daysInMonth || (hour! > 23 && !midnight) || minute! > 59 || second! > 59 || offH! > 14 || offM! > 59) {
+		throw new CapError(element, `"${value}" is not a valid date-time`);
+	}
 	const date = new Date(value);
 	if (Number.isNaN(date.getTime())) throw new CapError(element, `"${value}" is not a valid date-time`);
-	return date;
+	// Year 0001 at +14:00 is year 0 in UTC, and 9999-12-31T24:00 is year 10000: legal CAP,
+	// outside what the database stores. Both mean "long ago" and "never" all the same.
+	return new Date(Math.min(Math.max(date.getTime(), EARLIEST), LATEST));
+}
+
+const EARLIEST = Date.UTC(1970, 0, 1);
+const LATEST = Date.UTC(9999, 11, 31, 23, 59, 59);
+
+function leap(year: number): boolean {
+	return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
 }
 
 function pairs(node: Node, name: string, path: string): Parameter[] {
@@ -173,6 +196,8 @@ function parseArea(node: Node, at: string): { desc: string; specs: AreaSpec[] } 
 /** Parses and checks a CAP 1.2 alert; throws CapError naming the element at fault. */
 export function parseCap(xml: string): CapAlert {
 	if (Buffer.byteLength(xml, 'utf8') > MAX_BYTES) throw new CapError('alert', `the document is larger than ${MAX_BYTES} bytes`);
+	const bad = NOT_XML.exec(xml);
+	if (bad) throw new CapError('xml', `character U+${bad[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')} is not allowed in XML (line ${xml.slice(0, bad.index).split('\n').length})`);
 	if (/<!DOCTYPE/i.test(xml)) throw new CapError('!DOCTYPE', 'document type declarations are not accepted (no DTD is ever processed)');
 	if (/<!ENTITY/i.test(xml)) throw new CapError('!ENTITY', 'entity declarations are not accepted');
 	const valid = XMLValidator.validate(xml);
@@ -193,7 +218,7 @@ export function parseCap(xml: string): CapAlert {
 	const identifier = text(alert, 'identifier', 'alert', true);
 	const sender = text(alert, 'sender', 'alert', true);
 	for (const [name, value] of [['identifier', identifier], ['sender', sender]] as const) {
-		if (!/^[^\s,<&]{1,200}$/.test(value)) throw new CapError(`alert/${name}`, 'must not contain spaces, commas, < or &');
+		if (!/^[^\s\u0085,<&]{1,200}$/.test(value)) throw new CapError(`alert/${name}`, 'must not contain spaces, commas, < or &');
 	}
 	const sent = time(text(alert, 'sent', 'alert', true), 'alert/sent');
 	const refText = text(alert, 'references', 'alert');
@@ -240,8 +265,10 @@ export function parseCap(xml: string): CapAlert {
 		const parsed = areaNodes.map((a, i) => parseArea(a, `${at}/area[${i + 1}]`));
 		if (index === 0) areas = parsed.flatMap((p) => p.specs);
 		if (!parsed.some((p) => p.specs.length)) throw new CapError(`${at}/area`, 'needs a polygon, circle or geocode');
+		const lang = normaliseLang(text(node, 'language', at));
+		if (!LANGUAGE.test(lang)) throw new CapError(`${at}/language`, `"${lang}" is not a language tag this service stores (like zh-CN or en)`);
 		return {
-			lang: normaliseLang(text(node, 'language', at)),
+			lang,
 			event: text(node, 'event', at, true),
 			headline: text(node, 'headline', at, true),
 			description: text(node, 'description', at, true),
@@ -272,7 +299,8 @@ export function parseCap(xml: string): CapAlert {
 			expires,
 			web: text(first, 'web', at1),
 			contact: text(first, 'contact', at1),
-			parameters: params.filter((p) => p !== levelParam),
+			// Our own drill parameter would text an event's volunteers: never taken from outside.
+			parameters: params.filter((p) => p !== levelParam && p.valueName.toLowerCase() !== DRILL_PARAMETER.toLowerCase()),
 			areas,
 			infos
 		}

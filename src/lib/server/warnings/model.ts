@@ -66,6 +66,8 @@ export type ResponseType = (typeof RESPONSE_TYPES)[number];
 export const TOWN_CODE = /^110118\d{3}$/;
 export const VILLAGE_CODE = /^110118\d{6}$/;
 const MAX_POINTS = 500;
+/** The most areas (polygons, circles, codes) one message may have (the table's check). */
+const MAX_AREAS = 50;
 
 export type FieldErrors = Record<string, string>;
 
@@ -174,11 +176,13 @@ export function inputProblems(input: WarningInput, now = new Date()): FieldError
 	else if (input.expires <= now) errors.expires = 'warnings.err_expired';
 	if (Number.isNaN(input.effective.getTime())) errors.effective = 'warnings.err_time';
 	if (!input.areas.length) errors.area = 'warnings.err_area_required';
+	else if (input.areas.length > MAX_AREAS) errors.area = 'warnings.err_too_many_areas';
 	for (const area of input.areas) {
 		const problem = areaProblem(area);
 		if (problem) errors.area = problem;
 	}
-	if (input.web && !/^https?:\/\/\S{1,500}$/.test(input.web)) errors.web = 'warnings.err_web';
+	if (input.web && !(/^https?:\/\/\S+$/.test(input.web) && input.web.length <= 500)) errors.web = 'warnings.err_web';
+	if (input.contact && input.contact.length > 200) errors.contact = 'errors.too_long';
 	if (!input.infos.length) errors.headline_zh = 'errors.required';
 	const limits = { headline: 200, description: 4000, instruction: 4000, senderName: 200, event: 100, areaDesc: 1000 } as const;
 	for (const info of input.infos) {

@@ -19,6 +19,7 @@ export type PublicWarning = {
 	inForce: boolean;
 	sent: Date | null;
 	effective: Date;
+	onset: Date | null;
 	expires: Date;
 	endedAt: Date | null;
 	web: string | null;
@@ -39,6 +40,7 @@ export function toPublic(w: Stored, lang: Lang): PublicWarning {
 		inForce: w.inForce,
 		sent: w.sent,
 		effective: w.effective,
+		onset: w.onset,
 		expires: w.expires,
 		endedAt: w.endedAt,
 		web: w.web,

@@ -10,6 +10,7 @@ import { execFileSync } from 'node:child_process';
 import { createECDH, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import http2 from 'node:http2';
+import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -54,6 +55,8 @@ export type SimulatorOptions = {
 	answer?: (id: string) => { status: number; retryAfter?: string } | null;
 	certificate?: { key: string; cert: string };
 	onAccepted?: (id: string, at: number) => void;
+	/** `http/1.1`: a service that does not speak HTTP/2 (its TLS handshake never chooses h2) */
+	protocol?: 'h2' | 'http/1.1';
 };
 
 export type Simulator = {
@@ -112,8 +115,12 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
 		close: async () => undefined
 	};
 
-	const server = http2.createSecureServer({ ...certificate, allowHTTP1: true, settings: { maxConcurrentStreams: 1000 } });
-	server.on('request', (req: http2.Http2ServerRequest, res: http2.Http2ServerResponse) => {
+	const server =
+		options.protocol === 'http/1.1'
+			? https.createServer({ ...certificate, ALPNProtocols: ['http/1.1'] })
+			: http2.createSecureServer({ ...certificate, allowHTTP1: true, settings: { maxConcurrentStreams: 1000 } });
+	// the compatibility API of http2 and the https API share what is used here
+	(server as http2.Http2SecureServer).on('request', (req: http2.Http2ServerRequest, res: http2.Http2ServerResponse) => {
 		const chunks: Buffer[] = [];
 		req.on('data', (chunk: Buffer) => chunks.push(chunk));
 		req.on('end', async () => {
@@ -159,7 +166,8 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
 			sim.headers.set(id, {
 				ttl: String(req.headers.ttl ?? ''),
 				urgency: String(req.headers.urgency ?? ''),
-				topic: String(req.headers.topic ?? '')
+				topic: String(req.headers.topic ?? ''),
+				version: req.httpVersion
 			});
 			sim.accepted += 1;
 			options.onAccepted?.(id, performance.now());
