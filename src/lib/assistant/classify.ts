@@ -7,6 +7,7 @@
 import type { SearchResult } from 'minisearch';
 import type { SectionId } from '$lib/guides/search';
 import type { EmergencyNumber } from '$lib/reports/emergency';
+import type { ReportCategory } from '$lib/db-types.gen';
 import { any, found, isOnly } from './text';
 import words from './words.json';
 
@@ -30,6 +31,22 @@ export function hazardIn(text: string): string | null {
 /** The guide a topic word names (溺水 → drowning), and the hazard named. */
 export function guideNamed(text: string): { topic: string | null; hazard: string | null } {
 	return { topic: longestKey(text, words.guide_words), hazard: hazardIn(text) };
+}
+
+/** The category the words suggest, if one does. */
+export function categoryIn(text: string): ReportCategory | '' {
+	let best: { category: ReportCategory; length: number } | null = null;
+	for (const [category, list] of Object.entries(words.categories)) {
+		for (const w of found(text, list)) if (!best || w.length > best.length) best = { category: category as ReportCategory, length: w.length };
+	}
+	return best?.category ?? '';
+}
+
+/** The question without its filler words, for the guides' search. */
+export function guideQuery(text: string): string {
+	let query = text;
+	for (const w of words.stop.filter((s) => /\p{Script=Han}/u.test(s) && s.length > 1)) query = query.split(w).join(' ');
+	return query;
 }
 
 /** Below this, a search hit is a coincidence of common words, not the topic. */

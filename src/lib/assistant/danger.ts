@@ -1,0 +1,24 @@
+/**
+ * Danger now, for the messages that name no emergency phrase: a child gone near the
+ * river, a car under fallen rocks with people inside, a family upstairs of a burning
+ * stairwell. Designed for recall: people + a threat + now, or one signal that says all
+ * three (出不去, 喊不应, not a drill). "Nobody" takes the people away; "if …", "what if"
+ * take the danger away (the model and the emergency phrases still see the message).
+ * The words are data: words.json, `danger`.
+ */
+import type { EmergencyNumber } from '$lib/reports/emergency';
+import { any } from './text';
+import words from './words.json';
+
+const NUMBERS = ['119', '110', '120'] as const;
+
+/** The numbers the danger calls for, most relevant first; empty when none is told. `text` is normalized. */
+export function dangerNow(text: string): EmergencyNumber[] {
+	const d = words.danger;
+	const signals = NUMBERS.filter((n) => any(text, d.signal[n]));
+	const threats = NUMBERS.filter((n) => any(text, d.threat[n]));
+	if (any(text, d.hypothetical)) return [];
+	if (signals.length) return [...new Set([...signals, ...threats])];
+	if (!threats.length || any(text, d.nobody)) return [];
+	return any(text, d.people) && any(text, d.now) ? threats : [];
+}
