@@ -2,7 +2,10 @@
 import { describe, expect, it } from 'vitest';
 import committed from '../../src/lib/assistant/model.json';
 import type { ModelFile } from '../../src/lib/assistant/model';
-import { corpusHash, readCorpus, train } from './train';
+import { matchGuide } from '../../src/lib/server/assistant/guides';
+import { corpusHash, readCorpus, train, type GuideOf } from './train';
+
+const guideOf: GuideOf = (text, lang) => matchGuide(lang === 'en' ? 'en' : 'zh-CN', text);
 
 describe('the assistant model', () => {
 	const items = readCorpus();
@@ -13,7 +16,7 @@ describe('the assistant model', () => {
 	});
 
 	it('is what training gives, weight for weight', () => {
-		const fresh = train(items);
+		const fresh = train(items, guideOf);
 		const model = committed as ModelFile;
 		expect(fresh.features).toBe(model.features);
 		expect(fresh.intents).toEqual(model.intents);
@@ -26,6 +29,6 @@ describe('the assistant model', () => {
 	});
 
 	it('refuses a corpus with an intent it does not know', () => {
-		expect(() => train([{ text: 'x', lang: 'en', intent: 'weather' }])).toThrow(/unknown intent "weather"/);
+		expect(() => train([{ text: 'x', lang: 'en', intent: 'weather' }], guideOf)).toThrow(/unknown intent "weather"/);
 	});
 });

@@ -42,6 +42,11 @@ export function categoryIn(text: string): ReportCategory | '' {
 	return best?.category ?? '';
 }
 
+/** The best hit of any score: for a question the model knows is about a guide when no guide clearly matched. */
+export function looseHit(results: SearchResult[]): string | null {
+	return results[0] ? String(results[0].id) : null;
+}
+
 /** The question without its filler words, for the guides' search. */
 export function guideQuery(text: string): string {
 	let query = text;
@@ -78,6 +83,8 @@ export function emergencyIn(text: string): EmergencyNumber[] {
 	const hits = (['119', '110', '120'] as const).map((n) => [n, found(text, words.emergency[n])] as const);
 	const weakOnly = hits.every(([, list]) => list.every((w) => words.emergency_weak.includes(w)));
 	if (weakOnly && any(text, words.guide_cues)) return [];
+	// "How to stop heavy bleeding", "油锅起火能用水浇吗": the emergency is the topic of a question (danger-now still sees a real one).
+	if (any(text, words.emergency_topic)) return [];
 	const out: EmergencyNumber[] = hits.filter(([, list]) => list.length).map(([n]) => n);
 	if (!out.length && any(text, words.urgent)) return ['110', '120', '119'];
 	return out;
@@ -99,6 +106,7 @@ export type Features = {
 	hazard: string | null;
 };
 
+/** The rules' intent: one of the cues the model reads (cues.ts). */
 export function classify(text: string, f: Features): Intent {
 	if (f.emergency.length) return 'emergency';
 	if (any(text, words.report)) return 'report';

@@ -33,6 +33,8 @@ export function featuresOf(raw: string): string[] {
 		const w = latin[i]!;
 		out.add('w:' + w);
 		if (w.length > PREFIX) out.add('p:' + w.slice(0, PREFIX));
+		const padded = ` ${w} `;
+		if (w.length > 3) for (let j = 0; j + 4 <= padded.length; j++) out.add('c:' + padded.slice(j, j + 4));
 		if (i + 1 < latin.length) out.add('b:' + w + ' ' + latin[i + 1]!);
 	}
 	if (/[!！]/.test(text)) out.add('!');

@@ -1,11 +1,14 @@
 /**
- * The statistical intent classifier: multinomial logistic regression over the features of
- * features.ts, trained at build time on the labelled corpus (`npm run train:assistant`,
+ * The statistical intent classifier: multinomial logistic regression over the n-grams of
+ * features.ts and the rules' cues of cues.ts, trained at build time on the labelled corpus (`npm run train:assistant`,
  * scripts/assistant/train.ts) and kept as model.json: the feature list and int8 weights
  * (base64), so the same few tens of KB answer on the server and on the device offline.
  */
+import { cuesOf } from './cues';
+import type { Features } from './classify';
 import { featuresOf } from './features';
 import model from './model.json';
+import { normalize } from './text';
 
 export type ModelFile = {
 	/** sha256 of the training corpus and the trainer's settings: a test retrains when it changes */
@@ -41,12 +44,17 @@ export function softmax(z: number[]): number[] {
 	return e.map((v) => v / sum);
 }
 
+/** Everything the model reads of a message: its n-grams and the rules' cues. */
+export function inputsOf(text: string, guide: Features['guide']): string[] {
+	return [...featuresOf(text), ...cuesOf(normalize(text), guide)];
+}
+
 /** The intent the model gives a message, with its probability and every intent's. */
-export function predict(text: string, file: ModelFile = model as ModelFile): Prediction {
+export function predict(text: string, guide: Features['guide'], file: ModelFile = model as ModelFile): Prediction {
 	const m = file === model ? (loaded ??= decode(file)) : decode(file);
 	const k = m.intents.length;
 	const z = m.bias.slice();
-	for (const f of featuresOf(text)) {
+	for (const f of inputsOf(text, guide)) {
 		const row = m.index.get(f);
 		if (row === undefined) continue;
 		for (let c = 0; c < k; c++) z[c]! += m.weights[row * k + c]! * m.scale;

@@ -12,9 +12,9 @@ import { createGuideIndex, type GuideDoc, type SectionId } from '$lib/guides/sea
 import { isHazardCode, type HazardCode } from '$lib/hazards';
 import { rankNearest, walkMinutes } from '$lib/shelters/geo';
 import type { ShelterSnapshot } from '$lib/shelters/types';
-import { categoryIn, guideNamed, guideQuery, hazardIn, sectionAsked, topicalHit } from './classify';
+import { guideNamed, guideQuery, hazardIn, looseHit, sectionAsked, topicalHit } from './classify';
 import { callNow, type Link } from './replies';
-import { contains, normalize } from './text';
+import { normalize } from './text';
 import { understand } from './understand';
 import words from './words.json';
 
@@ -38,14 +38,20 @@ export function excerpt(text: string, lang: Lang): string {
 }
 
 /** The guide a question is about, found as the server finds it (guides.ts: matchGuide). */
-function guideFromDocs(docs: GuideDoc[], lang: Lang, text: string): GuideDoc | null {
+const bySlug = (docs: GuideDoc[], slug: string | null) => (slug ? (docs.find((d) => d.slug === slug) ?? null) : null);
+
+function guideFromDocs(docs: GuideDoc[], lang: Lang, text: string): { doc: GuideDoc; by: 'topic' | 'search' } | null {
 	const named = guideNamed(text);
-	const bySlug = (slug: string | null) => (slug ? (docs.find((d) => d.slug === slug) ?? null) : null);
-	const direct = bySlug(named.topic) ?? bySlug(named.hazard);
-	if (direct) return direct;
+	const direct = bySlug(docs, named.topic) ?? bySlug(docs, named.hazard);
+	if (direct) return { doc: direct, by: 'topic' };
+	const found = bySlug(docs, topicalHit(indexOf(docs, lang).search(guideQuery(text))));
+	return found ? { doc: found, by: 'search' } : null;
+}
+
+function indexOf(docs: GuideDoc[], lang: Lang) {
 	let index = indexes.get(docs);
 	if (!index) indexes.set(docs, (index = createGuideIndex(docs, lang)));
-	return bySlug(topicalHit(index.search(guideQuery(text))));
+	return index;
 }
 
 /** The index of the kept guides, made once per copy loaded. */
@@ -63,14 +69,6 @@ function townIn(snapshot: ShelterSnapshot, text: string): { town: ShelterSnapsho
 	return best;
 }
 
-/** The kind of place named, as far as the device knows places: the townships of the snapshot and the scenic areas' names. */
-function placeIn(snapshot: ShelterSnapshot | null, text: string): { kind: 'town' | 'scenic' } | null {
-	const town = snapshot ? townIn(snapshot, text) : null;
-	const scenic = Math.max(0, ...Object.values(words.scenic_aliases).flat().map((a) => normalize(a)).filter((a) => contains(text, a)).map((a) => a.length));
-	if (!town && !scenic) return null;
-	return town && town.length >= scenic ? { kind: 'town' } : { kind: 'scenic' };
-}
-
 export async function answerOffline(raw: string, lang: Lang, position: Position, t: TFunction, load: Load = loadJson): Promise<OfflineAnswer> {
 	const text = normalize(raw);
 	const note = t('assistant.page.offline');
@@ -78,12 +76,16 @@ export async function answerOffline(raw: string, lang: Lang, position: Position,
 		load(`/guides/search-${lang}.json`).catch(() => []) as Promise<GuideDoc[]>,
 		load('/api/shelters/snapshot').catch(() => null) as Promise<ShelterSnapshot | null>
 	]);
-	const guide = guideFromDocs(docs, lang, text);
-	const u = understand(text, { place: placeIn(snapshot, text), guide: guide ? { by: 'topic' } : null, category: categoryIn(text), hazard: hazardIn(text) });
+	const match = guideFromDocs(docs, lang, text);
+	const u = understand(text, { guide: match ? { by: match.by } : null });
+	// Only ever a guide's own words: the nearest guide when none clearly matched, as on the server.
+	const wantsGuide = u.intent === 'guide' || u.then === 'guide';
+	const guide = match?.doc ?? (wantsGuide ? bySlug(docs, looseHit(indexOf(docs, lang).search(guideQuery(text)))) : null);
+	if (u.intent === 'guide' && !guide) u.intent = 'unknown';
 	if (u.intent === 'emergency') {
 		const call = callNow(t, u.call);
 		// The model's guess: the call box leads, then the question as asked, where the device can answer it.
-		const after = u.then === 'guide' || u.then === 'shelter' ? answerKept(u.then, text, lang, position, t, guide, snapshot) : null;
+		const after = (u.then === 'guide' && guide) || u.then === 'shelter' ? answerKept(u.then, text, lang, position, t, guide, snapshot) : null;
 		return after ? { intent: 'emergency', reply: `${call.reply}\n\n${after.reply}`, links: [...call.links, ...after.links] } : { intent: 'emergency', ...call };
 	}
 	if (u.intent === 'guide' || u.intent === 'shelter') return { intent: u.intent, ...answerKept(u.intent, text, lang, position, t, guide, snapshot) };
@@ -93,7 +95,15 @@ export async function answerOffline(raw: string, lang: Lang, position: Position,
 }
 
 /** A guide's excerpt or the nearest kept shelters. */
-function answerKept(intent: 'guide' | 'shelter', text: string, lang: Lang, position: Position, t: TFunction, guide: GuideDoc | null, snapshot: ShelterSnapshot | null): { reply: string; links: Link[] } {
+function answerKept(
+	intent: 'guide' | 'shelter',
+	text: string,
+	lang: Lang,
+	position: Position,
+	t: TFunction,
+	guide: GuideDoc | null,
+	snapshot: ShelterSnapshot | null
+): { reply: string; links: Link[] } {
 	const note = t('assistant.page.offline');
 	if (intent === 'guide' && guide) {
 		const section: SectionId = sectionAsked(text);

@@ -8,7 +8,7 @@ import type MiniSearch from 'minisearch';
 import type { Lang } from '$lib/i18n';
 import { createGuideIndex, type GuideDoc, type SectionId } from '$lib/guides/search';
 import { guideDocs, guideFor, guideForHazard, type Guide } from '../guides';
-import { guideNamed, guideQuery, topicalHit } from '$lib/assistant/classify';
+import { guideNamed, guideQuery, looseHit, topicalHit } from '$lib/assistant/classify';
 import { found, normalize } from '$lib/assistant/text';
 import words from '$lib/assistant/words.json';
 
@@ -32,6 +32,12 @@ export function matchGuide(lang: Lang, text: string): GuideMatch | null {
 		if (guide) return { slug: guide.slug, by: 'topic' };
 	}
 	const slug = topicalHit(indexFor(lang).search(guideQuery(text)));
+	return slug ? { slug, by: 'search' } : null;
+}
+
+/** The guide a message the model knows is a guide question comes nearest to, when none clearly matched. */
+export function nearestGuide(lang: Lang, text: string): GuideMatch | null {
+	const slug = looseHit(indexFor(lang).search(guideQuery(text)));
 	return slug ? { slug, by: 'search' } : null;
 }
 

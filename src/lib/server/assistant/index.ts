@@ -6,11 +6,11 @@
 import type { Queryable } from '../db/port';
 import { emergencyAnswer, guideAnswer, guideLink, scenicAnswer, shelterAnswer, smalltalkAnswer, unknownAnswer, warningsAnswer, whereFrom } from './answers';
 import { continueReport, startReport } from './dialogue';
-import { categoryIn, hazardIn, type Intent } from '$lib/assistant/classify';
+import type { Intent } from '$lib/assistant/classify';
 import { understand } from '$lib/assistant/understand';
 import type { Lang } from '$lib/i18n';
 import type { EmergencyNumber } from '$lib/reports/emergency';
-import { emergencyGuide, matchGuide, type GuideMatch } from './guides';
+import { emergencyGuide, matchGuide, nearestGuide, type GuideMatch } from './guides';
 import { findPlace, loadGazetteer, type KnownPlace } from './places';
 import { emptyState, load, newConversationId, save } from './store';
 import { normalize } from '$lib/assistant/text';
@@ -53,7 +53,7 @@ async function respond(tx: Queryable, c: Conversation, state: ConversationState)
 	const ctx = { tx, lang, message, gazetteer, channel: c.channel };
 	const place = findPlace(gazetteer, text);
 	const guide = matchGuide(lang, text);
-	const u = understand(text, { place, guide, category: categoryIn(text), hazard: hazardIn(text) });
+	const u = understand(text, { guide });
 
 	if (state.report) {
 		const turned = await continueReport(ctx, state.report);
@@ -112,8 +112,11 @@ async function answerFor(
 			return { answer: await warningsAnswer(tx, lang, place, message.lat, message.lon), next };
 		case 'scenic':
 			return { answer: await scenicAnswer(tx, lang, place), next };
-		case 'guide':
-			return guide ? { answer: guideAnswer(lang, guide, text), next } : { answer: unknownAnswer(lang, message.text), next };
+		case 'guide': {
+			// Only ever a guide's own words: with no guide near the question, it is not answered.
+			const found = guide ?? nearestGuide(lang, text);
+			return { answer: found ? guideAnswer(lang, found, text) : unknownAnswer(lang, message.text), next };
+		}
 		case 'smalltalk':
 			return { answer: smalltalkAnswer(lang), next };
 		default:
