@@ -18,10 +18,14 @@ export type Labelled = { text: string; lang: string; intent: string };
 /** The guide the retrieval finds for a message (the server's matchGuide): a cue the model reads. */
 export type GuideOf = (text: string, lang: string) => Features['guide'];
 
-export const SETTINGS = { epochs: 6, rate: 0.5, l2: 1e-4, minCount: 2, prune: 0.15, emergencyWeight: 1, seed: 20261203 };
+export const SETTINGS = { epochs: 6, rate: 0.5, l2: 1e-4, minCount: 3, prune: 0.3, emergencyWeight: 1, seed: 20261203 };
 
-/** The training corpus: the labelled messages written for training, and the first evaluation set. */
-export const TRAIN_FILES = ['eval/assistant/train.yaml', 'eval/assistant/messages.yaml'];
+/**
+ * The training corpus: the train and dev splits of the fresh corpus (the settings and the
+ * threshold were tuned with a model trained on train alone, scored on dev) and the first
+ * evaluation set. Never the test split.
+ */
+export const TRAIN_FILES = ['eval/assistant/train.yaml', 'eval/assistant/dev.yaml', 'eval/assistant/messages.yaml'];
 
 export function readItems(file: string): Labelled[] {
 	const items = parse(fs.readFileSync(file, 'utf8')) as Labelled[];

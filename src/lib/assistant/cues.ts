@@ -1,13 +1,14 @@
 /**
  * What the rules see in a message, as features for the model: which reviewed word lists
- * it hits (report, shelter, warnings, guide cues, hypotheticals…), whether an emergency
- * phrase or danger-now is told, whether a hazard, report category, guide or scenic area
- * is named, and the rules' own intent. The model learns from the corpus how far to trust
- * each, so a word list still helps with a message whose wording the corpus never had.
+ * it hits (report, shelter, warnings, guide cues, hypotheticals…), whether a hazard,
+ * report category, guide or scenic area is named, and the rules' own intent. The model
+ * learns from the corpus how far to trust each, so a word list still helps with a message
+ * whose wording the corpus never had. Not the emergency phrases nor danger-now: on
+ * emergencies the model is a second, independent reader (the rules were written against
+ * the same corpus, so a model trained on their verdict would only repeat them).
  * Text only (and the guide found in the kept guides): the same on server and device.
  */
-import { categoryIn, classify, emergencyIn, guideNamed, hazardIn, isQuestion, type Features } from './classify';
-import { dangerNow } from './danger';
+import { categoryIn, classify, guideNamed, hazardIn, isQuestion, type Features } from './classify';
 import { any, contains, normalize } from './text';
 import words from './words.json';
 
@@ -27,8 +28,6 @@ export function scenicNamed(text: string): boolean {
 export function cuesOf(text: string, guide: Features['guide']): string[] {
 	const out: string[] = [];
 	for (const list of LISTS) if (any(text, words[list])) out.push(`L:${list}`);
-	if (emergencyIn(text).length) out.push('C:emergency');
-	if (dangerNow(text).length) out.push('C:danger');
 	if (isQuestion(text)) out.push('C:question');
 	const hazard = hazardIn(text);
 	const category = categoryIn(text);
