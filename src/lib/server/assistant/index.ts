@@ -53,7 +53,11 @@ async function respond(tx: Queryable, c: Conversation, state: ConversationState)
 	const ctx = { tx, lang, message, gazetteer, channel: c.channel };
 	const place = findPlace(gazetteer, text);
 	const guide = matchGuide(lang, text);
-	const u = understand(text, { guide });
+	let u = understand(text, { guide });
+	// An answer to the assistant's own question (where? which number?) is not a new message:
+	// only the rules' emergencies interrupt it, not the model's guess (a bare place name).
+	const answering = (state.report && state.report.step !== 'what') || (state.pending === 'shelter' && (place !== null || message.lat !== null));
+	if (answering && u.intent === 'emergency' && u.then) u = { intent: u.then, call: [], then: null };
 
 	if (state.report) {
 		const turned = await continueReport(ctx, state.report);
