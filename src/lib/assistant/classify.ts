@@ -7,6 +7,7 @@
 import type { SearchResult } from 'minisearch';
 import type { SectionId } from '$lib/guides/search';
 import type { EmergencyNumber } from '$lib/reports/emergency';
+import type { ReportCategory } from '$lib/db-types.gen';
 import { any, found, isOnly } from './text';
 import words from './words.json';
 
@@ -30,6 +31,27 @@ export function hazardIn(text: string): string | null {
 /** The guide a topic word names (溺水 → drowning), and the hazard named. */
 export function guideNamed(text: string): { topic: string | null; hazard: string | null } {
 	return { topic: longestKey(text, words.guide_words), hazard: hazardIn(text) };
+}
+
+/** The category the words suggest, if one does. */
+export function categoryIn(text: string): ReportCategory | '' {
+	let best: { category: ReportCategory; length: number } | null = null;
+	for (const [category, list] of Object.entries(words.categories)) {
+		for (const w of found(text, list)) if (!best || w.length > best.length) best = { category: category as ReportCategory, length: w.length };
+	}
+	return best?.category ?? '';
+}
+
+/** The best hit of any score: for a question the model knows is about a guide when no guide clearly matched. */
+export function looseHit(results: SearchResult[]): string | null {
+	return results[0] ? String(results[0].id) : null;
+}
+
+/** The question without its filler words, for the guides' search. */
+export function guideQuery(text: string): string {
+	let query = text;
+	for (const w of words.stop.filter((s) => /\p{Script=Han}/u.test(s) && s.length > 1)) query = query.split(w).join(' ');
+	return query;
 }
 
 /** Below this, a search hit is a coincidence of common words, not the topic. */
@@ -61,6 +83,8 @@ export function emergencyIn(text: string): EmergencyNumber[] {
 	const hits = (['119', '110', '120'] as const).map((n) => [n, found(text, words.emergency[n])] as const);
 	const weakOnly = hits.every(([, list]) => list.every((w) => words.emergency_weak.includes(w)));
 	if (weakOnly && any(text, words.guide_cues)) return [];
+	// "How to stop heavy bleeding", "油锅起火能用水浇吗": the emergency is the topic of a question (danger-now still sees a real one).
+	if (any(text, words.emergency_topic)) return [];
 	const out: EmergencyNumber[] = hits.filter(([, list]) => list.length).map(([n]) => n);
 	if (!out.length && any(text, words.urgent)) return ['110', '120', '119'];
 	return out;
@@ -82,6 +106,7 @@ export type Features = {
 	hazard: string | null;
 };
 
+/** The rules' intent: one of the cues the model reads (cues.ts). */
 export function classify(text: string, f: Features): Intent {
 	if (f.emergency.length) return 'emergency';
 	if (any(text, words.report)) return 'report';

@@ -151,6 +151,18 @@ describe.each(backends())('the assistant on $name', (backend) => {
 		expect(await reportCount()).toBe(before + 1);
 	});
 
+	it('answers its own questions without a call box, unless the answer tells an emergency', async () => {
+		const a = await ask('我要反映');
+		await ask('村口的桥栏杆断了，晚上很危险', { id: a.conversationId });
+		// A bare place name reads like the start of many corpus emergencies: only a guess, not a call box.
+		const where = await ask('溪翁庄村3号楼', { id: a.conversationId });
+		expect(where.intent).not.toBe('emergency');
+		expect(where.reply).toMatch(/照片/);
+		const fire = await ask('楼下着火了 里面还有人', { id: a.conversationId });
+		expect(fire.intent).toBe('emergency');
+		expect(fire.links[0]?.href).toBe('tel:119');
+	});
+
 	it('lets the resident correct an answer from the summary, and cancel midway', async () => {
 		const a = await ask('我要反映 溪翁庄村有人在楼道里给电动车充电');
 		expect(a.reply).toMatch(/照片/); // what, kind and where all said at once

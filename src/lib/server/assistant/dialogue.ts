@@ -11,6 +11,7 @@ import type { Queryable } from '../db/port';
 import { freshIds, parseDraft, submit, SubmitError, type DraftErrors } from '../reports/submit';
 import { placeName, translator } from './answers';
 import { findPlace, townAt, type Gazetteer } from './places';
+import { categoryIn } from '$lib/assistant/classify';
 import { any, found, isOnly, normalize } from '$lib/assistant/text';
 import type { Answer, Channel, Message, ReportDraftState, ReportStep } from './types';
 import words from '$lib/assistant/words.json';
@@ -23,15 +24,6 @@ export function newReport(): ReportDraftState {
 		step: 'what', key, token, category: '', description: '', town: '', village: '', address: '', placeName: '',
 		lat: null, lon: null, phone: '', photos: [], photoDone: false, phoneDone: false
 	};
-}
-
-/** The category the words suggest, if one does. */
-export function categoryIn(text: string): ReportCategory | '' {
-	let best: { category: ReportCategory; length: number } | null = null;
-	for (const [category, list] of Object.entries(words.categories)) {
-		for (const w of found(text, list)) if (!best || w.length > best.length) best = { category: category as ReportCategory, length: w.length };
-	}
-	return best?.category ?? '';
 }
 
 /** What the resident said after "I want to report": the description, if there is one. */

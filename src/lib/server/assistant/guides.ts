@@ -8,7 +8,7 @@ import type MiniSearch from 'minisearch';
 import type { Lang } from '$lib/i18n';
 import { createGuideIndex, type GuideDoc, type SectionId } from '$lib/guides/search';
 import { guideDocs, guideFor, guideForHazard, type Guide } from '../guides';
-import { guideNamed, topicalHit } from '$lib/assistant/classify';
+import { guideNamed, guideQuery, looseHit, topicalHit } from '$lib/assistant/classify';
 import { found, normalize } from '$lib/assistant/text';
 import words from '$lib/assistant/words.json';
 
@@ -31,9 +31,13 @@ export function matchGuide(lang: Lang, text: string): GuideMatch | null {
 		const guide = guideForHazard(lang, hazard as Parameters<typeof guideForHazard>[1]);
 		if (guide) return { slug: guide.slug, by: 'topic' };
 	}
-	let query = text;
-	for (const w of words.stop.filter((s) => /\p{Script=Han}/u.test(s) && s.length > 1)) query = query.split(w).join(' ');
-	const slug = topicalHit(indexFor(lang).search(query));
+	const slug = topicalHit(indexFor(lang).search(guideQuery(text)));
+	return slug ? { slug, by: 'search' } : null;
+}
+
+/** The guide a message the model knows is a guide question comes nearest to, when none clearly matched. */
+export function nearestGuide(lang: Lang, text: string): GuideMatch | null {
+	const slug = looseHit(indexFor(lang).search(guideQuery(text)));
 	return slug ? { slug, by: 'search' } : null;
 }
 

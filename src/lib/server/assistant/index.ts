@@ -5,10 +5,13 @@
  */
 import type { Queryable } from '../db/port';
 import { emergencyAnswer, guideAnswer, guideLink, scenicAnswer, shelterAnswer, smalltalkAnswer, unknownAnswer, warningsAnswer, whereFrom } from './answers';
-import { categoryIn, continueReport, startReport } from './dialogue';
-import { classify, emergencyIn, hazardIn } from '$lib/assistant/classify';
-import { emergencyGuide, matchGuide } from './guides';
-import { findPlace, loadGazetteer } from './places';
+import { continueReport, startReport } from './dialogue';
+import type { Intent } from '$lib/assistant/classify';
+import { understand } from '$lib/assistant/understand';
+import type { Lang } from '$lib/i18n';
+import type { EmergencyNumber } from '$lib/reports/emergency';
+import { emergencyGuide, matchGuide, nearestGuide, type GuideMatch } from './guides';
+import { findPlace, loadGazetteer, type KnownPlace } from './places';
 import { emptyState, load, newConversationId, save } from './store';
 import { normalize } from '$lib/assistant/text';
 import type { Answer, Channel, ConversationState, Message, Reply, ReportStep, Turn } from './types';
@@ -48,33 +51,58 @@ async function respond(tx: Queryable, c: Conversation, state: ConversationState)
 	const text = normalize(message.text);
 	const gazetteer = await loadGazetteer(tx);
 	const ctx = { tx, lang, message, gazetteer, channel: c.channel };
-	const emergency = emergencyIn(text);
+	const place = findPlace(gazetteer, text);
+	const guide = matchGuide(lang, text);
+	let u = understand(text, { guide });
+	// An answer to the assistant's own question (where? which number?) is not a new message:
+	// only the rules' emergencies interrupt it, not the model's guess (a bare place name).
+	const answering = (state.report && state.report.step !== 'what') || (state.pending === 'shelter' && (place !== null || message.lat !== null));
+	if (answering && u.intent === 'emergency' && u.then) u = { intent: u.then, call: [], then: null };
 
 	if (state.report) {
 		const turned = await continueReport(ctx, state.report);
 		const next = { ...state, report: turned.report, pending: null };
-		if (!emergency.length) return { answer: turned.answer, next };
+		if (u.intent !== 'emergency') return { answer: turned.answer, next };
 		// Call first; the dialogue goes on below for when it is not happening now.
-		const call = emergencyAnswer(lang, emergency);
-		return { answer: { ...turned.answer, intent: 'emergency', reply: `${call.reply}\n\n${turned.answer.reply}`, links: [...call.links, ...turned.answer.links] }, next };
+		return { answer: callFirst(lang, u.call, turned.answer), next };
 	}
-	if (emergency.length) {
+	if (u.intent === 'emergency') {
+		// The model's guess: the call box leads, then the question is answered as asked.
+		if (u.then && u.then !== 'unknown' && u.then !== 'smalltalk') {
+			const after = await answerFor(ctx, u.then, state, place, guide, text);
+			return { answer: callFirst(lang, u.call, after.answer), next: after.next };
+		}
 		// After the numbers, a link to the guide that fits (never its advice in place of the call).
-		const call = emergencyAnswer(lang, emergency);
-		const guide = emergencyGuide(lang, text);
-		if (guide) call.links.push(guideLink(lang, guide));
+		const call = emergencyAnswer(lang, u.call);
+		const linked = emergencyGuide(lang, text);
+		if (linked) call.links.push(guideLink(lang, linked));
 		return { answer: call, next: { ...state, pending: null } };
 	}
 
-	const place = findPlace(gazetteer, text);
-	const guide = matchGuide(lang, text);
-	let intent = classify(text, { emergency, place, guide, category: categoryIn(text), hazard: hazardIn(text) });
+	let intent = u.intent;
 	const located = message.lat !== null && message.lon !== null;
 	// A place or position given after "where are you?" answers the shelter question.
 	if (state.pending === 'shelter' && (place || located) && (intent === 'unknown' || intent === 'smalltalk' || intent === 'scenic')) intent = 'shelter';
 	if (!text && located) intent = 'shelter';
-	const next: ConversationState = { ...state, pending: null };
+	return answerFor(ctx, intent, state, place, guide, text);
+}
 
+/** The call-now reply, then the answer it goes before. */
+function callFirst(lang: Lang, numbers: EmergencyNumber[], after: Answer): Answer {
+	const call = emergencyAnswer(lang, numbers);
+	return { ...after, intent: 'emergency', reply: `${call.reply}\n\n${after.reply}`, links: [...call.links, ...after.links] };
+}
+
+async function answerFor(
+	ctx: Parameters<typeof startReport>[0],
+	intent: Exclude<Intent, 'emergency'>,
+	state: ConversationState,
+	place: KnownPlace | null,
+	guide: GuideMatch | null,
+	text: string
+): Promise<{ answer: Answer; next: ConversationState }> {
+	const { tx, lang, message } = ctx;
+	const next: ConversationState = { ...state, pending: null };
 	switch (intent) {
 		case 'report': {
 			const turned = await startReport(ctx);
@@ -88,8 +116,11 @@ async function respond(tx: Queryable, c: Conversation, state: ConversationState)
 			return { answer: await warningsAnswer(tx, lang, place, message.lat, message.lon), next };
 		case 'scenic':
 			return { answer: await scenicAnswer(tx, lang, place), next };
-		case 'guide':
-			return { answer: guideAnswer(lang, guide!, text), next };
+		case 'guide': {
+			// Only ever a guide's own words: with no guide near the question, it is not answered.
+			const found = guide ?? nearestGuide(lang, text);
+			return { answer: found ? guideAnswer(lang, found, text) : unknownAnswer(lang, message.text), next };
+		}
 		case 'smalltalk':
 			return { answer: smalltalkAnswer(lang), next };
 		default:

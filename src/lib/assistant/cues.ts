@@ -1,0 +1,42 @@
+/**
+ * What the rules see in a message, as features for the model: which reviewed word lists
+ * it hits (report, shelter, warnings, guide cues, hypotheticals…), whether a hazard,
+ * report category, guide or scenic area is named, and the rules' own intent. The model
+ * learns from the corpus how far to trust each, so a word list still helps with a message
+ * whose wording the corpus never had. Not the emergency phrases nor danger-now: on
+ * emergencies the model is a second, independent reader (the rules were written against
+ * the same corpus, so a model trained on their verdict would only repeat them).
+ * Text only (and the guide found in the kept guides): the same on server and device.
+ */
+import { categoryIn, classify, guideNamed, hazardIn, isQuestion, type Features } from './classify';
+import { any, contains, normalize } from './text';
+import words from './words.json';
+
+const LISTS = [
+	'report', 'shelter', 'shelter_weak', 'not_shelter', 'warnings', 'not_warnings', 'scenic', 'opening', 'smalltalk', 'guide_cues',
+	'now', 'nowish', 'before', 'after', 'hypothetical', 'urgent', 'cancel'
+] as const;
+
+const SCENIC = Object.values(words.scenic_aliases).flat().map((a) => normalize(a));
+
+/** A scenic area's name, from the word lists (the device knows no other place list for every message). */
+export function scenicNamed(text: string): boolean {
+	return SCENIC.some((a) => contains(text, a));
+}
+
+/** The cue features of a normalized message, given the guide the retrieval found. */
+export function cuesOf(text: string, guide: Features['guide']): string[] {
+	const out: string[] = [];
+	for (const list of LISTS) if (any(text, words[list])) out.push(`L:${list}`);
+	if (isQuestion(text)) out.push('C:question');
+	const hazard = hazardIn(text);
+	const category = categoryIn(text);
+	if (hazard) out.push('C:hazard');
+	if (category) out.push('C:category');
+	if (guideNamed(text).topic) out.push('C:topic');
+	if (guide) out.push(`C:guide_${guide.by}`);
+	const scenic = scenicNamed(text);
+	if (scenic) out.push('C:scenic');
+	out.push(`R:${classify(text, { emergency: [], place: scenic ? { kind: 'scenic' } : null, guide, category, hazard })}`);
+	return out;
+}

@@ -1,0 +1,48 @@
+/**
+ * What a message means, from three readers: the emergency phrases (rules), danger-now
+ * (people + threat + now), and the statistical model trained on the labelled corpus,
+ * which reads the message's n-grams and the rules' cues (cues.ts) and learned from the
+ * corpus how far to trust each. Rules keep the last word for emergencies: the model can
+ * add a call box, never take one away. When the model is unsure between an emergency
+ * and anything else, the call box leads and the question is answered after it: a false
+ * call box costs a line, a miss costs a life. Shared by the server and the page's
+ * offline answers, so both understand a message the same way.
+ */
+import type { EmergencyNumber } from '$lib/reports/emergency';
+import { emergencyIn, type Features, type Intent } from './classify';
+import { dangerNow } from './danger';
+import { predict } from './model';
+
+/**
+ * The model's emergency probability from which the call box leads. Tuned on the dev split
+ * (never the test split) for recall first: see docs/decisions.md.
+ */
+export const EMERGENCY_AT = 0.3;
+
+/** Something may be happening, nobody said what: the general numbers. */
+const ANY_NUMBER: EmergencyNumber[] = ['110', '120', '119'];
+
+export type Question = Exclude<Intent, 'emergency'>;
+
+export type Understanding = {
+	/** 'emergency' whenever the call box leads */
+	intent: Intent;
+	/** the numbers to call, most relevant first; empty when nothing is happening now */
+	call: EmergencyNumber[];
+	/** the question's own intent, answered after the call box when the emergency is the model's guess */
+	then: Question | null;
+};
+
+/** `text` is normalized; `guide` is what the guides' retrieval found for it. */
+export function understand(text: string, { guide }: Pick<Features, 'guide'>): Understanding {
+	const rules = emergencyIn(text);
+	if (rules.length) return { intent: 'emergency', call: rules, then: null };
+	const danger = dangerNow(text);
+	if (danger.length) return { intent: 'emergency', call: danger, then: null };
+	const model = predict(text, guide);
+	let question: Question = 'unknown';
+	let p = 0;
+	for (const [intent, q] of Object.entries(model.probs)) if (intent !== 'emergency' && q > p) [question, p] = [intent as Question, q];
+	if ((model.probs.emergency ?? 0) >= EMERGENCY_AT) return { intent: 'emergency', call: ANY_NUMBER, then: question };
+	return { intent: question, call: [], then: null };
+}
