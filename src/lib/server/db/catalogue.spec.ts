@@ -20,6 +20,7 @@ const ANON_TABLES: Record<string, string> = {
 	'public.town_areas': 'public: approximate township areas drawn on warning maps',
 	'public.report_categories': 'public: report categories and their service-standard hours',
 	'public.report_routes': 'public: which unit handles a category (the report form says who will)',
+	'public.hazard_shelter_exclusion': 'public: which hazards exclude shelters inside their warning area, with the reason shown',
 	'public.scenic_areas': 'public: scenic areas and their sourced facts',
 	'public.scenic_status': 'public: whether a scenic area is open today',
 	'public.shelters': 'public: shelters (RLS hides retired ones)',
@@ -51,7 +52,7 @@ const ANON_FUNCTIONS: Record<string, string> = {
 	'app.report_route(p_category report_category, p_town text)': 'which unit would handle a report: shown on the form',
 	'app.report_watch(p_ticket text, p_token text, p_subscription uuid, p_secret_hash text)': 'a phone follows its report: needs the tracking token and the subscription secret',
 	'app.delivery_receipt(p_warning uuid, p_subscription uuid, p_event text)': 'service worker receipts (delivered/shown): counts only',
-	'app.subscription_create(p_secret_hash text, p_channel delivery_channel, p_endpoint text, p_p256dh text, p_auth text, p_phone text, p_code_hash text, p_lang text, p_hazards hazard_code[], p_min_level warning_level, p_exercises boolean, p_until timestamp with time zone, p_places jsonb)':
+	'app.subscription_create(p_secret_hash text, p_channel delivery_channel, p_endpoint text, p_p256dh text, p_auth text, p_phone text, p_code_hash text, p_lang text, p_hazards hazard_code[], p_min_level warning_level, p_exercises boolean, p_until timestamp with time zone, p_places jsonb, p_replaces_secret_hash text)':
 		'subscribing needs no account',
 	'app.subscription_read(p_id uuid, p_secret_hash text)': 'the owner reads their subscription with its secret',
 	'app.subscription_delete(p_id uuid, p_secret_hash text)': 'the owner deletes their subscription with its secret',
@@ -61,7 +62,9 @@ const ANON_FUNCTIONS: Record<string, string> = {
 	'public.nearest_shelters(p_lat double precision, p_lon double precision, p_hazard hazard_code, p_limit integer)': 'security invoker: the public shelter search',
 	'public.open311_requests(p_tickets text[], p_categories report_category[], p_from timestamp with time zone, p_to timestamp with time zone, p_open boolean, p_closed boolean, p_limit integer)':
 		'Open311 GeoReport v2 reads: public fields only',
-	'public.open311_photo(p_photo bigint)': 'Open311 media of a public report',
+	'public.open311_media(p_key uuid)': 'Open311 media of a reviewed report, by its unguessable key',
+	'app.area_touches(p_area geometry, p_place geometry)': 'the one "touched" rule public warning pages apply to townships and villages',
+	'app.shelter_exclusion_areas()': 'the offline shelter snapshot carries the warning areas that exclude shelters',
 	'public.report_submit(p_key uuid, p_token text, p_category report_category, p_description text, p_town text, p_village text, p_address text, p_lon double precision, p_lat double precision, p_name text, p_phone text, p_photos jsonb)':
 		'residents file reports without an account',
 	'public.report_track(p_token text)': 'the resident follows their report with its private token',
@@ -127,7 +130,7 @@ describe.each(backends())('the catalogue on $name', (backend) => {
 			[OUR_SCHEMAS.filter((s) => s !== 'auth')]
 		);
 		// Argument types print with their schema on some search paths: compare without it.
-		const granted = rows.map((r) => r.name.replace(/\((.*)\)$/, (_, args: string) => `(${args.replace(/\bpublic\./g, '')})`));
+		const granted = rows.map((r) => r.name.replace(/\((.*)\)$/, (_, args: string) => `(${args.replace(/\b(public|extensions)\./g, '')})`));
 		expect(granted.filter((name) => !(name in ANON_FUNCTIONS))).toEqual([]);
 	});
 
