@@ -13,6 +13,8 @@ import { refuse } from '$lib/server/open311/format';
 import { bodyLimit } from '$lib/server/reports/uploads';
 import { services, setServices } from '$lib/server/runtime';
 import { startServices } from '$lib/server/services';
+import { shutdownGracefully } from '$lib/server/shutdown';
+import { unavailableError, unavailableHandle } from '$lib/server/unavailable';
 import { LANG_COOKIE } from '$lib/i18n';
 import { clearVolunteerCookie, VOLUNTEER_COOKIE, volunteerFromToken } from '$lib/server/volunteers/sign-in';
 
@@ -28,8 +30,7 @@ export const init: ServerInit = async () => {
 			`safe-miyun: database ${where}; ${started.migrated.length} migration(s) applied; ` +
 				`sign-in via ${started.auth.provider}${started.seeded ? '; demo admin created' : ''}`
 		);
-		const stop = () => void started.close().catch(() => undefined);
-		process.once('sveltekit:shutdown', stop);
+		shutdownGracefully(started);
 	} catch (error) {
 		// One line that names what is wrong; no stack trace for a configuration mistake.
 		console.error(`safe-miyun: cannot start: ${(error as Error).message.split('\n')[0]}`);
@@ -128,11 +129,14 @@ const headers: Handle = async ({ event, resolve }) => {
 	return response;
 };
 
-export const handle = sequence(headers, csrf, bodyLimit, identity, i18n, guard);
+export const handle = sequence(headers, unavailableHandle, csrf, bodyLimit, identity, i18n, guard);
 
 export const handleError: HandleServerError = ({ error, event, status, message }) => {
 	// 4xx (not found, body too large, method not allowed …) are the client's mistakes: say so, log nothing.
 	if (status < 500) return { message };
+	// The database being away is no bug: 503 with Retry-After (see unavailable.ts), no stack.
+	const unavailable = unavailableError(error, event);
+	if (unavailable) return unavailable;
 	const id = crypto.randomUUID();
 	console.error(`error ${id} on ${event.request.method} ${event.url.pathname}:`, error);
 	return wantsJson(event.url.pathname, event.request.headers.get('accept'))

@@ -2,6 +2,7 @@ import { PGlite, type Transaction } from '@electric-sql/pglite';
 import { postgis } from '@electric-sql/pglite-postgis';
 import type { Database, Queryable, Row } from './port';
 import { Serial } from './serial';
+import { classify } from './unavailable';
 
 // Dates stay ISO strings, as node-postgres is set up to return them too (see postgres.ts).
 const DATE_OID = 1082;
@@ -16,6 +17,10 @@ function wrap(tx: Transaction | PGlite): Queryable {
 			await tx.exec(sql);
 		}
 	};
+}
+
+function rethrow(error: unknown): never {
+	throw classify(error);
 }
 
 /**
@@ -33,13 +38,17 @@ export async function openPglite(dataDir?: string, loadDataDir?: Blob): Promise<
 
 	return {
 		kind: 'embedded',
-		query: (sql, params) => serial.run(() => direct.query(sql, params)),
-		exec: (sql) => serial.run(() => direct.exec(sql)),
-		transaction: (work) => serial.run(() => pg.transaction((tx) => work(wrap(tx)))),
+		// A full disk or unreadable file is DatabaseUnavailableError here too (53100, 58030).
+		query: <T extends Row>(sql: string, params?: readonly unknown[]) => serial.run(() => direct.query<T>(sql, params)).catch(rethrow),
+		exec: (sql) => serial.run(() => direct.exec(sql)).catch(rethrow),
+		transaction: (work) => serial.run(() => pg.transaction((tx) => work(wrap(tx)))).catch(rethrow),
+		// In-process: the channel cannot be lost, so there is never anything to catch up.
 		async listen(channel, onPayload) {
 			const stop = await serial.run(() => pg.listen(channel, onPayload));
 			return () => serial.run(() => stop());
 		},
+		status: () => ({ available: true }),
+		whenAvailable: () => Promise.resolve(),
 		close: () => serial.run(() => pg.close()),
 		refreshTypes: () => serial.run(() => pg.refreshArrayTypes())
 	};
