@@ -15,13 +15,14 @@ import { wantsJson } from './http';
 
 export const UNAVAILABLE_MESSAGE = 'unavailable';
 
-// Which requests' errors were the database being away (set in handleError).
-const seen = new WeakMap<RequestEvent, DatabaseUnavailableError>();
+// Which requests' errors were the database being away (set in handleError). Keyed by
+// the Request: SvelteKit hands handleError a different event object than the handles.
+const seen = new WeakMap<Request, DatabaseUnavailableError>();
 
 /** For handleError: the App.Error of an unavailable database, or null for any other error. */
 export function unavailableError(error: unknown, event: RequestEvent): App.Error | null {
 	if (!isUnavailable(error)) return null;
-	seen.set(event, error);
+	seen.set(event.request, error);
 	return { message: UNAVAILABLE_MESSAGE };
 }
 
@@ -60,7 +61,7 @@ export const unavailableHandle: Handle = async ({ event, resolve }) => {
 		if (isUnavailable(error)) return unavailableResponse(event, error);
 		throw error;
 	}
-	const error = seen.get(event);
+	const error = seen.get(event.request);
 	if (!error || response.status !== 500) return response;
 	const headers = new Headers(response.headers);
 	headers.set('retry-after', String(error.retryAfterSeconds));

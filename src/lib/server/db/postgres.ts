@@ -60,12 +60,17 @@ export function openPostgres(url: string, max = 10): Database {
 	const state = availability(async () => {
 		await pool.query('select 1');
 	});
-	// An idle client that loses its connection must not crash the process; the pool
-	// replaces it. The state logs the change once.
-	pool.on('error', (error) => {
+	// A client that loses its connection must never crash the process with an unhandled
+	// 'error' event. The pool listens only while a client is idle (and then replaces it);
+	// a checked-out one can get the server's FATAL in the same network read as the
+	// answer to its last statement, before its caller could attach a listener. So every
+	// client gets one for its whole life; its next statement fails as unavailable.
+	const lost = (error: Error) => {
 		const typed = classify(error);
 		if (isUnavailable(typed)) state.failed(typed.reason);
-	});
+	};
+	pool.on('connect', (client) => client.on('error', lost));
+	pool.on('error', lost);
 	const listener = pgListener(settings);
 	const direct = wrap(pool);
 

@@ -1,0 +1,32 @@
+/**
+ * A graceful shutdown on the embedded default: SIGTERM with a live-updates stream open
+ * ends the stream and the process within 10 s (the PostgreSQL case is the last test of
+ * database.fault.ts). adapter-node alone would wait for the stream for ever.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { freePort } from './postgres-instance';
+import { openStream, startServer, type Server } from './server';
+
+describe('SIGTERM on the embedded database', () => {
+	const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sm-faults-embedded-'));
+	let server: Server | undefined;
+	afterAll(() => {
+		server?.kill();
+		fs.rmSync(dataDir, { recursive: true, force: true });
+	});
+
+	it('ends the open streams and exits within 10 s, releasing DATA_DIR', async () => {
+		server = await startServer(await freePort(), { DATA_DIR: dataDir });
+		const streams = await Promise.all([openStream(server.base), openStream(server.base)]);
+		await new Promise((r) => setTimeout(r, 300));
+		const { code, ms } = await server.sigterm();
+		console.log(`faults: embedded server exited ${ms} ms after SIGTERM`);
+		expect(code).toBe(0);
+		expect(ms).toBeLessThan(10_000);
+		expect(streams.every((s) => s.ended())).toBe(true);
+		expect(fs.existsSync(path.join(dataDir, 'safe-miyun.lock'))).toBe(false);
+	}, 180_000);
+});
