@@ -11,7 +11,9 @@ export default defineConfig({
 	test: {
 		include: ['tests/faults/*.fault.ts'],
 		environment: 'node',
-		fileParallelism: false,
+		// The two files mostly wait (leases, Retry-After, a first embedded start): side by side.
+		fileParallelism: true,
+		maxWorkers: 2,
 		expect: { requireAssertions: true },
 		testTimeout: 120_000,
 		hookTimeout: 180_000
