@@ -1,7 +1,9 @@
 import { PGlite, type Transaction } from '@electric-sql/pglite';
 import { postgis } from '@electric-sql/pglite-postgis';
+import { pgDump } from '@electric-sql/pglite-tools/pg_dump';
 import type { Database, Queryable, Row } from './port';
 import { Serial } from './serial';
+import { DUMP_ARGS } from './transfer';
 import { classify, DatabaseUnavailableError, isUnavailable } from './unavailable';
 
 // Dates stay ISO strings, as node-postgres is set up to return them too (see postgres.ts).
@@ -64,7 +66,14 @@ export async function openPglite(dataDir?: string, loadDataDir?: Blob): Promise<
 		whenAvailable: () => (broken ? new Promise<void>(() => undefined) : Promise.resolve()),
 		// closing a broken PGlite hangs too; the next start recovers from its WAL
 		close: () => (broken ? Promise.resolve() : serial.run(() => pg.close())),
-		refreshTypes: () => serial.run(() => pg.refreshArrayTypes())
+		refreshTypes: () => serial.run(() => pg.refreshArrayTypes()),
+		dumpData: () =>
+			run(async () => {
+				const file = await pgDump({ pg, args: DUMP_ARGS });
+				// pg_dump empties the (one) session's search path: give it back
+				await pg.exec('set search_path to "$user", public, extensions');
+				return file.text();
+			})
 	};
 }
 

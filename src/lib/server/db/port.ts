@@ -41,4 +41,6 @@ export interface Database extends Queryable {
 	 * ("malformed array literal"). node-postgres needs nothing.
 	 */
 	refreshTypes?(): Promise<void>;
+	/** The embedded database's rows as SQL (db/transfer.ts), to move them to PostgreSQL. */
+	dumpData?(): Promise<string>;
 }
