@@ -93,5 +93,5 @@ describe('a full disk', () => {
 			execFileSync('umount', ['-l', disk!], { stdio: 'ignore' });
 			fs.rmSync(disk!, { recursive: true, force: true });
 		}
-	}, 120_000);
+	}, 240_000);
 });
