@@ -122,6 +122,13 @@ describe('the database goes away under load (PostgreSQL)', () => {
 		const during = await postReport(server.base, reportKeys.restart);
 		expect(during, JSON.stringify(during.body)).toMatchObject({ status: 503 });
 		expect(Number(during.retryAfter)).toBeGreaterThan(0);
+		// a public page says what is going on, in the reader's language, and when to retry
+		for (const [lang, title] of [['zh-CN', '服务暂时不可用'], ['en', 'Temporarily unavailable']]) {
+			const page = await fetch(`${server.base}/warnings?lang=${lang}`, { headers: { accept: 'text/html' } });
+			expect(page.status).toBe(503);
+			expect(Number(page.headers.get('retry-after'))).toBeGreaterThan(0);
+			expect(await page.text()).toContain(title);
+		}
 		const health = await fetch(`${server.base}/api/health`);
 		expect(health.status).toBe(503);
 		expect(await health.json()).toMatchObject({ status: 'unavailable', reason: expect.any(String) });
