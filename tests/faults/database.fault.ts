@@ -46,6 +46,7 @@ describe('the database goes away under load (PostgreSQL)', () => {
 	let admin: pg.Client;
 	let streams: Stream[] = [];
 	let fanoutId: string;
+	let caDir: string | undefined;
 	let gapId: string;
 	const reportKeys = { restart: crypto.randomUUID(), killLoop: crypto.randomUUID() };
 	const keys = makeKeys(8);
@@ -60,7 +61,8 @@ describe('the database goes away under load (PostgreSQL)', () => {
 		await setup.end();
 
 		sim = await startSimulator({ keys, sampleRate: 0.01 });
-		const caFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'sm-faults-')), 'ca.pem');
+		caDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sm-faults-'));
+		const caFile = path.join(caDir, 'ca.pem');
 		fs.writeFileSync(caFile, sim.cert);
 		server = await startServer(await freePort(), {
 			DATABASE_URL: instance.url('safe_miyun'),
@@ -78,6 +80,7 @@ describe('the database goes away under load (PostgreSQL)', () => {
 		await db?.close().catch(() => undefined);
 		await sim?.close();
 		instance?.remove();
+		if (caDir) fs.rmSync(caDir, { recursive: true, force: true });
 		log(JSON.stringify(figures));
 		log(`the server's last lines:\n${server?.output().split('\n').slice(-30).join('\n')}`);
 	});
