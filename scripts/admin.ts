@@ -10,15 +10,19 @@
  *   apikey list
  *   apikey revoke --name N
  *   migrate                                 apply pending migrations and exit
+ *   data export --out FILE                  the embedded database's rows as SQL (DATA_DIR)
+ *   data import --file FILE                 replace every row with FILE's (after migrating)
  *
  * Uses the same settings as the server (DATABASE_URL, or DATA_DIR for the embedded
  * database, which it refuses to open while a server holds it).
  */
+import fs from 'node:fs';
 import { parseArgs } from 'node:util';
 import { API_KEY_ROLES, createApiKey, type ApiKeyRole } from '../src/lib/server/auth/api-keys';
 import { readConfig } from '../src/lib/server/config';
 import { openDatabase, type Database } from '../src/lib/server/db';
 import { asService } from '../src/lib/server/db/caller';
+import { loadData } from '../src/lib/server/db/transfer';
 import { addStaff, InputError, linkStaff } from '../src/lib/server/staff';
 
 const USAGE = `usage: npm run admin -- <command>
@@ -28,7 +32,9 @@ const USAGE = `usage: npm run admin -- <command>
   apikey create --name N --role R      (R: ${API_KEY_ROLES.join(', ')})
   apikey list
   apikey revoke --name N
-  migrate`;
+  migrate
+  data export --out FILE
+  data import --file FILE`;
 
 class UsageError extends Error {}
 
@@ -118,6 +124,17 @@ const commands: Record<string, Command> = {
 	},
 	migrate: async () => {
 		// openDatabase has applied them already.
+	},
+	'data export': async (db, args) => {
+		const { values } = parseArgs({ args, options: { out: { type: 'string' } }, strict: true });
+		if (!db.dumpData) throw new InputError('out', 'data export reads the embedded database: unset DATABASE_URL');
+		fs.writeFileSync(need(values, 'out'), await db.dumpData());
+		console.error(`written: ${values.out}`);
+	},
+	'data import': async (db, args) => {
+		const { values } = parseArgs({ args, options: { file: { type: 'string' } }, strict: true });
+		const { tables } = await loadData(db, fs.readFileSync(need(values, 'file'), 'utf8'));
+		console.error(`loaded: ${values.file} (${tables} tables replaced)`);
 	}
 };
 

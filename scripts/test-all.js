@@ -4,7 +4,9 @@
  *   1. Vitest: unit tests and the database suites (PGlite always; also the PostgreSQL
  *      in TEST_DATABASE_URL when it is set, as CI does),
  *   2. the production build,
- *   3. Playwright journeys in Chromium against that build.
+ *   3. Playwright journeys in Chromium against that build,
+ *   4. the fault suite against that build (`npm run test:faults`: a PostgreSQL instance
+ *      of its own, restarted and its connections killed under load).
  * Ends with one line `N passed, N failed`; exits non-zero if anything failed.
  */
 import { spawnSync } from 'node:child_process';
@@ -61,6 +63,16 @@ if (run('production build', 'npx', ['vite', 'build', '--logLevel', 'warn'])) {
 		failed += stats.unexpected;
 	}
 	if (!playwrightOk && (!stats || stats.unexpected === 0)) failed += 1;
+
+	const faultsFile = 'test-results/faults.json';
+	fs.rmSync(faultsFile, { force: true });
+	const faultsOk = run('fault suite', 'npx', ['vitest', 'run', '--config', 'tests/faults/vitest.config.ts', '--reporter=default', '--reporter=json', `--outputFile=${faultsFile}`]);
+	const faults = readJson(faultsFile);
+	if (faults) {
+		passed += faults.numPassedTests;
+		failed += faults.numFailedTests;
+	}
+	if (!faultsOk && (!faults || faults.numFailedTests === 0)) failed += 1;
 } else {
 	failed += 1;
 }

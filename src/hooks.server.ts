@@ -15,6 +15,8 @@ import { securityHeaders } from '$lib/server/security-headers';
 import { bodyLimit } from '$lib/server/reports/uploads';
 import { services, setServices } from '$lib/server/runtime';
 import { startServices } from '$lib/server/services';
+import { shutdownGracefully } from '$lib/server/shutdown';
+import { unavailableError, unavailableHandle } from '$lib/server/unavailable';
 import { LANG_COOKIE } from '$lib/i18n';
 import { clearVolunteerCookie, VOLUNTEER_COOKIE, volunteerFromToken } from '$lib/server/volunteers/sign-in';
 
@@ -30,8 +32,7 @@ export const init: ServerInit = async () => {
 			`safe-miyun: database ${where}; ${started.migrated.length} migration(s) applied; ` +
 				`sign-in via ${started.auth.provider}${started.seeded ? '; demo admin created' : ''}`
 		);
-		const stop = () => void started.close().catch(() => undefined);
-		process.once('sveltekit:shutdown', stop);
+		shutdownGracefully(started);
 	} catch (error) {
 		// One line that names what is wrong; no stack trace for a configuration mistake.
 		console.error(`safe-miyun: cannot start: ${(error as Error).message.split('\n')[0]}`);
@@ -93,11 +94,24 @@ const i18n: Handle = async ({ event, resolve }) => {
 };
 
 // The console guard and the anonymous limits decide by the matched route (event.route.id).
-export const handle = sequence(securityHeaders, csrf, bodyLimit, identity, anonymousLimits(() => (building ? null : services().limits)), i18n, consoleGuard);
+// A database that is gone answers 503 with Retry-After (unavailableHandle), never a stack.
+export const handle = sequence(
+	securityHeaders,
+	unavailableHandle,
+	csrf,
+	bodyLimit,
+	identity,
+	anonymousLimits(() => (building ? null : services().limits)),
+	i18n,
+	consoleGuard
+);
 
 export const handleError: HandleServerError = ({ error, event, status, message }) => {
 	// 4xx (not found, body too large, method not allowed …) are the client's mistakes: say so, log nothing.
 	if (status < 500) return { message };
+	// The database being away is no bug: 503 with Retry-After (see unavailable.ts), no stack.
+	const unavailable = unavailableError(error, event);
+	if (unavailable) return unavailable;
 	const id = crypto.randomUUID();
 	console.error(`error ${id} on ${event.request.method} ${event.url.pathname}:`, error);
 	return wantsJson(event.url.pathname, event.request.headers.get('accept'))

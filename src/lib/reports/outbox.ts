@@ -63,9 +63,12 @@ function remember(item: Sent) {
 
 /**
  * Sends what waits, one at a time. Stops at the first network failure (still
- * offline); a report the server refuses for good (4xx other than 429) is dropped.
+ * offline) or busy answer (429, 5xx: the server's database may be away for a moment),
+ * saying in `retryAfter` how many seconds the server asked to wait; a report the server
+ * refuses for good (4xx other than 429) is dropped. A send repeated after a 503 carries
+ * the same idempotency key: one report, however many tries.
  */
-export async function flush(): Promise<{ sent: number; refused: number }> {
+export async function flush(): Promise<{ sent: number; refused: number; retryAfter?: number }> {
 	let count = 0;
 	let refused = 0;
 	for (const item of await waiting()) {
@@ -83,7 +86,8 @@ export async function flush(): Promise<{ sent: number; refused: number }> {
 			remember({ ticket, url, sentAt: Date.now() });
 			count++;
 		} else if (res.status === 429 || res.status >= 500) {
-			break;
+			const asked = Number(res.headers.get('retry-after'));
+			return { sent: count, refused, retryAfter: Number.isFinite(asked) && asked > 0 ? asked : 10 };
 		} else {
 			refused++;
 		}

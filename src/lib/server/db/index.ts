@@ -2,6 +2,7 @@
  * Opens the app's database from its settings: the embedded PGlite (locked to this
  * process) or a PostgreSQL pool; applies the bootstrap and migrations first.
  */
+import fs from 'node:fs';
 import path from 'node:path';
 import type { Config } from '../config';
 import { lockDataDir } from './lock';
@@ -9,12 +10,38 @@ import { migrate, readMigrations, type MigrateResult } from './migrate';
 import type { Database } from './port';
 import { openPglite } from './pglite';
 import { openPostgres } from './postgres';
+import { unavailableReason } from './unavailable';
 
 export type { Database, Queryable, Row } from './port';
 
 export type Opened = { db: Database; migrated: MigrateResult };
 
 export const MIGRATIONS_DIR = path.resolve('supabase/migrations');
+
+/** What an operator can do about an embedded database that does not open. */
+const WHAT_TO_DO = 'restore the folder from a backup (README: "Back up and restore"), or move it aside to start with an empty database';
+
+/**
+ * Opens the embedded database in DATA_DIR, refusing damaged files in one line that names
+ * the folder and what to do. PGlite itself would, for a missing PG_VERSION, quietly make
+ * a new empty database over the old files, and for other damage abort with "Aborted()".
+ */
+async function openEmbedded(dataDir: string): Promise<Database> {
+	const pgdata = path.join(dataDir, 'pgdata');
+	const present = fs.existsSync(pgdata) ? fs.readdirSync(pgdata) : [];
+	if (present.length > 0) {
+		const missing = ['PG_VERSION', 'global/pg_control'].filter((f) => !fs.existsSync(path.join(pgdata, f)));
+		if (missing.length) throw new Error(`DATA_DIR ${dataDir}: the embedded database is incomplete (${missing.join(', ')} missing); ${WHAT_TO_DO}`);
+	}
+	try {
+		return await openPglite(pgdata);
+	} catch (error) {
+		const full = unavailableReason(error);
+		if (full) throw new Error(`DATA_DIR ${dataDir}: the embedded database cannot be opened: ${full}; free space on that disk, then start again`);
+		const detail = (error as Error).message.split('\n')[0]!.replace(/\. Build with .*$/, '');
+		throw new Error(`DATA_DIR ${dataDir}: the embedded database cannot be opened, it is damaged (${detail}); ${WHAT_TO_DO}`);
+	}
+}
 
 /** `holder` says in the lock file who holds an embedded database ("server", "admin CLI"). */
 export async function openDatabase(config: Config, holder: string, migrationsDir = MIGRATIONS_DIR): Promise<Opened> {
@@ -24,7 +51,7 @@ export async function openDatabase(config: Config, holder: string, migrationsDir
 		const release = lockDataDir(config.database.dataDir, holder);
 		let db: Database;
 		try {
-			db = await openPglite(path.join(config.database.dataDir, 'pgdata'));
+			db = await openEmbedded(config.database.dataDir);
 		} catch (error) {
 			release();
 			throw error;

@@ -1,7 +1,10 @@
 import { PGlite, type Transaction } from '@electric-sql/pglite';
 import { postgis } from '@electric-sql/pglite-postgis';
+import { pgDump } from '@electric-sql/pglite-tools/pg_dump';
 import type { Database, Queryable, Row } from './port';
 import { Serial } from './serial';
+import { DUMP_ARGS } from './transfer';
+import { classify, DatabaseUnavailableError, isUnavailable } from './unavailable';
 
 // Dates stay ISO strings, as node-postgres is set up to return them too (see postgres.ts).
 const DATE_OID = 1082;
@@ -31,17 +34,46 @@ export async function openPglite(dataDir?: string, loadDataDir?: Blob): Promise<
 	const serial = new Serial();
 	const direct = wrap(pg);
 
+	// A full disk (53100) or a file it cannot write (58030): Postgres rolls the statement
+	// back, but PGlite 0.5.8 then never answers again (measured: the next query hangs). So
+	// the embedded database is taken as gone until the process restarts: every later call
+	// fails at once, health says why, and one line tells the operator what to do.
+	let broken: { error: DatabaseUnavailableError; since: string } | null = null;
+	const rethrow = (error: unknown): never => {
+		const typed = classify(error);
+		if (isUnavailable(typed) && !broken) {
+			const where = dataDir ? `DATA_DIR ${dataDir.replace(/[\\/]pgdata$/, '')}` : 'the embedded database';
+			const reason = `${typed.reason} (${where}): free space there, then restart the server`;
+			broken = { error: new DatabaseUnavailableError(reason, error, 60), since: new Date().toISOString() };
+			console.error(`safe-miyun: database unavailable: ${reason}`);
+		}
+		throw broken && isUnavailable(typed) ? broken.error : typed;
+	};
+	const run = <T>(work: () => Promise<T>): Promise<T> => (broken ? Promise.reject(broken.error) : serial.run(work).catch(rethrow));
+
 	return {
 		kind: 'embedded',
-		query: (sql, params) => serial.run(() => direct.query(sql, params)),
-		exec: (sql) => serial.run(() => direct.exec(sql)),
-		transaction: (work) => serial.run(() => pg.transaction((tx) => work(wrap(tx)))),
+		query: <T extends Row>(sql: string, params?: readonly unknown[]) => run(() => direct.query<T>(sql, params)),
+		exec: (sql) => run(() => direct.exec(sql)),
+		transaction: (work) => run(() => pg.transaction((tx) => work(wrap(tx)))),
+		// In-process: the channel cannot be lost, so there is never anything to catch up.
 		async listen(channel, onPayload) {
 			const stop = await serial.run(() => pg.listen(channel, onPayload));
 			return () => serial.run(() => stop());
 		},
-		close: () => serial.run(() => pg.close()),
-		refreshTypes: () => serial.run(() => pg.refreshArrayTypes())
+		status: () => (broken ? { available: false, reason: broken.error.reason, since: broken.since } : { available: true }),
+		// broken, it comes back only with a restart: background work waits until it stops
+		whenAvailable: () => (broken ? new Promise<void>(() => undefined) : Promise.resolve()),
+		// closing a broken PGlite hangs too; the next start recovers from its WAL
+		close: () => (broken ? Promise.resolve() : serial.run(() => pg.close())),
+		refreshTypes: () => serial.run(() => pg.refreshArrayTypes()),
+		dumpData: () =>
+			run(async () => {
+				const file = await pgDump({ pg, args: DUMP_ARGS });
+				// pg_dump empties the (one) session's search path: give it back
+				await pg.exec('set search_path to "$user", public, extensions');
+				return file.text();
+			})
 	};
 }
 

@@ -3,10 +3,15 @@
  *
  * Two adapters implement it: PGlite in-process (the embedded default) and a
  * node-postgres pool (any PostgreSQL with PostGIS, or Supabase). Code above this
- * line never knows which one it talks to.
+ * line never knows which one it talks to. When the database is not there (restart,
+ * failover, lost connection, full disk) every operation rejects with
+ * DatabaseUnavailableError (./unavailable.ts), never a driver's own error.
  */
 
 export type Row = Record<string, unknown>;
+
+/** Whether the database answers; `live` says why LISTEN is not connected, when it is not. */
+export type DatabaseStatus = ({ available: true } | { available: false; reason: string; since: string }) & { live?: string };
 
 export interface Queryable {
 	/** One statement with $1.. parameters; rows as plain objects. */
@@ -19,8 +24,16 @@ export interface Database extends Queryable {
 	readonly kind: 'embedded' | 'postgres';
 	/** Runs `work` in one transaction: committed if it resolves, rolled back if it throws. */
 	transaction<T>(work: (tx: Queryable) => Promise<T>): Promise<T>;
-	/** LISTEN on a channel; resolves to a function that stops listening. */
-	listen(channel: string, onPayload: (payload: string) => void): Promise<() => Promise<void>>;
+	/**
+	 * LISTEN on a channel; resolves to a function that stops listening. The listening
+	 * survives the database going away: after a reconnect `onResume` runs with the
+	 * database time from which NOTIFYs may have been missed, to catch up by a query.
+	 */
+	listen(channel: string, onPayload: (payload: string) => void, onResume?: (since: string) => void): Promise<() => Promise<void>>;
+	/** The last known state (no query); health asks the database itself as well. */
+	status(): DatabaseStatus;
+	/** Resolves at once when the database answers, else when it is back (background work waits here). */
+	whenAvailable(): Promise<void>;
 	close(): Promise<void>;
 	/**
 	 * PGlite reads the array types once, when it opens: after migrations created new
@@ -28,4 +41,6 @@ export interface Database extends Queryable {
 	 * ("malformed array literal"). node-postgres needs nothing.
 	 */
 	refreshTypes?(): Promise<void>;
+	/** The embedded database's rows as SQL (db/transfer.ts), to move them to PostgreSQL. */
+	dumpData?(): Promise<string>;
 }

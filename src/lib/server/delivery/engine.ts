@@ -10,6 +10,7 @@
  */
 import { asService } from '../db/caller';
 import type { Database } from '../db/port';
+import { isUnavailable } from '../db/unavailable';
 import type { Channel } from './channels';
 import { loadDeliveryWarning, type DeliveryWarning } from './message';
 import { claim, deleteEnded, expireOverdue, matchStep, record, type Outcome } from './queue';
@@ -42,6 +43,8 @@ export async function startDelivery(options: EngineOptions): Promise<Engine> {
 	const pollMs = options.pollMs ?? 1000;
 	const onError = options.onError ?? ((error) => console.error(`safe-miyun: delivery: ${(error as Error).message}`));
 	let stopped = false;
+	let stopNow = () => {};
+	const stopping = new Promise<void>((resolve) => (stopNow = resolve));
 	const wakers = new Set<() => void>();
 	const kick = () => {
 		for (const wake of [...wakers]) wake();
@@ -57,6 +60,14 @@ export async function startDelivery(options: EngineOptions): Promise<Engine> {
 			timer.unref();
 			wakers.add(wake);
 		});
+
+	// The database went away: the port has logged it once; wait until it is back
+	// (its probe backs off with jitter) rather than fail and log once a poll.
+	const waitIfUnavailable = async (error: unknown) => {
+		if (!isUnavailable(error)) return false;
+		await Promise.race([db.whenAvailable(), stopping]);
+		return true;
+	};
 
 	const warnings = new Map<string, Promise<DeliveryWarning | null>>();
 	const warning = (id: string) => {
@@ -84,7 +95,7 @@ export async function startDelivery(options: EngineOptions): Promise<Engine> {
 					continue;
 				}
 			} catch (error) {
-				onError(error);
+				if (!(await waitIfUnavailable(error))) onError(error);
 			}
 			matching = false;
 			await sleep();
@@ -127,7 +138,7 @@ export async function startDelivery(options: EngineOptions): Promise<Engine> {
 				try {
 					handled = await sendBatch(channel);
 				} catch (error) {
-					onError(error);
+					if (!(await waitIfUnavailable(error))) onError(error);
 				} finally {
 					active.set(channel.channel, active.get(channel.channel)! - 1);
 				}
@@ -139,15 +150,21 @@ export async function startDelivery(options: EngineOptions): Promise<Engine> {
 
 	// The payload is the issued message's id: load what its recipients will receive
 	// while its first cell is being matched, not after.
-	const unlisten = await db.listen('deliveries', (id) => {
-		if (/^[0-9a-f-]{36}$/.test(id)) void warning(id).catch(() => warnings.delete(id));
-		kick();
-	});
+	// After the LISTEN connection comes back, a kick is the catch-up: the match and
+	// claim queries find whatever was issued or queued while it was away.
+	const unlisten = await db.listen(
+		'deliveries',
+		(id) => {
+			if (/^[0-9a-f-]{36}$/.test(id)) void warning(id).catch(() => warnings.delete(id));
+			kick();
+		},
+		kick
+	);
 	const upkeep = setInterval(() => {
 		void asService(db, async (tx) => {
 			if ((await expireOverdue(tx)) > 0) kick();
 			await deleteEnded(tx);
-		}).catch(onError);
+		}).catch((error) => isUnavailable(error) || onError(error));
 	}, 10_000);
 	upkeep.unref();
 	const loops = [matcher(), ...channels.map(sender)];
@@ -170,6 +187,7 @@ export async function startDelivery(options: EngineOptions): Promise<Engine> {
 		},
 		async stop() {
 			stopped = true;
+			stopNow();
 			clearInterval(upkeep);
 			kick();
 			await unlisten();

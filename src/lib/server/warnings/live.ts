@@ -2,8 +2,11 @@
  * Live updates: one LISTEN on channel `warnings` per server process (per database),
  * fanned out in memory to every open Server-Sent Events stream. Several processes each
  * hold their own LISTEN, so a warning issued through any of them reaches all pages.
+ * After the LISTEN connection was lost and came back, what was issued meanwhile is
+ * found by a query and sent to the streams like any NOTIFY.
  */
 import type { Database } from '../db/port';
+import { catchUp } from './catch-up';
 
 type Hub = { listeners: Set<(payload: string) => void>; started: Promise<() => Promise<void>> };
 
@@ -14,9 +17,10 @@ export function subscribe(db: Database, onChange: (payload: string) => void): ()
 	let hub = hubs.get(db);
 	if (!hub) {
 		const listeners = new Set<(payload: string) => void>();
-		const started = db.listen('warnings', (payload) => {
+		const emit = (payload: string) => {
 			for (const listener of listeners) listener(payload);
-		});
+		};
+		const started = db.listen('warnings', emit, catchUp(db, emit));
 		hub = { listeners, started };
 		hubs.set(db, hub);
 		started.catch(() => hubs.delete(db));
@@ -31,6 +35,19 @@ export function listenerCount(db: Database): number {
 }
 
 const HEARTBEAT_MS = 25_000;
+
+/** open streams per database, so a shutting-down server can end them */
+const streams = new WeakMap<Database, Set<() => void>>();
+
+/**
+ * Ends every open stream (graceful shutdown): the HTTP server can only close once they
+ * are done, and browsers reconnect (`retry:`) to whichever process is still serving.
+ */
+export function endStreams(db: Database): number {
+	const open = [...(streams.get(db) ?? [])];
+	for (const stop of open) stop();
+	return open.length;
+}
 
 /** A text/event-stream response that forwards changes until the client goes away. */
 export function eventStream(db: Database, signal: AbortSignal): Response {
@@ -48,7 +65,12 @@ export function eventStream(db: Database, signal: AbortSignal): Response {
 			send('retry: 2000\n: connected\n\n');
 			const unsubscribe = subscribe(db, (payload) => send(`event: warning\ndata: ${payload}\n\n`));
 			const heartbeat = setInterval(() => send(': keep-alive\n\n'), HEARTBEAT_MS);
+			const open = streams.get(db) ?? new Set();
+			streams.set(db, open);
+			const end = () => stop();
+			open.add(end);
 			stop = () => {
+				open.delete(end);
 				clearInterval(heartbeat);
 				unsubscribe();
 				try {

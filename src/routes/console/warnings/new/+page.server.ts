@@ -1,5 +1,6 @@
 import { error, fail, redirect } from '@sveltejs/kit';
 import { deliveryReach } from '$lib/server/alerts/stats';
+import { isUnavailable } from '$lib/server/db/unavailable';
 import { parseCompose, valuesOf, type ComposeValues } from '$lib/server/warnings/form';
 import { messagesFor } from '$lib/server/i18n';
 import { senderNames, seatsOf, townChoices } from '$lib/server/warnings/places';
@@ -42,16 +43,29 @@ export const load: PageServerLoad = async ({ locals, url }) => {
 	};
 };
 
-async function parse(locals: App.Locals, request: Request) {
+async function parse(locals: App.Locals, form: FormData) {
 	staffOnly(locals, ISSUERS);
-	const form = await request.formData();
 	const towns = await locals.db((tx) => townChoices(tx));
 	return { ...parseCompose(form, seatsOf(towns)), references: String(form.get('references') ?? '') || null };
 }
 
+/**
+ * The database went away while an issuer was composing: answer 503 with the draft as
+ * typed, so the form shows it again (also with JavaScript off) and nothing is lost.
+ */
+async function keepDraft<T>(request: Request, work: (form: FormData) => Promise<T>) {
+	const form = await request.formData();
+	try {
+		return await work(form);
+	} catch (error) {
+		if (!isUnavailable(error)) throw error;
+		return fail(503, { values: parseCompose(form, new Map()).values, errors: {}, preview: null, unavailable: true });
+	}
+}
+
 export const actions: Actions = {
-	preview: async ({ locals, request }) => {
-		const { input, values, errors } = await parse(locals, request);
+	preview: ({ locals, request }) => keepDraft(request, async (form) => {
+		const { input, values, errors } = await parse(locals, form);
 		if (!input) return fail(400, { values, errors, preview: null });
 		const shown = await locals.db(async (tx) => {
 			const preview = await warnings.preview(tx, input);
@@ -61,12 +75,12 @@ export const actions: Actions = {
 		});
 		if ('errors' in shown) return fail(400, { values, errors: shown.errors, preview: null });
 		return { values, errors: {}, preview: shown };
-	},
-	save: async ({ locals, request }) => {
-		const { input, values, errors, references } = await parse(locals, request);
+	}),
+	save: ({ locals, request }) => keepDraft(request, async (form) => {
+		const { input, values, errors, references } = await parse(locals, form);
 		if (!input) return fail(400, { values, errors, preview: null });
 		const saved = await locals.db((tx) => warnings.saveDraft(tx, input, { referencesId: references }));
 		if ('errors' in saved) return fail(400, { values, errors: saved.errors, preview: null });
 		redirect(303, `/console/warnings/${saved.id}`);
-	}
+	})
 };
