@@ -10,6 +10,7 @@ import { asCaller } from '$lib/server/db/caller';
 import { apiError, wantsJson } from '$lib/server/http';
 import { chooseLang } from '$lib/server/i18n';
 import { refuse } from '$lib/server/open311/format';
+import { compress, publicPages } from '$lib/server/public/hooks';
 import { bodyLimit } from '$lib/server/reports/uploads';
 import { services, setServices } from '$lib/server/runtime';
 import { startServices } from '$lib/server/services';
@@ -128,7 +129,8 @@ const headers: Handle = async ({ event, resolve }) => {
 	return response;
 };
 
-export const handle = sequence(headers, csrf, bodyLimit, identity, i18n, guard);
+// compress wraps everything below it; publicPages needs identity and language, and keeps only anonymous public pages.
+export const handle = sequence(headers, compress, csrf, bodyLimit, identity, i18n, publicPages, guard);
 
 export const handleError: HandleServerError = ({ error, event, status, message }) => {
 	// 4xx (not found, body too large, method not allowed …) are the client's mistakes: say so, log nothing.
