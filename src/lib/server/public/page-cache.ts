@@ -33,7 +33,10 @@ const isPrivatePath = (path: string) => /^\/(console|volunteer)(\/|$)/.test(path
 export function isCacheable(event: Pick<RequestEvent, 'request' | 'url' | 'cookies' | 'isDataRequest'>): boolean {
 	const { request, url, cookies } = event;
 	if (request.method !== 'GET') return false;
+	// The request's own cookies: an expired session, cleared by the identity hook, still gets its own answer.
+	const sent = request.headers.get('cookie') ?? '';
 	if (request.headers.has('authorization') || cookies.get(SESSION_COOKIE) || cookies.get(VOLUNTEER_COOKIE)) return false;
+	if (sent.includes(`${SESSION_COOKIE}=`) || sent.includes(`${VOLUNTEER_COOKIE}=`)) return false;
 	if (!PUBLIC_PAGE.test(url.pathname)) return false;
 	for (const name of url.searchParams.keys()) if (!KEPT_PARAMS.has(name)) return false;
 	return true;
