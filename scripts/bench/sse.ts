@@ -12,11 +12,11 @@ import fs from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
-import pg from 'pg';
 import { createApiKey } from '../../src/lib/server/auth/api-keys';
 import { readConfig } from '../../src/lib/server/config';
 import { openDatabase } from '../../src/lib/server/db';
 import { capAlert } from '../../src/lib/server/warnings/testing/fixtures';
+import { scratchDatabase } from './scratch-db';
 import { readRss } from './surge/rss';
 
 const COUNTS = (process.env.BENCH_SSE ?? '5000,20000').split(',').map(Number);
@@ -30,17 +30,9 @@ let env: Record<string, string>;
 let cleanup: () => Promise<void>;
 const base = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL;
 if (process.env.BENCH_BACKEND === 'postgres' && base) {
-	const scratch = `safe_miyun_sse_${process.pid}`;
-	const admin = new pg.Client({ connectionString: base });
-	await admin.connect();
-	await admin.query(`create database ${scratch}`);
-	const url = new URL(base);
-	url.pathname = `/${scratch}`;
-	env = { DATABASE_URL: url.toString(), DATA_DIR: '' };
-	cleanup = async () => {
-		await admin.query(`drop database if exists ${scratch} with (force)`);
-		await admin.end();
-	};
+	const scratch = await scratchDatabase(base, `safe_miyun_sse_${process.pid}`);
+	env = { DATABASE_URL: scratch.url, DATA_DIR: '' };
+	cleanup = scratch.drop;
 } else {
 	const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-sse-'));
 	env = { DATA_DIR: dataDir, DATABASE_URL: '' };

@@ -20,11 +20,11 @@ import fs from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
-import pg from 'pg';
 import { readConfig } from '../../src/lib/server/config';
 import { openDatabase } from '../../src/lib/server/db';
 import { issueOver } from '../../src/lib/server/delivery/testing/fanout-fixture';
 import { seedDemo } from '../../src/lib/server/seed';
+import { scratchDatabase } from './scratch-db';
 import { load, type LoadResult } from './surge/load';
 import { readRss } from './surge/rss';
 
@@ -69,24 +69,16 @@ async function prepare(name: Backend['name']): Promise<Backend | null> {
 	}
 	const base = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL;
 	if (!base) return null;
-	const scratch = `safe_miyun_surge_${process.pid}`;
-	const admin = new pg.Client({ connectionString: base });
-	await admin.connect();
-	await admin.query(`create database ${scratch}`);
-	const url = new URL(base);
-	url.pathname = `/${scratch}`;
-	const { db } = await openDatabase(readConfig({ DATABASE_URL: url.toString() }), 'bench:surge');
+	const scratch = await scratchDatabase(base, `safe_miyun_surge_${process.pid}`);
+	const { db } = await openDatabase(readConfig({ DATABASE_URL: scratch.url }), 'bench:surge');
 	try {
 		await seedDemo(db);
 		const thread = await issueOver(db, AREA);
 		return {
 			name,
-			env: { DATABASE_URL: url.toString(), DATA_DIR: '' },
+			env: { DATABASE_URL: scratch.url, DATA_DIR: '' },
 			thread,
-			cleanup: async () => {
-				await admin.query(`drop database if exists ${scratch} with (force)`);
-				await admin.end();
-			}
+			cleanup: scratch.drop
 		};
 	} finally {
 		await db.close();
