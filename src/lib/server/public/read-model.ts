@@ -19,6 +19,12 @@ import { subscribe } from '../warnings/live';
 import * as warnings from '../warnings/store';
 
 export const REFRESH_MS = 15_000;
+/**
+ * The embedded database lives in this process and every write to it goes through this
+ * process, so its NOTIFY cannot be missed; its queries also run on the event loop, where a
+ * refresh holds up every page. Its safety net is rarer.
+ */
+export const EMBEDDED_REFRESH_MS = 300_000;
 /** Warning threads kept for their own page; more are read from the database. */
 const THREADS_KEPT = 200;
 
@@ -83,7 +89,7 @@ export class ReadModel {
 
 	constructor(
 		private readonly db: Database,
-		refreshMs = REFRESH_MS
+		refreshMs = db.kind === 'embedded' ? EMBEDDED_REFRESH_MS : REFRESH_MS
 	) {
 		this.#unsubscribe = subscribe(db, (payload) => {
 			this.#pending.push(payload);
@@ -144,7 +150,7 @@ export class ReadModel {
 		this.#boundary = null;
 		if (!at) return;
 		const wait = at.getTime() - Date.now() + 50;
-		if (wait > REFRESH_MS) return; // the timer comes first
+		if (wait > 2 ** 31 - 1) return; // beyond setTimeout; the timer comes first
 		this.#boundary = setTimeout(() => void this.refresh().catch(() => undefined), Math.max(0, wait));
 		this.#boundary.unref();
 	}
