@@ -12,6 +12,7 @@ import { chooseLang } from '$lib/server/i18n';
 import { refuse } from '$lib/server/open311/format';
 import { anonymousLimits } from '$lib/server/request-limits';
 import { securityHeaders } from '$lib/server/security-headers';
+import { compress, publicPages } from '$lib/server/public/hooks';
 import { bodyLimit } from '$lib/server/reports/uploads';
 import { services, setServices } from '$lib/server/runtime';
 import { startServices } from '$lib/server/services';
@@ -94,15 +95,19 @@ const i18n: Handle = async ({ event, resolve }) => {
 };
 
 // The console guard and the anonymous limits decide by the matched route (event.route.id).
-// A database that is gone answers 503 with Retry-After (unavailableHandle), never a stack.
+// compress wraps everything below it. A database that is gone answers 503 with Retry-After
+// (unavailableHandle), never a stack; public pages still come from the read model then.
+// publicPages needs identity and language, and keeps only anonymous public pages.
 export const handle = sequence(
 	securityHeaders,
+	compress,
 	unavailableHandle,
 	csrf,
 	bodyLimit,
 	identity,
 	anonymousLimits(() => (building ? null : services().limits)),
 	i18n,
+	publicPages,
 	consoleGuard
 );
 

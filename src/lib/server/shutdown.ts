@@ -7,7 +7,7 @@
  * then the jobs, the fan-out and the database close; a deadline makes sure the process
  * is gone within 10 s whatever hangs.
  */
-import { endStreams } from './warnings/live';
+import { closeStreams } from './public/events';
 import type { Services } from './services';
 
 const DEADLINE_MS = 8000;
@@ -17,10 +17,10 @@ export function shutdownGracefully(services: Pick<Services, 'db' | 'close'>): vo
 	const onSignal = (signal: NodeJS.Signals) => {
 		if (stopping) return;
 		stopping = true;
-		const streams = endStreams(services.db);
+		const streams = closeStreams(services.db);
 		console.log(`safe-miyun: ${signal}: stopping (${streams} live stream(s) ended)`);
 		// a stream opened while the server was closing is ended too
-		const sweep = setInterval(() => endStreams(services.db), 250);
+		const sweep = setInterval(() => closeStreams(services.db), 250);
 		sweep.unref();
 		const deadline = setTimeout(() => {
 			console.error(`safe-miyun: shutdown did not finish within ${DEADLINE_MS / 1000} s; exiting`);

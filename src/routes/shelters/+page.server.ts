@@ -1,4 +1,6 @@
 import { isHazardCode } from '$lib/hazards';
+import { publicData } from '$lib/server/public/read-model';
+import { services } from '$lib/server/runtime';
 import * as shelters from '$lib/server/shelters';
 import type { PageServerLoad } from './$types';
 
@@ -10,15 +12,15 @@ import type { PageServerLoad } from './$types';
 export const load: PageServerLoad = async ({ locals, url }) => {
 	const hazardRaw = url.searchParams.get('hazard');
 	const hazard = isHazardCode(hazardRaw) ? hazardRaw : null;
-	return locals.db(async (tx) => {
-		const snapshot = await shelters.snapshot(tx);
-		const town = snapshot.towns.find((t) => t.code === url.searchParams.get('town') && t.lat !== null) ?? null;
-		let place: { lat: number; lon: number; town: string | null } | null = town ? { lat: town.lat!, lon: town.lon!, town: town.code } : null;
-		if (!place && url.searchParams.has('lat')) {
-			const parsed = shelters.parseNearestQuery(new URLSearchParams({ lat: url.searchParams.get('lat') ?? '', lon: url.searchParams.get('lon') ?? '' }));
-			if ('query' in parsed) place = { lat: parsed.query.lat, lon: parsed.query.lon, town: null };
-		}
-		const answer = place ? await shelters.nearest(tx, { lat: place.lat, lon: place.lon, hazard, limit: 5 }) : null;
-		return { snapshot, hazard, place, answer };
-	});
+	// The snapshot comes from the read model; only a chosen place needs the database.
+	const snapshot = (await publicData(services().db).get()).shelters;
+	const town = snapshot.towns.find((t) => t.code === url.searchParams.get('town') && t.lat !== null) ?? null;
+	let place: { lat: number; lon: number; town: string | null } | null = town ? { lat: town.lat!, lon: town.lon!, town: town.code } : null;
+	if (!place && url.searchParams.has('lat')) {
+		const parsed = shelters.parseNearestQuery(new URLSearchParams({ lat: url.searchParams.get('lat') ?? '', lon: url.searchParams.get('lon') ?? '' }));
+		if ('query' in parsed) place = { lat: parsed.query.lat, lon: parsed.query.lon, town: null };
+	}
+	const at = place;
+	const answer = at ? await locals.db((tx) => shelters.nearest(tx, { lat: at.lat, lon: at.lon, hazard, limit: 5 })) : null;
+	return { snapshot, hazard, place, answer };
 };

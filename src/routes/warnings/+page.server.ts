@@ -1,14 +1,14 @@
-import * as warnings from '$lib/server/warnings/store';
-import { withArea } from '$lib/server/warnings/view';
+import { publicData } from '$lib/server/public/read-model';
+import { services } from '$lib/server/runtime';
+import { toPublic } from '$lib/server/warnings/view';
 import type { PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async ({ locals }) => {
-	const found = await locals.db(async (tx) => {
-		const active = await warnings.active(tx);
-		return {
-			warnings: await Promise.all(active.map((w) => withArea(tx, w, locals.lang))),
-			outline: await warnings.districtOutline(tx)
-		};
-	});
-	return { ...found, asOf: new Date() };
+	const data = await publicData(services().db).get();
+	return {
+		warnings: data.warnings.map((w) => ({ ...toPublic(w, locals.lang), geojson: data.areas.get(w.id) ?? null })),
+		outline: data.outline,
+		asOf: data.asOf,
+		version: data.version
+	};
 };

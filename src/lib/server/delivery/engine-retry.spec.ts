@@ -38,7 +38,9 @@ function failingOnce(db: Database): Database & { failures: number } {
 		query: (sql, params) => db.query(sql, params),
 		exec: (sql) => db.exec(sql),
 		transaction: (work) => db.transaction((tx) => work(wrap(tx))),
-		listen: (channel, onPayload) => db.listen(channel, onPayload),
+		listen: (channel, onPayload, onResume) => db.listen(channel, onPayload, onResume),
+		status: () => db.status(),
+		whenAvailable: () => db.whenAvailable(),
 		close: () => db.close(),
 		get failures() {
 			return failures;

@@ -1,6 +1,6 @@
-import { eventStream } from '$lib/server/warnings/live';
+import { eventStream } from '$lib/server/public/events';
 import { services } from '$lib/server/runtime';
 import type { RequestHandler } from './$types';
 
-// Server-Sent Events: one message per warning issued, updated or cancelled (ids only).
-export const GET: RequestHandler = ({ request }) => eventStream(services().db, request.signal);
+// Server-Sent Events: each warning issued, updated, cancelled or expired, with its text in the page's language.
+export const GET: RequestHandler = ({ request, locals }) => eventStream(services().db, request.signal, locals.lang);
