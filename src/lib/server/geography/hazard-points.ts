@@ -187,3 +187,21 @@ export async function inArea(tx: Queryable, geojson: string): Promise<InArea> {
 export function concerns(hazard: string): boolean {
 	return (SLOPE_HAZARDS as readonly string[]).includes(hazard);
 }
+
+/** The points in the import format (WGS84 GeoJSON), monitors as far as the caller may read them. */
+export async function exportPoints(tx: Queryable): Promise<string> {
+	const rows = await tx.query<StaffHazardPoint & { refuge_shelter: string | null; refuge_place: string | null }>(
+		`select h.ref, h.kind, h.town_code, h.village_code, extensions.st_y(h.location) as lat, extensions.st_x(h.location) as lon,
+		        h.households, h.people, s.ref as refuge_shelter, h.refuge_place, h.route, m.name as monitor_name, m.phone as monitor_phone
+		   from public.hazard_points h
+		   left join public.shelters s on s.id = h.refuge_shelter_id
+		   left join public.hazard_point_monitors m on m.hazard_point_id = h.id
+		  where not h.demo order by h.ref`
+	);
+	const features = rows.map(({ lat, lon, ...r }) => ({
+		type: 'Feature',
+		properties: Object.fromEntries(PROPERTIES.map((p) => [p, (r as Record<string, unknown>)[p] ?? null])),
+		geometry: { type: 'Point', coordinates: [lon, lat] }
+	}));
+	return JSON.stringify({ type: 'FeatureCollection', features });
+}
