@@ -7,6 +7,7 @@ import { asService } from './db/caller';
 import type { Database } from './db/port';
 import { addStaff } from './staff';
 import { DEMO_ADMIN } from './demo';
+import { seedDemoHazardPoints } from './geography/seed';
 import { seedDemoShelters } from './shelters/seed';
 import { seedVolunteerDemo } from './volunteers/seed';
 
@@ -18,5 +19,6 @@ export async function seedDemo(db: Database): Promise<boolean> {
 	if (existing.length) return false;
 	await addStaff(db, DEMO_ADMIN);
 	await seedDemoShelters(db);
+	await seedDemoHazardPoints(db);
 	return true;
 }
