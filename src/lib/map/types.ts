@@ -44,3 +44,28 @@ export type PublicMap = {
 export type MapReport = { id: string; ticket: string; status: string; lat: number; lon: number; overdue: boolean };
 export type VillageReach = { code: string; name_zh: string; name_en: string; lat: number; lon: number; subscriptions: number };
 export type StaffMap = PublicMap & { reports: MapReport[]; reach: VillageReach[] | null };
+
+export const HAZARD_POINT_KINDS = ['collapse', 'landslide', 'debris_flow', 'ground_collapse', 'ground_fissure', 'ground_subsidence', 'unstable_slope'] as const;
+export type HazardPointKind = (typeof HAZARD_POINT_KINDS)[number];
+
+/** A hazard point as staff see it; the monitor is null unless RLS lets the caller read it (the township's staff, admins). */
+export type StaffHazardPoint = {
+	id: string;
+	ref: string;
+	kind: HazardPointKind;
+	town_code: string;
+	village_code: string | null;
+	village_zh: string | null;
+	village_en: string | null;
+	lat: number;
+	lon: number;
+	households: number;
+	people: number;
+	refuge: string | null;
+	route: string | null;
+	demo: boolean;
+	monitor_name: string | null;
+	monitor_phone: string | null;
+};
+
+export type InArea = { points: StaffHazardPoint[]; households: number; people: number };

@@ -4,14 +4,15 @@
  * (RLS: the point's township staff and admins only), and the points and people
  * threatened inside a warning's area.
  */
+import type { HazardPointKind, InArea, StaffHazardPoint } from '../../map/types';
 import type { Queryable } from '../db/port';
 import type { Crs } from '../shelters/import';
 import { checkGeometry, type GeoError } from './check';
 import type { References } from './index';
 import { parseGeoJson, type Feature } from './parse';
 
-export const HAZARD_POINT_KINDS = ['collapse', 'landslide', 'debris_flow', 'ground_collapse', 'ground_fissure', 'ground_subsidence', 'unstable_slope'] as const;
-export type HazardPointKind = (typeof HAZARD_POINT_KINDS)[number];
+import { HAZARD_POINT_KINDS } from '../../map/types';
+export { HAZARD_POINT_KINDS };
 
 /** The words of the national survey's forms, besides the codes. */
 const KIND_WORDS: Record<string, HazardPointKind> = {
@@ -133,26 +134,6 @@ export async function writePoints(tx: Queryable, rows: CheckedPoints['rows']): P
 	return rows.length;
 }
 
-export type StaffHazardPoint = {
-	id: string;
-	ref: string;
-	kind: HazardPointKind;
-	town_code: string;
-	village_code: string | null;
-	village_zh: string | null;
-	village_en: string | null;
-	lat: number;
-	lon: number;
-	households: number;
-	people: number;
-	refuge: string | null;
-	route: string | null;
-	demo: boolean;
-	/** Null unless the caller may see it (RLS: the township's staff, admins). */
-	monitor_name: string | null;
-	monitor_phone: string | null;
-};
-
 const STAFF_SELECT = `select h.id, h.ref, h.kind, h.town_code, h.village_code, v.name_zh as village_zh, v.name_en as village_en,
 	       extensions.st_y(h.location) as lat, extensions.st_x(h.location) as lon, h.households, h.people,
 	       coalesce(s.name_zh, h.refuge_place) as refuge, h.route, h.demo, m.name as monitor_name, m.phone as monitor_phone
@@ -166,7 +147,12 @@ export function listForStaff(tx: Queryable): Promise<StaffHazardPoint[]> {
 	return tx.query<StaffHazardPoint>(`${STAFF_SELECT} order by h.town_code, h.ref`);
 }
 
-export type InArea = { points: StaffHazardPoint[]; households: number; people: number };
+
+/** The hazard points inside a stored warning's area (its full geometry, not the drawing's). */
+export async function inWarning(tx: Queryable, warningId: string): Promise<InArea | null> {
+	const [row] = await tx.query<{ geojson: string }>('select extensions.st_asgeojson(area) as geojson from public.warnings where id = $1', [warningId]);
+	return row ? inArea(tx, row.geojson) : null;
+}
 
 /** The hazard points inside an area (GeoJSON), with the people they threaten. */
 export async function inArea(tx: Queryable, geojson: string): Promise<InArea> {

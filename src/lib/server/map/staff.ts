@@ -7,9 +7,9 @@
  */
 import type { HazardCode } from '../../db-types.gen';
 import type { Lang } from '../../i18n';
-import type { MapReport, StaffMap, VillageReach } from '../../map/types';
+import type { MapReport, StaffHazardPoint, StaffMap, VillageReach } from '../../map/types';
 import type { Queryable } from '../db/port';
-import { listForStaff, type StaffHazardPoint } from '../geography/hazard-points';
+import { listForStaff } from '../geography/hazard-points';
 import { publicMap } from './layers';
 
 export async function staffMap(tx: Queryable, hazard: HazardCode | null, lang: Lang): Promise<StaffMap & { hazardList: StaffHazardPoint[]; reachTotals: (VillageReach & { placed: boolean })[] | null }> {

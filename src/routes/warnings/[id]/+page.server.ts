@@ -1,4 +1,5 @@
 import { error } from '@sveltejs/kit';
+import { touchesApproximate } from '$lib/server/geography/areas';
 import { duringSection } from '$lib/server/guides';
 import * as warnings from '$lib/server/warnings/store';
 import { toPublic, withArea } from '$lib/server/warnings/view';
@@ -12,8 +13,10 @@ export const load: PageServerLoad = async ({ locals, params }) => {
 		const current = await warnings.current(tx, params.id);
 		if (!current) return null;
 		const history = (await warnings.thread(tx, params.id)).filter((m) => m.sent);
+		const warning = await withArea(tx, current, locals.lang);
 		return {
-			warning: await withArea(tx, current, locals.lang),
+			warning,
+			approximate: warning.geojson ? await touchesApproximate(tx, warning.geojson) : true,
 			history: history.map((m) => toPublic(m, locals.lang)).reverse(),
 			outline: await warnings.districtOutline(tx)
 		};
