@@ -69,3 +69,15 @@ export type StaffHazardPoint = {
 };
 
 export type InArea = { points: StaffHazardPoint[]; households: number; people: number };
+
+/** The report form's pin map: township areas to say where a tap is, village places (as points) to name the nearest. */
+export type PinPlaces = {
+	outline: string | null;
+	towns: MapTown[];
+	villages: { code: string; town_code: string; lat: number; lon: number }[];
+};
+
+/** A PublicMap with only the outline and townships: the base for maps that add their own marks. */
+export function baseMap(places: Pick<PinPlaces, 'outline' | 'towns'>): PublicMap {
+	return { outline: places.outline, towns: places.towns, warnings: [], shelters: [], routes: [], scenic: [], hazardPoints: [], water: [], hazard: null, asOf: new Date(0).toISOString() };
+}

@@ -6,7 +6,7 @@
 import type { HazardCode } from '../../db-types.gen';
 import type { Lang } from '../../i18n';
 import { infoFor } from '../../warnings';
-import type { MapHazardPoint, MapRoute, MapScenic, MapShelter, MapTown, MapWater, MapWarning, PublicMap } from '../../map/types';
+import type { MapHazardPoint, MapRoute, MapScenic, MapShelter, MapTown, MapWater, MapWarning, PinPlaces, PublicMap } from '../../map/types';
 import type { Queryable } from '../db/port';
 import * as scenic from '../scenic';
 import * as warnings from '../warnings/store';
@@ -59,4 +59,21 @@ export async function publicMap(tx: Queryable, hazard: HazardCode | null, lang: 
 		   from public.water_features w order by w.kind desc, w.ref`
 	);
 	return { outline, towns, warnings: warningLayer, shelters, routes, scenic: scenicLayer, hazardPoints, water, hazard, asOf: new Date().toISOString() };
+}
+
+/** What the report form's pin map needs: the outline, township areas, and village places as points. */
+export async function pinPlaces(tx: Queryable): Promise<PinPlaces> {
+	const outline = await warnings.districtOutline(tx);
+	const towns = await tx.query<MapTown>(
+		`select t.code, t.name_zh, t.name_en,
+		        extensions.st_asgeojson(extensions.st_simplifypreservetopology(a.area, ${SIMPLIFY}), 4) as area,
+		        coalesce(a.approximate, true) as approximate, extensions.st_y(t.seat) as lat, extensions.st_x(t.seat) as lon
+		   from public.towns t left join public.town_areas a on a.code = t.code order by t.code`
+	);
+	const villages = await tx.query<PinPlaces['villages'][number]>(
+		`select v.code, v.town_code, extensions.st_y(extensions.st_pointonsurface(p.geom)) as lat,
+		        extensions.st_x(extensions.st_pointonsurface(p.geom)) as lon
+		   from public.village_places p join public.villages v on v.code = p.village_code order by v.code`
+	);
+	return { outline, towns, villages };
 }
