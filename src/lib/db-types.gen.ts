@@ -124,6 +124,26 @@ export type Tables = {
 		demo: boolean;
 		updated_at: Date;
 	};
+	hazard_point_monitors: {
+		hazard_point_id: string;
+		name: string;
+		phone: string;
+	};
+	hazard_points: {
+		id: string;
+		ref: string;
+		kind: string;
+		town_code: string;
+		village_code: string | null;
+		location: string;
+		households: number;
+		people: number;
+		refuge_shelter_id: string | null;
+		refuge_place: string | null;
+		route: string | null;
+		demo: boolean;
+		updated_at: Date;
+	};
 	outbox_messages: {
 		id: number;
 		channel: string;
@@ -314,6 +334,12 @@ export type Tables = {
 		until: Date | null;
 		created_at: Date;
 	};
+	town_boundaries: {
+		town_code: string;
+		area: string;
+		source: string | null;
+		imported_at: Date;
+	};
 	towns: {
 		code: string;
 		name_zh: string;
@@ -324,6 +350,12 @@ export type Tables = {
 		seat_source: string | null;
 		population: number | null;
 		population_source: string | null;
+	};
+	village_places: {
+		village_code: string;
+		geom: string;
+		source: string | null;
+		imported_at: Date;
 	};
 	villages: {
 		code: string;
@@ -441,5 +473,14 @@ export type Tables = {
 		ended_at: Date | null;
 		created_at: Date;
 		updated_at: Date;
+	};
+	water_features: {
+		ref: string;
+		kind: string;
+		name_zh: string;
+		name_en: string;
+		geom: string;
+		source: string | null;
+		imported_at: Date;
 	};
 };
