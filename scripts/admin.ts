@@ -26,6 +26,7 @@ import { exportLayer, GEO_LAYERS, type GeoLayer } from '../src/lib/server/geogra
 import { exportPoints } from '../src/lib/server/geography/hazard-points';
 import { importLayer } from '../src/lib/server/geography/upload';
 import { readFileSync } from 'node:fs';
+import mapMessages from '../src/lib/i18n/locales/en/map.json';
 
 const USAGE = `usage: npm run admin -- <command>
   staff add --email E --password P --role R (--department CODE | --town CODE) [--name N]
@@ -126,7 +127,8 @@ const commands: Record<string, Command> = {
 		// One transaction as the service role: nothing is written unless every feature is clean.
 		const outcome = await asService(db, (tx) => importLayer(tx, layer, content, crs));
 		if (outcome.errors.length) {
-			for (const e of outcome.errors) console.error(`${e.row ? `feature ${e.row}` : 'file'}${e.column ? ` ${e.column}` : ''}: ${e.message}${e.detail ? ` (${e.detail})` : ''}`);
+			const say = (key: string) => (mapMessages.map.import as Record<string, string>)[key.replace(/^map\.import\./, '')] ?? key;
+			for (const e of outcome.errors) console.error(`${e.row ? `feature ${e.row}` : 'file'}${e.column ? ` ${e.column}` : ''}: ${say(e.message)}${e.detail ? ` (${e.detail})` : ''}`);
 			throw new InputError('file', `${outcome.errors.length} problem(s); nothing was imported`);
 		}
 		console.error(`imported ${outcome.written} feature(s) into ${layer}`);

@@ -13,16 +13,19 @@ import * as warnings from '../warnings/store';
 
 const SIMPLIFY = 0.001;
 
-export async function publicMap(tx: Queryable, hazard: HazardCode | null, lang: Lang): Promise<PublicMap> {
-	const outline = await warnings.districtOutline(tx);
-	const towns = await tx.query<MapTown>(
+/** Every township with its area (real or approximate) and seat. */
+function townsLayer(tx: Queryable): Promise<MapTown[]> {
+	return tx.query<MapTown>(
 		`select t.code, t.name_zh, t.name_en,
 		        extensions.st_asgeojson(extensions.st_simplifypreservetopology(a.area, ${SIMPLIFY}), 4) as area,
-		        coalesce(a.approximate, true) as approximate,
-		        extensions.st_y(t.seat) as lat, extensions.st_x(t.seat) as lon
-		   from public.towns t left join public.town_areas a on a.code = t.code
-		  order by t.code`
+		        coalesce(a.approximate, true) as approximate, extensions.st_y(t.seat) as lat, extensions.st_x(t.seat) as lon
+		   from public.towns t left join public.town_areas a on a.code = t.code order by t.code`
 	);
+}
+
+export async function publicMap(tx: Queryable, hazard: HazardCode | null, lang: Lang): Promise<PublicMap> {
+	const outline = await warnings.districtOutline(tx);
+	const towns = await townsLayer(tx);
 	const active = await warnings.active(tx);
 	const areas = await tx.query<{ id: string; area: string }>(
 		`select id, extensions.st_asgeojson(extensions.st_simplifypreservetopology(area, 0.0005), 4) as area
@@ -64,12 +67,7 @@ export async function publicMap(tx: Queryable, hazard: HazardCode | null, lang: 
 /** What the report form's pin map needs: the outline, township areas, and village places as points. */
 export async function pinPlaces(tx: Queryable): Promise<PinPlaces> {
 	const outline = await warnings.districtOutline(tx);
-	const towns = await tx.query<MapTown>(
-		`select t.code, t.name_zh, t.name_en,
-		        extensions.st_asgeojson(extensions.st_simplifypreservetopology(a.area, ${SIMPLIFY}), 4) as area,
-		        coalesce(a.approximate, true) as approximate, extensions.st_y(t.seat) as lat, extensions.st_x(t.seat) as lon
-		   from public.towns t left join public.town_areas a on a.code = t.code order by t.code`
-	);
+	const towns = await townsLayer(tx);
 	const villages = await tx.query<PinPlaces['villages'][number]>(
 		`select v.code, v.town_code, extensions.st_y(extensions.st_pointonsurface(p.geom)) as lat,
 		        extensions.st_x(extensions.st_pointonsurface(p.geom)) as lon
