@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { E2E, signIn } from './fixtures';
+import { E2E, e2eApiKey, signIn } from './fixtures';
 
 test.describe('the one map without JavaScript', () => {
 	test.use({ javaScriptEnabled: false });
@@ -67,4 +67,38 @@ test('the console map shows staff layers and hazard points with their monitors t
 	const table = page.locator('table');
 	await expect(table).toContainText('DEMO-');
 	await expect(table).toContainText('000-0000-0000');
+});
+
+test.describe('a warning page', () => {
+	test.use({ geolocation: { latitude: 40.4646, longitude: 116.8633 }, permissions: ['geolocation'] });
+
+	test('draws the phone’s position on the area map once asked, and shows it on /map', async ({ page, request }) => {
+		const t = (ms: number) => `${new Date(Date.now() + ms + 8 * 3600_000).toISOString().slice(0, 19)}+08:00`;
+		const sender = 'e2e-map@miyun.test';
+		const xml = `<?xml version="1.0" encoding="UTF-8"?>
+<alert xmlns="urn:oasis:names:tc:emergency:cap:1.2">
+  <identifier>e2e-map-${Date.now()}</identifier><sender>${sender}</sender><sent>${t(-60_000)}</sent>
+  <status>Actual</status><msgType>Alert</msgType><scope>Public</scope>
+  <info><language>en</language><category>Met</category><event>Flood</event><urgency>Immediate</urgency>
+    <severity>Moderate</severity><certainty>Likely</certainty><expires>${t(10 * 60_000)}</expires>
+    <eventCode><valueName>hazard</valueName><value>flood</value></eventCode>
+    <headline>Map journey flood warning (test)</headline><description>Test.</description><instruction>Test.</instruction>
+    <area><areaDesc>Xiwengzhuang</areaDesc><circle>40.46,116.86 2</circle></area>
+  </info>
+</alert>`;
+		const response = await request.post('/api/cap', { data: xml, headers: { authorization: `Bearer ${e2eApiKey()}`, 'content-type': 'application/xml' } });
+		expect(response.status(), await response.text()).toBe(201);
+
+		await page.goto('/map?lang=en');
+		const link = page.locator('.one-map [data-layer="warnings"] a').filter({ hasText: 'Map journey flood warning' });
+		await expect(link).toHaveCount(1);
+		await page.getByRole('button', { name: 'Show my position' }).click();
+		await expect(page.locator('.one-map circle.you')).toHaveCount(1);
+
+		await page.goto((await link.getAttribute('href'))! + '?lang=en');
+		const areaMap = page.locator('svg.area-map');
+		await expect(areaMap.locator('circle.point')).toHaveCount(0);
+		await page.getByRole('button', { name: 'Am I in the warning area?' }).click();
+		await expect(areaMap.locator('circle.point')).toHaveCount(1);
+	});
 });
