@@ -45,6 +45,8 @@ for (const backend of backends()) {
 			expect((await checkAs(admin, 'towns', mercator)).errors).toEqual([{ row: 0, column: 'crs', message: 'map.import.unknown_crs' }]);
 			const metres = fc([{ properties: { code: TOWN }, geometry: square(12_990_000, 4_930_000, 2000) }]);
 			expect((await checkAs(admin, 'towns', metres)).errors).toEqual([{ row: 1, column: 'geometry.coordinates', message: 'map.import.not_degrees' }]);
+			const inherited = fc([{ properties: { code: TOWN }, geometry: square(CENTRE[0], CENTRE[1], 0.02) }], { crs: { type: 'name', properties: { name: 'constructor' } } });
+			expect((await checkAs(admin, 'towns', inherited)).errors).toEqual([{ row: 0, column: 'crs', message: 'map.import.unknown_crs' }]);
 			const perFeature = fc([{ properties: { code: TOWN, crs: 'cgcs2000-gk' }, geometry: square(CENTRE[0], CENTRE[1], 0.02) }]);
 			expect((await checkAs(admin, 'towns', perFeature)).errors).toEqual([{ row: 1, column: 'properties.crs', message: 'map.import.unknown_crs' }]);
 		});

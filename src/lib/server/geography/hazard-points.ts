@@ -10,15 +10,13 @@ import type { Crs } from '../shelters/import';
 import { checkGeometry, type GeoError } from './check';
 import type { References } from './index';
 import { parseGeoJson, type Feature } from './parse';
+import vocabulary from './vocabulary.json';
 
 import { HAZARD_POINT_KINDS } from '../../map/types';
 export { HAZARD_POINT_KINDS };
 
 /** The words of the national survey's forms, besides the codes. */
-const KIND_WORDS: Record<string, HazardPointKind> = {
-	崩塌: 'collapse', 滑坡: 'landslide', 泥石流: 'debris_flow', 地面塌陷: 'ground_collapse', 地裂缝: 'ground_fissure',
-	地面沉降: 'ground_subsidence', 不稳定斜坡: 'unstable_slope'
-};
+const KIND_WORDS = vocabulary.kind as Record<string, HazardPointKind>;
 
 /** Warnings of these hazards list the hazard points inside their area while composed and in the console. */
 export const SLOPE_HAZARDS = ['landslide', 'flash_flood', 'rainstorm'] as const;
@@ -62,7 +60,7 @@ function rowOf(props: Record<string, string>, refs: References, shelters: Set<st
 	if (!ref) e('ref', 'map.import.required');
 	else if (!/^[A-Za-z0-9._:-]{1,64}$/.test(ref)) e('ref', 'map.import.bad_code');
 	const kindRaw = props.kind ?? '';
-	const kind = (HAZARD_POINT_KINDS as readonly string[]).includes(kindRaw) ? (kindRaw as HazardPointKind) : KIND_WORDS[kindRaw];
+	const kind = (HAZARD_POINT_KINDS as readonly string[]).includes(kindRaw) ? (kindRaw as HazardPointKind) : Object.hasOwn(KIND_WORDS, kindRaw) ? KIND_WORDS[kindRaw] : undefined;
 	if (!kind) e('kind', kindRaw ? 'map.import.unknown_code' : 'map.import.required');
 	const village_code = props.village_code || null;
 	if (village_code && !refs.villages.has(village_code)) e('village_code', /^110118\d{6}$/.test(village_code) ? 'map.import.unknown_code' : 'map.import.bad_code');

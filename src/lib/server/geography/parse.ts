@@ -25,7 +25,8 @@ const CRS_NAMES: Record<string, Crs> = {
 
 /** The CRS a name stands for, or undefined when it is not one we can convert (e.g. a projected one). */
 export function crsOf(name: string): Crs | undefined {
-	return CRS_NAMES[name.trim().toLowerCase()];
+	const key = name.trim().toLowerCase();
+	return Object.hasOwn(CRS_NAMES, key) ? CRS_NAMES[key] : undefined;
 }
 
 const GEOMETRY_TYPES: Record<GeoLayer, string[]> = {

@@ -6,6 +6,7 @@
  */
 import { asService } from '../db/caller';
 import type { Database } from '../db/port';
+import vocabulary from './vocabulary.json';
 
 const MOUNTAIN_TOWNS = ['110118107', '110118109', '110118110', '110118111', '110118115', '110118116'];
 const KINDS = ['landslide', 'debris_flow', 'collapse'] as const;
@@ -26,9 +27,11 @@ export async function seedDemoHazardPoints(db: Database): Promise<number> {
 				`insert into public.hazard_points (ref, kind, town_code, location, households, people, refuge_shelter_id, route, demo)
 				 values ($1, $2, $3, extensions.st_setsrid(extensions.st_makepoint($4, $5), 4326), $6, $7, $8, $9, true) returning id`,
 				[`DEMO-${s.town_code}-1`, KINDS[i % KINDS.length], s.town_code, s.lon + 0.009, s.lat + 0.006, 3 + i, 8 + 3 * i, s.id,
-					'演示路线：沿村路步行至避难场所 Demo route: walk along the village road to the shelter']
+					vocabulary.demo.route]
 			);
-			await tx.query(`insert into public.hazard_point_monitors (hazard_point_id, name, phone) values ($1, '演示监测员 Demo monitor', '000-0000-0000')`, [point!.id]);
+			await tx.query('insert into public.hazard_point_monitors (hazard_point_id, name, phone) values ($1, $2, $3)', [
+				point!.id, vocabulary.demo.monitor_name, vocabulary.demo.monitor_phone
+			]);
 			made++;
 		}
 		return made;
