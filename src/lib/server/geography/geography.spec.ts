@@ -75,6 +75,13 @@ for (const backend of backends()) {
 			expect(errors).toEqual([{ row: 1, column: 'geometry', message: 'map.import.invalid_geometry', detail: expect.stringMatching(/self-intersection/i) }]);
 		});
 
+		it('refuses an unclosed ring before PostGIS sees it', async () => {
+			const open = { type: 'Polygon', coordinates: [[[116.78, 40.40], [116.82, 40.40], [116.82, 40.44]]] };
+			expect((await checkAs(admin, 'towns', fc([{ properties: { code: TOWN }, geometry: open }]))).errors).toEqual([
+				{ row: 1, column: 'geometry.coordinates', message: 'map.import.invalid_geometry' }
+			]);
+		});
+
 		it('refuses points and polygons outside the district', async () => {
 			const beijing = fc([{ properties: { code: '110118101001' }, geometry: { type: 'Point', coordinates: [116.397, 39.909] } }]);
 			expect((await checkAs(admin, 'villages', beijing)).errors).toEqual([{ row: 1, column: 'geometry', message: 'map.import.outside_district' }]);

@@ -57,6 +57,18 @@ function convert(coords: unknown, depth: number, crs: Crs): unknown | null {
 	return out;
 }
 
+type Pos = [number, number];
+const closedRing = (r: Pos[]) => r.length >= 4 && r[0]![0] === r.at(-1)![0] && r[0]![1] === r.at(-1)![1];
+
+/** Rings closed with at least four positions, lines with at least two: what PostGIS will build. */
+function wellFormed(type: string, c: unknown): boolean {
+	if (type === 'Point') return true;
+	if (type === 'LineString') return (c as Pos[]).length >= 2;
+	if (type === 'MultiLineString') return (c as Pos[][]).every((l) => l.length >= 2);
+	if (type === 'Polygon') return (c as Pos[][]).every(closedRing);
+	return (c as Pos[][][]).every((p) => p.every(closedRing));
+}
+
 export type ParsedFile = { features: Feature[]; errors: ImportError[] };
 
 /**
@@ -113,6 +125,7 @@ export function parseGeoJson(
 		else {
 			const coordinates = convert(feature.geometry!.coordinates, DEPTH[type]!, crs);
 			if (coordinates === null) err('geometry.coordinates', 'map.import.not_degrees');
+			else if (!wellFormed(type, coordinates)) err('geometry.coordinates', 'map.import.invalid_geometry');
 			else geometry = { type, coordinates };
 		}
 		if (errors.length === before && key !== null && geometry) features.push({ row, key, geometry, props });
