@@ -52,7 +52,7 @@ export async function matchStep(tx: Queryable): Promise<{ warningId: string; que
 			select distinct w.id, s.id, s.channel
 			  from public.warnings w
 			  -- a village: its imported point buffered, its polygon, or else its township's area
-			  join public.village_areas va on extensions.st_intersects(va.area, w.area)
+			  join public.village_areas va on app.area_touches(w.area, va.area)
 			  join public.subscription_places p on p.village_code = va.code
 			  join public.subscriptions s on s.id = p.subscription_id
 			 where w.id = $1 and w.msg_type <> 'Cancel' and ${WANTS}
