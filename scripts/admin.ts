@@ -9,6 +9,9 @@
  *   apikey create --name N --role R        prints only the new key (shown once, stored hashed)
  *   apikey list
  *   apikey revoke --name N
+ *   geo import --layer L --file F [--crs C] import a GeoJSON layer (towns, villages, water,
+ *                                           hazard_points), all or nothing; C: wgs84, gcj02, bd09
+ *   geo export --layer L                    print a layer in the same format
  *   migrate                                 apply pending migrations and exit
  *   data export --out FILE                  the embedded database's rows as SQL (DATA_DIR)
  *   data import --file FILE                 replace every row with FILE's (after migrating)
@@ -24,6 +27,11 @@ import { openDatabase, type Database } from '../src/lib/server/db';
 import { asService } from '../src/lib/server/db/caller';
 import { loadData } from '../src/lib/server/db/transfer';
 import { addStaff, InputError, linkStaff } from '../src/lib/server/staff';
+import { exportLayer, GEO_LAYERS, type GeoLayer } from '../src/lib/server/geography';
+import { exportPoints } from '../src/lib/server/geography/hazard-points';
+import { importLayer } from '../src/lib/server/geography/upload';
+import { readFileSync } from 'node:fs';
+import mapMessages from '../src/lib/i18n/locales/en/map.json';
 
 const USAGE = `usage: npm run admin -- <command>
   staff add --email E --password P --role R (--department CODE | --town CODE) [--name N]
@@ -32,6 +40,8 @@ const USAGE = `usage: npm run admin -- <command>
   apikey create --name N --role R      (R: ${API_KEY_ROLES.join(', ')})
   apikey list
   apikey revoke --name N
+  geo import --layer L --file F [--crs wgs84|gcj02|bd09]   (L: ${GEO_LAYERS.join(', ')})
+  geo export --layer L
   migrate
   data export --out FILE
   data import --file FILE`;
@@ -45,6 +55,11 @@ function need(values: Record<string, string | boolean | undefined>, name: string
 }
 
 type Command = (db: Database, args: string[]) => Promise<void>;
+
+function geoLayer(raw: string): GeoLayer {
+	if (!(GEO_LAYERS as readonly string[]).includes(raw)) throw new UsageError(`--layer must be one of ${GEO_LAYERS.join(', ')}`);
+	return raw as GeoLayer;
+}
 
 const commands: Record<string, Command> = {
 	'staff add': async (db, args) => {
@@ -121,6 +136,26 @@ const commands: Record<string, Command> = {
 		);
 		if (!rows.length) throw new InputError('name', `no active API key named "${values.name}"`);
 		console.error(`revoked: ${values.name}`);
+	},
+	'geo import': async (db, args) => {
+		const { values } = parseArgs({ args, options: { layer: { type: 'string' }, file: { type: 'string' }, crs: { type: 'string' } }, strict: true });
+		const layer = geoLayer(need(values, 'layer'));
+		const crs = values.crs ?? 'wgs84';
+		if (crs !== 'wgs84' && crs !== 'gcj02' && crs !== 'bd09') throw new UsageError('--crs must be wgs84, gcj02 or bd09');
+		const content = readFileSync(need(values, 'file'), 'utf8');
+		// One transaction as the service role: nothing is written unless every feature is clean.
+		const outcome = await asService(db, (tx) => importLayer(tx, layer, content, crs));
+		if (outcome.errors.length) {
+			const say = (key: string) => (mapMessages.map.import as Record<string, string>)[key.replace(/^map\.import\./, '')] ?? key;
+			for (const e of outcome.errors) console.error(`${e.row ? `feature ${e.row}` : 'file'}${e.column ? ` ${e.column}` : ''}: ${say(e.message)}${e.detail ? ` (${e.detail})` : ''}`);
+			throw new InputError('file', `${outcome.errors.length} problem(s); nothing was imported`);
+		}
+		console.error(`imported ${outcome.written} feature(s) into ${layer}`);
+	},
+	'geo export': async (db, args) => {
+		const { values } = parseArgs({ args, options: { layer: { type: 'string' } }, strict: true });
+		const layer = geoLayer(need(values, 'layer'));
+		console.log(await asService(db, (tx) => (layer === 'hazard_points' ? exportPoints(tx) : exportLayer(tx, layer))));
 	},
 	migrate: async () => {
 		// openDatabase has applied them already.

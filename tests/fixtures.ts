@@ -44,7 +44,7 @@ export function simulatorPayload(sim: PushSimulator, id: string): Promise<string
 export const PUBLIC_PAGES = [
 	'/', '/numbers', '/warnings', '/alerts', '/shelters',
 	'/guides', '/guides?q=%E5%9C%B0%E9%9C%87', '/guides/earthquake', '/guides/first_aid', '/prepare',
-	'/report', '/report/rates', '/volunteer', '/volunteer/sign-in', '/scenic', '/scenic/simatai', '/assistant', '/offline', '/console/sign-in'
+	'/report', '/report/rates', '/map', '/volunteer', '/volunteer/sign-in', '/scenic', '/scenic/simatai', '/assistant', '/offline', '/console/sign-in'
 ];
 
 /** Signs a staff member in through the console's own form and waits until `next` is open. */

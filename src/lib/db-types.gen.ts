@@ -124,6 +124,26 @@ export type Tables = {
 		demo: boolean;
 		updated_at: Date;
 	};
+	hazard_point_monitors: {
+		hazard_point_id: string;
+		name: string;
+		phone: string;
+	};
+	hazard_points: {
+		id: string;
+		ref: string;
+		kind: string;
+		town_code: string;
+		village_code: string | null;
+		location: string;
+		households: number;
+		people: number;
+		refuge_shelter_id: string | null;
+		refuge_place: string | null;
+		route: string | null;
+		demo: boolean;
+		updated_at: Date;
+	};
 	hazard_shelter_exclusion: {
 		hazard: HazardCode;
 		excludes: boolean;
@@ -329,6 +349,12 @@ export type Tables = {
 		until: Date | null;
 		created_at: Date;
 	};
+	town_boundaries: {
+		town_code: string;
+		area: string;
+		source: string | null;
+		imported_at: Date;
+	};
 	towns: {
 		code: string;
 		name_zh: string;
@@ -339,6 +365,12 @@ export type Tables = {
 		seat_source: string | null;
 		population: number | null;
 		population_source: string | null;
+	};
+	village_places: {
+		village_code: string;
+		geom: string;
+		source: string | null;
+		imported_at: Date;
 	};
 	villages: {
 		code: string;
@@ -466,5 +498,14 @@ export type Tables = {
 		updated_at: Date;
 		revision: number;
 		approved_revision: number | null;
+	};
+	water_features: {
+		ref: string;
+		kind: string;
+		name_zh: string;
+		name_en: string;
+		geom: string;
+		source: string | null;
+		imported_at: Date;
 	};
 };

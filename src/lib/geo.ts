@@ -14,6 +14,19 @@ export function polygonsOf(geojson: string | null | undefined): Polys {
 	return [];
 }
 
+/** Lines of a GeoJSON LineString/MultiLineString (rivers), as [lon, lat] rings. */
+export function linesOf(geojson: string | null | undefined): Ring[] {
+	if (!geojson) return [];
+	const g = JSON.parse(geojson) as { type: string; coordinates: unknown };
+	if (g.type === 'LineString') return [g.coordinates as Ring];
+	if (g.type === 'MultiLineString') return g.coordinates as Ring[];
+	return [];
+}
+
+export function svgLines(lines: Ring[], point: (p: [number, number]) => [number, number]): string {
+	return lines.map((line) => 'M' + line.map((p) => point(p).map((n) => n.toFixed(1)).join(',')).join('L')).join('');
+}
+
 export type Box = { minLon: number; minLat: number; maxLon: number; maxLat: number };
 
 export function boxOf(...shapes: Polys[]): Box {
@@ -37,7 +50,9 @@ export function projector(box: Box) {
 	return {
 		width: 1000,
 		height: Math.max((box.maxLat - box.minLat) * scale, 1),
-		point: ([lon, lat]: [number, number]): [number, number] => [(lon - box.minLon) * k * scale, (box.maxLat - lat) * scale]
+		point: ([lon, lat]: [number, number]): [number, number] => [(lon - box.minLon) * k * scale, (box.maxLat - lat) * scale],
+		/** The inverse: a map point back to [lon, lat] (a tap on the map). */
+		lonLat: ([x, y]: [number, number]): [number, number] => [box.minLon + x / (k * scale), box.maxLat - y / scale]
 	};
 }
 

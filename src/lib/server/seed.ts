@@ -7,6 +7,7 @@ import { asService } from './db/caller';
 import type { Database } from './db/port';
 import { addStaff } from './staff';
 import { DEMO_ADMIN } from './demo';
+import { seedDemoHazardPoints } from './geography/seed';
 import { seedDemoShelters } from './shelters/seed';
 import { seedVolunteerDemo } from './volunteers/seed';
 
@@ -15,8 +16,10 @@ export { DEMO_ADMIN };
 export async function seedDemo(db: Database): Promise<boolean> {
 	await seedVolunteerDemo(db);
 	const existing = await asService(db, (tx) => tx.query('select 1 from auth.users where email = $1', [DEMO_ADMIN.email]));
-	if (existing.length) return false;
+	// Idempotent: also gives an existing demo database its demo hazard points.
+	if (existing.length) return (await seedDemoHazardPoints(db), false);
 	await addStaff(db, DEMO_ADMIN);
 	await seedDemoShelters(db);
+	await seedDemoHazardPoints(db);
 	return true;
 }

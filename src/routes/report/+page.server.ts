@@ -4,6 +4,7 @@ import { emergencyNumbers, type EmergencyNumber } from '$lib/reports/emergency';
 import { deviceId, ensureDeviceId } from '$lib/server/reports/device';
 import { clock, reportLimit } from '$lib/server/reports/limits';
 import { photoFiles } from '$lib/server/reports/photos';
+import { pinPlaces } from '$lib/server/map/layers';
 import { places } from '$lib/server/reports/places';
 import {
 	freshIds,
@@ -35,6 +36,7 @@ export const load: PageServerLoad = async ({ locals, cookies, url }) => {
 	ensureDeviceId(cookies);
 	return {
 		...(await locals.db((tx) => places(tx))),
+		pinPlaces: await locals.db(pinPlaces),
 		categories: ReportCategoryValues,
 		ids: freshIds(),
 		joined: url.searchParams.get('joined')

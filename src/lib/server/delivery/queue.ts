@@ -51,9 +51,9 @@ export async function matchStep(tx: Queryable): Promise<{ warningId: string; que
 		sql = `insert into public.delivery_queue (warning_id, subscription_id, channel)
 			select distinct w.id, s.id, s.channel
 			  from public.warnings w
-			  -- the pages' "touched" rule: a township that only shares a border is not reached
-			  join public.town_areas t on app.area_touches(w.area, t.area)
-			  join public.subscription_places p on p.town_code = t.code
+			  -- a village: its imported point buffered, its polygon, or else its township's area
+			  join public.village_areas va on app.area_touches(w.area, va.area)
+			  join public.subscription_places p on p.village_code = va.code
 			  join public.subscriptions s on s.id = p.subscription_id
 			 where w.id = $1 and w.msg_type <> 'Cancel' and ${WANTS}
 			on conflict do nothing`;

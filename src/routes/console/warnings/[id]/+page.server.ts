@@ -1,5 +1,6 @@
 import { error, fail, redirect } from '@sveltejs/kit';
 import { deliveryStats } from '$lib/server/alerts/stats';
+import { concerns, inWarning } from '$lib/server/geography/hazard-points';
 import { affected } from '$lib/server/warnings/area';
 import * as warnings from '$lib/server/warnings/store';
 import type { Actions, PageServerLoad } from './$types';
@@ -20,6 +21,7 @@ export const load: PageServerLoad = async ({ locals, params }) => {
 			message,
 			geojson,
 			affected: geojson ? await affected(tx, geojson) : null,
+			hazardPoints: concerns(message.hazard) ? await inWarning(tx, message.id) : null,
 			audit: await warnings.audit(tx, message.threadId),
 			delivery: await deliveryStats(tx, message.id),
 			outline: await warnings.districtOutline(tx)

@@ -5,6 +5,8 @@ import { parseCompose, valuesOf, type ComposeValues } from '$lib/server/warnings
 import { messagesFor } from '$lib/server/i18n';
 import { senderNames, seatsOf, townChoices } from '$lib/server/warnings/places';
 import * as warnings from '$lib/server/warnings/store';
+import { touchesApproximate } from '$lib/server/geography/areas';
+import { concerns, inArea } from '$lib/server/geography/hazard-points';
 import type { Actions, PageServerLoad } from './$types';
 import { staffOnly } from '$lib/server/auth/staff-only';
 
@@ -71,7 +73,12 @@ export const actions: Actions = {
 			const preview = await warnings.preview(tx, input);
 			if ('errors' in preview) return preview;
 			const { hazard, level, status } = input;
-			return { ...preview, reach: await deliveryReach(tx, { geojson: preview.geojson, hazard, level, status }) };
+			return {
+				...preview,
+				reach: await deliveryReach(tx, { geojson: preview.geojson, hazard, level, status }),
+				hazardPoints: concerns(hazard) ? await inArea(tx, preview.geojson) : null,
+				approximate: await touchesApproximate(tx, preview.geojson)
+			};
 		});
 		if ('errors' in shown) return fail(400, { values, errors: shown.errors, preview: null });
 		return { values, errors: {}, preview: shown };

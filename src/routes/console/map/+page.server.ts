@@ -1,0 +1,14 @@
+import { isHazardCode } from '$lib/hazards';
+import { layersFrom } from '$lib/map/layers';
+import { PUBLIC_LAYERS, STAFF_LAYERS } from '$lib/map/types';
+import { staffMap } from '$lib/server/map/staff';
+import type { PageServerLoad } from './$types';
+
+const LAYERS = [...PUBLIC_LAYERS, ...STAFF_LAYERS];
+
+export const load: PageServerLoad = async ({ locals, url }) => {
+	const raw = url.searchParams.get('hazard');
+	const hazard = isHazardCode(raw) ? raw : null;
+	const map = await locals.db((tx) => staffMap(tx, hazard, locals.lang));
+	return { map, on: layersFrom(url.searchParams, LAYERS), layers: LAYERS };
+};

@@ -1,0 +1,33 @@
+import { error, fail, redirect } from '@sveltejs/kit';
+import { GEO_LAYERS, type GeoLayer } from '$lib/server/geography';
+import { importLayer } from '$lib/server/geography/upload';
+import { isAdmin } from '$lib/server/shelters/registry';
+import type { Actions, PageServerLoad } from './$types';
+
+export const load: PageServerLoad = async ({ locals }) => {
+	if (!(await locals.db(isAdmin))) error(403, 'forbidden');
+	return { layers: GEO_LAYERS };
+};
+
+export const actions: Actions = {
+	default: async ({ locals, request }) => {
+		const form = await request.formData();
+		const layerRaw = String(form.get('layer') ?? '');
+		const layer = (GEO_LAYERS as readonly string[]).includes(layerRaw) ? (layerRaw as GeoLayer) : null;
+		const crsRaw = String(form.get('crs') ?? 'wgs84');
+		const crs = crsRaw === 'gcj02' || crsRaw === 'bd09' ? crsRaw : 'wgs84';
+		const file = form.get('file');
+		const content = file instanceof File ? await file.text() : '';
+		if (!layer) return fail(400, { layer: layerRaw, crs, errors: [{ row: 0, column: 'layer', message: 'map.import.required' }] });
+		if (!content.trim()) return fail(400, { layer, crs, errors: [{ row: 0, column: 'file', message: 'map.import.no_file' }] });
+		try {
+			// One transaction: an error anywhere leaves nothing written.
+			const outcome = await locals.db((tx) => importLayer(tx, layer, content, crs));
+			if (outcome.errors.length) return fail(400, { layer, crs, errors: outcome.errors.slice(0, 200) });
+			redirect(303, `/console/map/import?layer=${layer}&written=${outcome.written}`);
+		} catch (e) {
+			if ((e as { code?: string }).code === '42501') error(403, 'forbidden');
+			throw e;
+		}
+	}
+};
