@@ -28,7 +28,7 @@ function failingOnce(db: Database): Database & { failures: number } {
 		query: (sql, params) => {
 			if (failures === 0 && /join public\.deliveries d on d\.warning_id = w\.id/.test(sql)) {
 				failures++;
-				return Promise.reject(Object.assign(new Error('terminating connection due to administrator command'), { code: '57P01' }));
+				return Promise.reject(Object.assign(new Error('could not serialize access due to concurrent update'), { code: '40001' }));
 			}
 			return tx.query(sql, params);
 		}

@@ -1,3 +1,4 @@
+import { staffOnly } from '$lib/server/auth/staff-only';
 import { isHazardCode } from '$lib/hazards';
 import { layersFrom } from '$lib/map/layers';
 import { PUBLIC_LAYERS, STAFF_LAYERS } from '$lib/map/types';
@@ -7,6 +8,7 @@ import type { PageServerLoad } from './$types';
 const LAYERS = [...PUBLIC_LAYERS, ...STAFF_LAYERS];
 
 export const load: PageServerLoad = async ({ locals, url }) => {
+	staffOnly(locals);
 	const raw = url.searchParams.get('hazard');
 	const hazard = isHazardCode(raw) ? raw : null;
 	const map = await locals.db((tx) => staffMap(tx, hazard, locals.lang));
