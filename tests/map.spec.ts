@@ -75,10 +75,12 @@ test.describe('a warning page', () => {
 	test('draws the phone’s position on the area map once asked, and shows it on /map', async ({ page, request }) => {
 		const t = (ms: number) => `${new Date(Date.now() + ms + 8 * 3600_000).toISOString().slice(0, 19)}+08:00`;
 		const sender = 'e2e-map@miyun.test';
-		const xml = `<?xml version="1.0" encoding="UTF-8"?>
+		const id = `e2e-map-${Date.now()}`;
+		const sent = t(-60_000);
+		const cap = (identifier: string, head: string) => `<?xml version="1.0" encoding="UTF-8"?>
 <alert xmlns="urn:oasis:names:tc:emergency:cap:1.2">
-  <identifier>e2e-map-${Date.now()}</identifier><sender>${sender}</sender><sent>${t(-60_000)}</sent>
-  <status>Actual</status><msgType>Alert</msgType><scope>Public</scope>
+  <identifier>${identifier}</identifier><sender>${sender}</sender><sent>${sent}</sent>
+  <status>Actual</status>${head}<scope>Public</scope>
   <info><language>en</language><category>Met</category><event>Flood</event><urgency>Immediate</urgency>
     <severity>Moderate</severity><certainty>Likely</certainty><expires>${t(10 * 60_000)}</expires>
     <eventCode><valueName>hazard</valueName><value>flood</value></eventCode>
@@ -86,6 +88,7 @@ test.describe('a warning page', () => {
     <area><areaDesc>Xiwengzhuang</areaDesc><circle>40.46,116.86 2</circle></area>
   </info>
 </alert>`;
+		const xml = cap(id, '<msgType>Alert</msgType>');
 		const response = await request.post('/api/cap', { data: xml, headers: { authorization: `Bearer ${e2eApiKey()}`, 'content-type': 'application/xml' } });
 		expect(response.status(), await response.text()).toBe(201);
 
@@ -100,5 +103,10 @@ test.describe('a warning page', () => {
 		await expect(areaMap.locator('circle.point')).toHaveCount(0);
 		await page.getByRole('button', { name: 'Am I in the warning area?' }).click();
 		await expect(areaMap.locator('circle.point')).toHaveCount(1);
+
+		// Lifted again: a flood warning left in force would exclude Xiwengzhuang's shelters in later journeys.
+		const lifted = cap(`${id}-cancel`, `<msgType>Cancel</msgType><references>${sender},${id},${sent}</references>`);
+		const cancel = await request.post('/api/cap', { data: lifted, headers: { authorization: `Bearer ${e2eApiKey()}`, 'content-type': 'application/xml' } });
+		expect(cancel.status(), await cancel.text()).toBe(201);
 	});
 });

@@ -9,7 +9,7 @@ test.describe('home page', () => {
 			await expect(page.locator(`a[href="tel:${number}"]`).first()).toBeVisible();
 		}
 		const tiles = page.getByRole('navigation', { name: '主导航' }).getByRole('link');
-		await expect(tiles).toHaveCount(7);
+		await expect(tiles).toHaveCount(8);
 		await expect(page.getByRole('link', { name: /预警信息/ })).toHaveAttribute('href', '/warnings');
 	});
 
