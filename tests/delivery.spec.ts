@@ -109,6 +109,7 @@ test('subscribe where I am, a warning is issued, the service worker shows it, a 
 	await page.goto('/');
 	await page.getByRole('link', { name: '在本机接收预警' }).click();
 	await expect(page.getByRole('heading', { level: 1 })).toHaveText('在本机接收预警');
+	await page.locator('html[data-hydrated]').waitFor({ state: 'attached' });
 
 	// Nothing chosen yet: the API's refusal is named in the page's language.
 	await page.getByRole('button', { name: '在本机接收预警' }).click();
@@ -200,7 +201,12 @@ test('what we store about me, and delete everything (English)', async ({ browser
 	const endpointId = `store-${Date.now()}`;
 	const { context, page } = await phone(browser, sim, endpointId, 'en');
 	await page.goto('/alerts?lang=en');
-	await page.getByLabel('Township').selectOption({ label: 'Xiwengzhuang Town' });
+	await page.locator('html[data-hydrated]').waitFor({ state: 'attached' });
+	// A choice made before the page has hydrated is not seen by the picker: choose until it is.
+	await expect(async () => {
+		await page.getByLabel('Township').selectOption({ label: 'Xiwengzhuang Town' });
+		await expect(page.getByLabel('Village or community')).toBeEnabled({ timeout: 1000 });
+	}).toPass();
 	await page.getByLabel('Village or community').selectOption({ label: 'Xiwengzhuang Village' });
 	await page.getByRole('button', { name: 'Add this village' }).click();
 	await page.getByRole('radio', { name: 'Only the hazards I choose' }).check();
@@ -234,7 +240,11 @@ test('a family member without a smartphone: SMS with a one-time code from the ou
 	const sim = e2ePushSimulator();
 	const { context, page } = await phone(browser, sim, `sms-${Date.now()}`);
 	await page.goto('/alerts');
-	await page.getByLabel('镇（街道）').selectOption({ label: '溪翁庄镇' });
+	await page.locator('html[data-hydrated]').waitFor({ state: 'attached' });
+	await expect(async () => {
+		await page.getByLabel('镇（街道）').selectOption({ label: '溪翁庄镇' });
+		await expect(page.getByLabel('村（社区）')).toBeEnabled({ timeout: 1000 });
+	}).toPass();
 	await page.getByLabel('村（社区）').selectOption({ label: '溪翁庄村' });
 	await page.getByRole('button', { name: '添加这个村（社区）' }).click();
 	await page.getByLabel('手机号码').fill('1390000123');
@@ -267,6 +277,7 @@ test('a resident follows a report on the phone: dispatched, a push arrives, its 
 	const endpointId = `report-${Date.now()}`;
 	const { context, page } = await phone(browser, sim, endpointId);
 	await page.goto('/alerts');
+	await page.locator('html[data-hydrated]').waitFor({ state: 'attached' });
 	await page.getByRole('button', { name: '使用我现在的位置' }).click();
 	await expect(page.getByRole('status').filter({ hasText: '已添加' })).toBeVisible();
 	await page.getByRole('button', { name: '在本机接收预警' }).click();
@@ -274,6 +285,7 @@ test('a resident follows a report on the phone: dispatched, a push arrives, its 
 
 	// A category no other journey files, so their counts stay as they expect.
 	await page.goto('/report');
+	await page.locator('html[data-hydrated]').waitFor({ state: 'attached' });
 	await page.getByLabel('隐患类别').selectOption('confined_space');
 	await page.getByLabel('问题描述（具体位置、情况）').fill('The manhole cover by the pump house has been missing for a week, only a rope around it');
 	await page.getByLabel('乡镇（街道）').selectOption('110118101');
