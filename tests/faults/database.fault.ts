@@ -125,9 +125,12 @@ describe('the database goes away under load (PostgreSQL)', () => {
 		const during = await postReport(server.base, reportKeys.restart);
 		expect(during, JSON.stringify(during.body)).toMatchObject({ status: 503 });
 		expect(Number(during.retryAfter)).toBeGreaterThan(0);
-		// a public page says what is going on, in the reader's language, and when to retry
+		// The warnings list comes from the read model: the last data, still served.
+		const list = await fetch(`${server.base}/warnings?lang=en`, { headers: { accept: 'text/html' } });
+		expect(list.status).toBe(200);
+		// A page that needs the database says what is going on, in the reader's language, and when to retry.
 		for (const [lang, title] of [['zh-CN', '服务暂时不可用'], ['en', 'Temporarily unavailable']]) {
-			const page = await fetch(`${server.base}/warnings?lang=${lang}`, { headers: { accept: 'text/html' } });
+			const page = await fetch(`${server.base}/report/rates?lang=${lang}`, { headers: { accept: 'text/html' } });
 			expect(page.status).toBe(503);
 			expect(Number(page.headers.get('retry-after'))).toBeGreaterThan(0);
 			expect(await page.text()).toContain(title);
