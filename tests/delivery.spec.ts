@@ -316,8 +316,11 @@ test('a resident follows a report on the phone: dispatched, a push arrives, its 
 	expect(payload).not.toContain(tracking.searchParams.get('t')!);
 
 	await page.goto('/');
-	await pushTo(page, payload!);
-	await expect.poll(async () => (await notifications(page)).map((n) => n.tag)).toContain(`report-${ticket}`);
+	// A push that reaches a worker still starting up can be lost, as on a phone: deliver again until it shows.
+	await expect(async () => {
+		await pushTo(page, payload!);
+		await expect.poll(async () => (await notifications(page)).map((n) => n.tag), { timeout: 5000 }).toContain(`report-${ticket}`);
+	}).toPass({ timeout: 30_000 });
 	const worker = context.serviceWorkers()[0] ?? (await context.waitForEvent('serviceworker'));
 	await worker.evaluate(async (tag) => {
 		const sw = self as unknown as ServiceWorkerGlobalScope;

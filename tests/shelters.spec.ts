@@ -86,9 +86,9 @@ test.describe('finding a shelter', () => {
 			const region = page.getByRole('region', { name: /nearest/i });
 			await expect(region.getByRole('heading', { name: 'Nearby shelters not recommended' })).toBeVisible();
 			await expect(region.getByText(`${nearest.name_en}: inside a flood warning area: it may be flooded (Yellow warning)`)).toBeVisible();
-			const first = await firstThree(page);
-			expect(first[0]).toBe('Beibaiyan Village committee hall (demo)');
-			expect(first).not.toContain(nearest.name_en);
+			// Which shelter comes next depends on what other journeys on this server have set
+			// (occupancy, warnings): what matters is that the one in the warning area is not offered.
+			expect(await firstThree(page)).not.toContain(nearest.name_en);
 		} finally {
 			await issueCap(request, `${id}-cancel`, 'Cancel', square, id);
 		}
