@@ -42,6 +42,7 @@ test.describe('the one map without JavaScript', () => {
 
 test('a report pin: a tap on the map sets the point and names its township', async ({ page }) => {
 	await page.goto('/report');
+	await page.locator('html[data-hydrated]').waitFor({ state: 'attached' });
 	const pinMap = page.getByTestId('pin-map');
 	await expect(pinMap).toBeVisible();
 	// Tap where 溪翁庄镇's name is written: at its seat.
@@ -95,10 +96,12 @@ test.describe('a warning page', () => {
 		await page.goto('/map?lang=en');
 		const link = page.locator('.one-map [data-layer="warnings"] a').filter({ hasText: 'Map journey flood warning' });
 		await expect(link).toHaveCount(1);
+		await page.locator('html[data-hydrated]').waitFor({ state: 'attached' });
 		await page.getByRole('button', { name: 'Show my position' }).click();
 		await expect(page.locator('.one-map circle.you')).toHaveCount(1);
 
 		await page.goto((await link.getAttribute('href'))! + '?lang=en');
+		await page.locator('html[data-hydrated]').waitFor({ state: 'attached' });
 		const areaMap = page.locator('svg.area-map');
 		await expect(areaMap.locator('circle.point')).toHaveCount(0);
 		await page.getByRole('button', { name: 'Am I in the warning area?' }).click();

@@ -33,6 +33,7 @@ test('a resident reports with a photo; dispatched, accepted, answered, rated —
 	await expect(page.getByRole('row', { name: /北京市密云区水务局/ })).toHaveCount(0);
 
 	await page.goto('/report');
+	await page.locator('html[data-hydrated]').waitFor({ state: 'attached' });
 	await fillReport(page, {
 		category: 'flood_water',
 		description: 'The culvert under the village road is blocked; water is 30 cm deep after rain',
@@ -128,6 +129,7 @@ test.describe('with JavaScript off', () => {
 
 test('a report made offline is kept on the device and arrives exactly once when the network returns', async ({ page, context }) => {
 	await page.goto('/report');
+	await page.locator('html[data-hydrated]').waitFor({ state: 'attached' });
 	await expect(page.getByRole('button', { name: '使用我的位置' })).toBeVisible(); // hydrated
 	await fillReport(page, {
 		category: 'road_bridge',
@@ -174,6 +176,7 @@ test('a report made offline is kept on the device and arrives exactly once when 
 
 test('a photo larger than the 512 KB default goes through the reports API and comes out small', async ({ page }) => {
 	await page.goto('/report');
+	await page.locator('html[data-hydrated]').waitFor({ state: 'attached' });
 	const big = await sharp({ create: { width: 2400, height: 1800, channels: 3, background: '#808080', noise: { type: 'gaussian', mean: 128, sigma: 60 } } })
 		.jpeg({ quality: 95 })
 		.toBuffer();

@@ -31,7 +31,7 @@ test('the console keeps a half-written warning draft on a 503', async ({ page })
 
 test('a report refused with 503 waits on the phone and arrives once the database is back', async ({ page }) => {
 	await page.goto('/report');
-	await expect(page.getByRole('button', { name: '使用我的位置' })).toBeVisible(); // hydrated
+	await page.locator('html[data-hydrated]').waitFor({ state: 'attached' });
 	await page.getByLabel('隐患类别').selectOption('road_bridge');
 	await page.getByLabel('问题描述（具体位置、情况）').fill('A landslide half blocks the road above the reservoir');
 	await page.getByLabel('乡镇（街道）').selectOption('110118106');
