@@ -9,24 +9,9 @@
  * Replaces app.delivery_reach so that village places count through public.village_areas
  * instead of their whole township, with the one "touched" rule app.area_touches (issue 13,
  * 20261203120000_warning_safety.sql on main); the fan-out's own query
- * (src/lib/server/delivery/queue.ts) changes the same way. app.area_touches is defined
- * here too, with the same body, so this migration stands on a branch without it; on main
- * it is a no-op re-definition.
+ * (src/lib/server/delivery/queue.ts) changes the same way.
  * =======================================================
  */
-create or replace function app.area_touches(p_area extensions.geometry, p_place extensions.geometry)
-returns boolean
-language sql immutable parallel safe
-set search_path = ''
-as $$
-  select extensions.st_intersects(p_area, p_place)
-     and extensions.st_area(extensions.st_intersection(p_area, p_place)::extensions.geography)
-         > least(50000, 0.1 * extensions.st_area(p_area::extensions.geography))
-$$;
-comment on function app.area_touches(extensions.geometry, extensions.geometry) is
-  'The one "touched" rule: interiors overlap by more than 0.05 km² (or a tenth of a smaller warning area); shared borders do not count.';
-grant execute on function app.area_touches(extensions.geometry, extensions.geometry) to anon, authenticated, service_role;
-
 create view public.village_areas with (security_invoker = true) as
   select v.code, v.town_code,
          case when p.geom is null then a.area
