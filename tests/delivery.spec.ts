@@ -118,7 +118,7 @@ test('subscribe where I am, a warning is issued, the service worker shows it, a 
 	await page.getByRole('button', { name: '使用我现在的位置' }).click();
 	await expect(page.getByRole('status').filter({ hasText: '已添加' })).toBeVisible();
 	await page.getByRole('button', { name: '在本机接收预警' }).click();
-	await expect(page.getByText('完成：预警将显示在本机上。')).toBeVisible({ timeout: 20_000 });
+	await expect(page.getByText('完成：预警将显示在本机上。')).toBeVisible({ timeout: 60_000 });
 	await page.screenshot({ path: 'screenshots/alerts-subscribed-zh.png', fullPage: true });
 	// The device keeps its points rounded to ~100 m, for the service worker's place check.
 	const kept = await page.evaluate(async () => (await (await caches.open('alerts')).match('/alerts/device.json'))!.json());
@@ -214,7 +214,7 @@ test('what we store about me, and delete everything (English)', async ({ browser
 	await page.getByLabel('Lowest level').selectOption('yellow');
 	await page.getByRole('checkbox', { name: 'Also send me drills' }).check();
 	await page.getByRole('button', { name: 'Receive warnings on this phone' }).click();
-	await expect(page.getByText('Done: warnings will appear on this phone.')).toBeVisible({ timeout: 20_000 });
+	await expect(page.getByText('Done: warnings will appear on this phone.')).toBeVisible({ timeout: 60_000 });
 
 	await page.getByRole('button', { name: 'What we store about you' }).click();
 	const stored = page.getByRole('definition');
@@ -281,7 +281,7 @@ test('a resident follows a report on the phone: dispatched, a push arrives, its 
 	await page.getByRole('button', { name: '使用我现在的位置' }).click();
 	await expect(page.getByRole('status').filter({ hasText: '已添加' })).toBeVisible();
 	await page.getByRole('button', { name: '在本机接收预警' }).click();
-	await expect(page.getByText('完成：预警将显示在本机上。')).toBeVisible({ timeout: 20_000 });
+	await expect(page.getByText('完成：预警将显示在本机上。')).toBeVisible({ timeout: 60_000 });
 
 	// A category no other journey files, so their counts stay as they expect.
 	await page.goto('/report');

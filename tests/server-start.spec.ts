@@ -11,7 +11,8 @@ function start(env: Record<string, string>, cwd = process.cwd()) {
 	const result = spawnSync(process.execPath, [SERVER], {
 		cwd,
 		encoding: 'utf8',
-		timeout: 120_000,
+		// a loaded CI machine migrates the embedded database slowly; a hung start still ends
+		timeout: 240_000,
 		env: { PATH: process.env.PATH ?? '', PORT: '4199', ...env }
 	});
 	return { code: result.status, stderr: result.stderr.trim() };
@@ -30,7 +31,7 @@ test('a bad PORT stops the start with one line naming it', () => {
 });
 
 test('a failing migration stops the start, names the file, and leaves nothing of it behind', () => {
-	test.setTimeout(180_000);
+	test.setTimeout(300_000);
 	const root = fs.mkdtempSync(path.join(os.tmpdir(), 'sm-root-'));
 	const migrations = path.join(root, 'supabase/migrations');
 	fs.mkdirSync(migrations, { recursive: true });

@@ -74,10 +74,14 @@ export function iosOutsideHomeScreen(): boolean {
 	return ios && !window.matchMedia('(display-mode: standalone)').matches;
 }
 
+// A first visit on a cheap phone with a weak signal can take well over 10 s to install the
+// service worker (it keeps the app's pages for offline use); give up only after a minute.
+const WORKER_WAIT_MS = 60_000;
+
 function registration(): Promise<ServiceWorkerRegistration> {
 	return Promise.race([
 		navigator.serviceWorker.ready,
-		new Promise<never>((_, reject) => setTimeout(() => reject(new DeviceError('err_no_worker')), 10_000))
+		new Promise<never>((_, reject) => setTimeout(() => reject(new DeviceError('err_no_worker')), WORKER_WAIT_MS))
 	]);
 }
 
