@@ -5,8 +5,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { asService, type Claims } from '../db/caller';
 import type { Database } from '../db/port';
-import { outboxGateway, smsChannel } from '../delivery/channels';
-import { startDelivery, type Engine } from '../delivery/engine';
+import { smsChannel } from '../messaging/sms';
+import { smsCatcher } from '../messaging/sms/gateway';
+import { startDelivery, type Engine } from '../messaging/engine';
 import { messagesFor } from '../i18n';
 import { addStaff } from '../staff';
 import { as, backends } from '../testing/db';
@@ -22,7 +23,7 @@ describe.each(backends())('drill warnings on $name', (backend) => {
 
 	beforeAll(async () => {
 		db = await backend.open();
-		engine = await startDelivery({ db, pollMs: 100, channels: [smsChannel(outboxGateway(db), 'https://safe.example.cn', messagesFor)] });
+		engine = await startDelivery({ db, pollMs: 100, channels: [smsChannel(smsCatcher(db), 'https://safe.example.cn', messagesFor)] });
 		const add = async (email: string, role: string) => {
 			const { userId } = await addStaff(db, { email, password: 'correct horse battery', role, departmentCode: 'emergency' });
 			return { role: 'authenticated', sub: userId, email } satisfies Claims;

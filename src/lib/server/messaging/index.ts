@@ -5,13 +5,15 @@
 import tls from 'node:tls';
 import type { Config } from '../config';
 import type { Database } from '../db/port';
-import { httpGateway, outboxGateway, pushChannel, smsChannel, type PushParts, type SmsGateway } from './channels';
+import { pushChannel, type PushParts } from './push';
+import { smsChannel } from './sms';
+import { httpGateway, smsCatcher, type SmsGateway } from './sms/gateway';
 import { sendReportUpdates } from './report-updates';
 import { EncryptPool } from './encrypt-pool';
 import { messagesFor } from '../i18n';
 import { every } from '../jobs';
-import { sendOutbox } from '../outbox/sender';
-import { codeSender, type CodeSender } from '../outbox/codes';
+import { sendSmsTexts } from './sms/sender';
+import { codeSender, type CodeSender } from './sms/codes';
 import { startDelivery, type Engine } from './engine';
 import { PushTransport } from './transport';
 import { VapidSigner, vapidKeys } from './vapid';
@@ -32,20 +34,20 @@ export async function startDeliveryService(config: Config, db: Database): Promis
 	// A self-hosted push service's CA is trusted in addition to the system's, not instead.
 	const transport = new PushTransport(settings.pushAllowlist, settings.pushCa ? { ca: [...tls.rootCertificates, settings.pushCa] } : {});
 	const pool = new EncryptPool();
-	const sms = settings.smsGateway ? httpGateway(settings.smsGateway.url, settings.smsGateway.token) : outboxGateway(db);
+	const sms = settings.smsGateway ? httpGateway(settings.smsGateway.url, settings.smsGateway.token) : smsCatcher(db);
 	const push: PushParts = { transport, signer: new VapidSigner(keys, settings.vapidSubject), pool, allow: settings.pushAllowlist, messages: messagesFor };
 	const engine = await startDelivery({ db, channels: [pushChannel(push), smsChannel(sms, settings.publicOrigin, messagesFor)] });
 	// Report updates are not urgent: a poll every few seconds is enough.
 	const stopReports = every('report updates', 3000, () => sendReportUpdates(db, push));
 	// Only a real gateway empties the outbox; without one it is the console's catcher.
-	const stopOutbox = settings.smsGateway ? every('sms outbox', 5000, () => sendOutbox(db, sms, messagesFor)) : () => undefined;
+	const stopSmsTexts = settings.smsGateway ? every('sms outbox', 5000, () => sendSmsTexts(db, sms, messagesFor)) : () => undefined;
 	return {
 		publicKey: keys.publicKey,
 		sms,
 		codes: codeSender(settings.smsGateway ? sms : null, config.seedDemo, messagesFor),
 		engine,
 		async close() {
-			stopOutbox();
+			stopSmsTexts();
 			stopReports();
 			await engine.stop();
 			transport.close();

@@ -5,19 +5,19 @@
  * shows the others as expired.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { consoleText } from '../../outbox';
-import { makeT } from '../../i18n';
-import { asService } from '../db/caller';
-import type { Database } from '../db/port';
-import type { SmsGateway } from '../delivery/channels';
-import { messagesFor } from '../i18n';
-import { backends, sqlState } from '../testing/db';
-import { requestCode } from '../volunteers/sign-in';
-import * as warnings from '../warnings/store';
-import { rainstorm } from '../warnings/testing/fixtures';
+import { consoleText } from '../../../sms-text';
+import { makeT } from '../../../i18n';
+import { asService } from '../../db/caller';
+import type { Database } from '../../db/port';
+import type { SmsGateway } from './gateway';
+import { messagesFor } from '../../i18n';
+import { backends, sqlState } from '../../testing/db';
+import { requestCode } from '../../volunteers/sign-in';
+import * as warnings from '../../warnings/store';
+import { rainstorm } from '../../warnings/testing/fixtures';
 import { codeSender } from './codes';
-import { latest } from './index';
-import { sendOutbox } from './sender';
+import { latest } from './texts';
+import { sendSmsTexts } from './sender';
 
 /** A gateway that keeps what it was given (the adapter's interface; the database is real). */
 function recordingGateway() {
@@ -115,16 +115,16 @@ describe.each(backends())('outbox codes and validity on $name', (backend) => {
 		await codeSender(null, true, messagesFor).send(db, { to: phone(), template: 'sign_in_code', code: '864200', minutes: 10, lang: 'zh-CN' });
 
 		const { gateway, texts } = recordingGateway();
-		while ((await sendOutbox(db, gateway, messagesFor)).sent > 0);
+		while ((await sendSmsTexts(db, gateway, messagesFor)).sent > 0);
 		expect(texts.map((t) => t.to).sort()).toEqual([fresh, text].sort());
 		for (const to of [stale, old, event]) expect((await rowsTo(to))[0]!.state).toBe('expired');
 		expect(texts.some((t) => t.text.includes('864200'))).toBe(false);
 	});
 
 	it('a warning text the engine keeps in the outbox carries its warning and validity', async () => {
-		const { outboxGateway } = await import('../delivery/channels');
+		const { smsCatcher } = await import('./gateway');
 		const to = phone();
-		await outboxGateway(db).deliver(to, 'old news', { validUntil: new Date(Date.now() - 1000) });
+		await smsCatcher(db).deliver(to, 'old news', { validUntil: new Date(Date.now() - 1000) });
 		expect((await rowsTo(to))[0]!.state).toBe('expired');
 	});
 });

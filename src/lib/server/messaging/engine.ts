@@ -11,9 +11,9 @@
 import { asService } from '../db/caller';
 import type { Database } from '../db/port';
 import { isUnavailable } from '../db/unavailable';
-import type { Channel } from './channels';
+import type { Channel } from './channel';
 import { loadDeliveryWarning, type DeliveryWarning } from './message';
-import { claim, deleteEnded, expireOverdue, matchStep, record, type Outcome } from './queue';
+import { claim, deleteEnded, expireOverdue, keyOf, matchStep, record, type Outcome } from './queue';
 
 export type EngineOptions = {
 	db: Database;
@@ -120,7 +120,7 @@ export async function startDelivery(options: EngineOptions): Promise<Engine> {
 				if (warnings.get(id) === loading) warnings.delete(id);
 				onError(error);
 				const retry = new Date(Date.now() + 1000);
-				outcomes.push(...group.map((r) => ({ warningId: r.warningId, subscriptionId: r.subscriptionId, state: 'queued' as const, nextAt: retry, error: 'loading the warning failed' })));
+				outcomes.push(...group.map((r) => ({ ...keyOf(r), state: 'queued' as const, nextAt: retry, error: 'loading the warning failed' })));
 				continue;
 			}
 			if (!w) continue; // deleted warning: its queue rows went with it
