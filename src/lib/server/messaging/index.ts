@@ -40,7 +40,7 @@ export async function startDeliveryService(config: Config, db: Database): Promis
 	// Report updates are not urgent: a poll every few seconds is enough.
 	const stopReports = every('report updates', 3000, () => sendReportUpdates(db, push));
 	// Only a real gateway empties the outbox; without one it is the console's catcher.
-	const stopSmsTexts = settings.smsGateway ? every('sms outbox', 5000, () => sendSmsTexts(db, sms, messagesFor)) : () => undefined;
+	const stopSmsTexts = settings.smsGateway ? every('sms outbox', 5000, () => sendSmsTexts(db, sms, messagesFor, settings.publicOrigin)) : () => undefined;
 	return {
 		publicKey: keys.publicKey,
 		sms,

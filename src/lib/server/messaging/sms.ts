@@ -19,7 +19,7 @@ export function smsChannel(gateway: SmsGateway, origin: string, messages: Messag
 					if (!r.phone || !r.lang) return { ...id, state: 'gone', error: 'subscription deleted' };
 					if (r.deadline.getTime() <= Date.now()) return { ...id, state: 'expired' };
 					try {
-						await gateway.deliver(r.phone, texts[r.lang], { warningId: r.warningId, validUntil: r.deadline });
+						await gateway.deliver(r.phone, texts[r.lang], { warningId: r.warningId, threadId: w.threadId, lang: r.lang, validUntil: r.deadline });
 						return { ...id, state: 'sent' };
 					} catch (error) {
 						const status = (error as { status?: number }).status ?? 0;

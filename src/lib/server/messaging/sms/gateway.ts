@@ -2,10 +2,11 @@
  * The SMS gateway port: one text to one number. Kept apart from the channels so the
  * SMS texts sender and the warning channel both use it without importing each other.
  */
+import type { Lang } from '../../../i18n';
 import type { Queryable } from '../../db/port';
 
 /** What a text is about, so a text kept for later is never sent once it is stale. */
-export type SmsAbout = { warningId?: string; validUntil?: Date };
+export type SmsAbout = { warningId: string; threadId: string; lang: Lang; validUntil: Date };
 
 /** Sends one text to one number; throws on a failure worth retrying. */
 export interface SmsGateway {
@@ -13,16 +14,20 @@ export interface SmsGateway {
 }
 
 /**
- * Without a gateway, texts are kept in the console's outbox (admins read them), with
- * their validity: a warning text only while its warning is in force.
+ * Without a gateway, warning texts are kept for the console (admins read them) as the
+ * template `warning` with the warning and the language, never as rendered text: the
+ * sender renders them from the warning if a gateway is turned on while they are valid
+ * (sms/sender.ts), the console names the warning. Valid only while the warning is in
+ * force and before the fan-out's deadline.
  */
 export const smsCatcher = (db: { transaction<T>(work: (tx: Queryable) => Promise<T>): Promise<T> }): SmsGateway => ({
-	async deliver(phone, text, about = {}) {
+	async deliver(phone, _text, about) {
+		if (!about) throw new Error('the SMS catcher keeps warning texts only; other texts are kept by sms/texts.ts');
 		await db.transaction((tx) =>
 			tx.query(
 				`insert into public.outbox_messages (channel, recipient, template, params, expires_at, warning_id)
-				 values ('sms', $1, 'text', $2, coalesce($3::timestamptz, now() + interval '1 day'), $4)`,
-				[phone, JSON.stringify({ text }), about.validUntil ?? null, about.warningId ?? null]
+				 values ('sms', $1, 'warning', $2, $3, $4)`,
+				[phone, JSON.stringify({ lang: about.lang, thread: about.threadId }), about.validUntil, about.warningId]
 			)
 		);
 	}
