@@ -22,3 +22,11 @@ test('the demo outbox marks a sign-in code as demo and shows its state', async (
 	await expect(item.locator('.text')).toHaveText(/\b\d{6}\b/);
 	await context.close();
 });
+
+test('the old console address of the outbox leads to /console/outbox', async ({ page: admin }) => {
+	await signIn(admin, E2E.admin, '/console/outbox');
+	const response = await admin.goto('/console/volunteers/outbox');
+	expect(new URL(admin.url()).pathname).toBe('/console/outbox');
+	expect(response?.status()).toBe(200);
+	await expect(admin.getByRole('heading', { level: 1 })).toBeVisible();
+});
