@@ -1,13 +1,14 @@
 /**
- * The delivery service of a server process: the VAPID identity, the two channels and
- * the fan-out engine, made once at start.
+ * The messaging service of a server process: the VAPID identity, the two channels, the
+ * fan-out engine, the report-update and SMS-text senders, made once at start. Texts
+ * leave only through these: the gateway itself is not handed out.
  */
 import tls from 'node:tls';
 import type { Config } from '../config';
 import type { Database } from '../db/port';
 import { pushChannel, type PushParts } from './push';
 import { smsChannel } from './sms';
-import { httpGateway, smsCatcher, type SmsGateway } from './sms/gateway';
+import { httpGateway, smsCatcher } from './sms/gateway';
 import { sendReportUpdates } from './report-updates';
 import { EncryptPool } from './encrypt-pool';
 import { messagesFor } from '../i18n';
@@ -21,7 +22,6 @@ import { VapidSigner, vapidKeys } from './vapid';
 export type Delivery = {
 	/** the VAPID public key browsers subscribe with (applicationServerKey) */
 	publicKey: string;
-	sms: SmsGateway;
 	/** one-time codes: to the gateway, never kept in clear (shown only in the demo without one) */
 	codes: CodeSender;
 	engine: Engine;
@@ -43,7 +43,6 @@ export async function startDeliveryService(config: Config, db: Database): Promis
 	const stopSmsTexts = settings.smsGateway ? every('sms outbox', 5000, () => sendSmsTexts(db, sms, messagesFor, settings.publicOrigin)) : () => undefined;
 	return {
 		publicKey: keys.publicKey,
-		sms,
 		codes: codeSender(settings.smsGateway ? sms : null, config.seedDemo, messagesFor),
 		engine,
 		async close() {
