@@ -12,7 +12,6 @@ import { httpGateway, smsCatcher } from './sms/gateway';
 import { sendReportUpdates } from './report-updates';
 import { EncryptPool } from './encrypt-pool';
 import { messagesFor } from '../i18n';
-import { every } from '../jobs';
 import { sendSmsTexts } from './sms/sender';
 import { codeSender, type CodeSender } from './sms/codes';
 import { startDelivery, type Engine } from './engine';
@@ -36,18 +35,22 @@ export async function startDeliveryService(config: Config, db: Database): Promis
 	const pool = new EncryptPool();
 	const sms = settings.smsGateway ? httpGateway(settings.smsGateway.url, settings.smsGateway.token) : smsCatcher(db);
 	const push: PushParts = { transport, signer: new VapidSigner(keys, settings.vapidSubject), pool, allow: settings.pushAllowlist, messages: messagesFor };
-	const engine = await startDelivery({ db, channels: [pushChannel(push), smsChannel(sms, settings.publicOrigin, messagesFor)] });
-	// Report updates are not urgent: a poll every few seconds is enough.
-	const stopReports = every('report updates', 3000, () => sendReportUpdates(db, push));
-	// Only a real gateway empties the outbox; without one it is the console's catcher.
-	const stopSmsTexts = settings.smsGateway ? every('sms outbox', 5000, () => sendSmsTexts(db, sms, messagesFor, settings.publicOrigin)) : () => undefined;
+	// One sender loop: the warning channels, then report updates (a push to a report's
+	// followers) and, with a real gateway, the SMS texts other features keep. Without a
+	// gateway the SMS texts table is the console's catcher and nothing empties it.
+	const engine = await startDelivery({
+		db,
+		channels: [pushChannel(push), smsChannel(sms, settings.publicOrigin, messagesFor)],
+		queues: [
+			{ name: 'report updates', send: () => sendReportUpdates(db, push) },
+			...(settings.smsGateway ? [{ name: 'sms texts', send: async () => (await sendSmsTexts(db, sms, messagesFor, settings.publicOrigin)).sent }] : [])
+		]
+	});
 	return {
 		publicKey: keys.publicKey,
 		codes: codeSender(settings.smsGateway ? sms : null, config.seedDemo, messagesFor),
 		engine,
 		async close() {
-			stopSmsTexts();
-			stopReports();
 			await engine.stop();
 			transport.close();
 			await pool.close();
