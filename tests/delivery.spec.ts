@@ -256,7 +256,7 @@ test('a family member without a smartphone: SMS with a one-time code from the ou
 
 	// No SMS provider here: the text waits in the console's outbox, which admins read.
 	const admin = await (await browser.newContext({ locale: 'zh-CN' })).newPage();
-	await signIn(admin, E2E.admin, '/console/volunteers/outbox');
+	await signIn(admin, E2E.admin, '/console/outbox');
 	const text = await admin.getByRole('listitem').filter({ hasText: '13900001234' }).first().textContent();
 	const code = /(?<!\d)(\d{6})(?!\d)/.exec(text ?? '')![1]!;
 

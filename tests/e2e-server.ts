@@ -13,7 +13,7 @@ import { createApiKey } from '../src/lib/server/auth/api-keys';
 import { readConfig } from '../src/lib/server/config';
 import { openDatabase } from '../src/lib/server/db';
 import { seedDemo } from '../src/lib/server/seed';
-import { makeKeys, startSimulator } from '../src/lib/server/delivery/testing/push-simulator';
+import { makeKeys, startSimulator } from '../src/lib/server/messaging/testing/push-simulator';
 import { addStaff } from '../src/lib/server/staff';
 import { E2E } from './fixtures';
 

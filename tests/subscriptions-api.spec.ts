@@ -9,7 +9,7 @@ import { E2E, signIn } from './fixtures';
 const HOME = { lat: 40.45, lon: 116.83, label: 'home' };
 
 async function outboxCode(page: Page, phone: string): Promise<string> {
-	await signIn(page, E2E.admin, '/console/volunteers/outbox');
+	await signIn(page, E2E.admin, '/console/outbox');
 	const text = (await page.getByRole('listitem').filter({ hasText: phone }).first().locator('.text').textContent()) ?? '';
 	return text.match(/\b(\d{6})\b/)![1]!;
 }

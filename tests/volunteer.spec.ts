@@ -5,7 +5,7 @@ const signInAdmin = (page: Page) => signIn(page, E2E.admin);
 
 /** The latest outbox message to this phone, as an admin reads it in the console. */
 async function lastMessageTo(admin: Page, phone: string): Promise<string> {
-	await admin.goto('/console/volunteers/outbox');
+	await admin.goto('/console/outbox');
 	return (await admin.getByRole('listitem').filter({ hasText: phone }).first().locator('.text').textContent()) ?? '';
 }
 
@@ -104,7 +104,7 @@ test('volunteers fill an event, the next waits, one cancels, the first waiting i
 	const cookie = (await b.context.cookies()).find((x) => x.name === 'sm_volunteer');
 	expect(cookie?.httpOnly).toBe(true);
 	expect(cookie?.sameSite).toBe('Lax');
-	await b.page.goto('/console/volunteers/outbox');
+	await b.page.goto('/console/outbox');
 	await expect(b.page).toHaveURL(/\/console\/sign-in/);
 	const export_ = await b.page.request.get(eventUrl.replace('/volunteer/events/', '/console/volunteers/events/') + '/export.csv', { maxRedirects: 0 });
 	expect(export_.status()).toBe(303);

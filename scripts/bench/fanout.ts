@@ -17,15 +17,15 @@ import webpush from 'web-push';
 import { readConfig } from '../../src/lib/server/config';
 import { asService } from '../../src/lib/server/db/caller';
 import { openDatabase } from '../../src/lib/server/db';
-import { parseAllowlist } from '../../src/lib/server/delivery/allowlist';
-import { pushChannel } from '../../src/lib/server/delivery/channels';
-import { EncryptPool } from '../../src/lib/server/delivery/encrypt-pool';
-import { startDelivery } from '../../src/lib/server/delivery/engine';
-import { issueOver, seedSubscriptions } from '../../src/lib/server/delivery/testing/fanout-fixture';
-import { messagesFromDisk } from '../../src/lib/server/delivery/testing/messages';
-import { makeKeys, startSimulator } from '../../src/lib/server/delivery/testing/push-simulator';
-import { PushTransport } from '../../src/lib/server/delivery/transport';
-import { VapidSigner } from '../../src/lib/server/delivery/vapid';
+import { parseAllowlist } from '../../src/lib/server/messaging/allowlist';
+import { pushChannel } from '../../src/lib/server/messaging/push';
+import { EncryptPool } from '../../src/lib/server/messaging/encrypt-pool';
+import { startDelivery } from '../../src/lib/server/messaging/engine';
+import { issueOver, seedSubscriptions } from '../../src/lib/server/messaging/testing/fanout-fixture';
+import { messagesFromDisk } from '../../src/lib/server/messaging/testing/messages';
+import { makeKeys, startSimulator } from '../../src/lib/server/messaging/testing/push-simulator';
+import { PushTransport } from '../../src/lib/server/messaging/transport';
+import { VapidSigner } from '../../src/lib/server/messaging/vapid';
 
 const SUBSCRIPTIONS = Number(process.env.BENCH_SUBSCRIPTIONS ?? 1_000_000);
 const MATCHED = Number(process.env.BENCH_MATCHED ?? 100_000);
@@ -130,7 +130,7 @@ try {
 	// Baseline: web-push's sendNotification, same recipients, same number in flight.
 	const recipients = await asService(db, (tx) =>
 		tx.query<{ endpoint: string; p256dh: string; auth: string }>(
-			`select s.endpoint, s.p256dh, s.auth from public.delivery_queue q join public.subscriptions s on s.id = q.subscription_id where q.warning_id = $1`,
+			`select s.endpoint, s.p256dh, s.auth from public.delivery_queue q join public.subscriptions s on s.id = q.recipient_id where q.warning_id = $1`,
 			[warningId]
 		)
 	);

@@ -22,7 +22,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { readConfig } from '../../src/lib/server/config';
 import { openDatabase } from '../../src/lib/server/db';
-import { issueOver } from '../../src/lib/server/delivery/testing/fanout-fixture';
+import { issueOver } from '../../src/lib/server/messaging/testing/fanout-fixture';
 import { seedDemo } from '../../src/lib/server/seed';
 import { scratchDatabase } from './scratch-db';
 import { load, type LoadResult } from './surge/load';

@@ -15,6 +15,9 @@ export type DeliveryState = (typeof DeliveryStateValues)[number];
 export const HazardCodeValues = ["rainstorm","blizzard","cold_wave","gale","sandstorm","heat","drought","lightning","hail","frost","fog","haze","road_icing","typhoon","flash_flood","landslide","forest_fire","flood","earthquake","hazmat","public_emergency"] as const;
 export type HazardCode = (typeof HazardCodeValues)[number];
 
+export const RecipientKindValues = ["subscription","volunteer","staff","phone","wechat"] as const;
+export type RecipientKind = (typeof RecipientKindValues)[number];
+
 export const RegistrationStatusValues = ["confirmed","waitlisted","cancelled"] as const;
 export type RegistrationStatus = (typeof RegistrationStatusValues)[number];
 
@@ -81,7 +84,7 @@ export type Tables = {
 	};
 	delivery_queue: {
 		warning_id: string;
-		subscription_id: string;
+		recipient_id: string;
 		channel: DeliveryChannel;
 		state: DeliveryState;
 		attempts: number;
@@ -92,6 +95,7 @@ export type Tables = {
 		shown_at: Date | null;
 		skipped_at: Date | null;
 		error: string | null;
+		recipient_kind: RecipientKind;
 	};
 	departments: {
 		code: string;

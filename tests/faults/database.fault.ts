@@ -15,13 +15,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { asService } from '../../src/lib/server/db/caller';
 import { openPostgres } from '../../src/lib/server/db/postgres';
 import type { Database } from '../../src/lib/server/db/port';
-import { issueOver, seedSubscriptions } from '../../src/lib/server/delivery/testing/fanout-fixture';
-import { makeKeys, startSimulator, type Simulator } from '../../src/lib/server/delivery/testing/push-simulator';
+import { issueOver, seedSubscriptions } from '../../src/lib/server/messaging/testing/fanout-fixture';
+import { makeKeys, startSimulator, type Simulator } from '../../src/lib/server/messaging/testing/push-simulator';
 import { createInstance, freePort, type Instance } from './postgres-instance';
 import { keepRequesting, openStream, postReport, startServer, type Server, type Stream } from './server';
 
 const RECIPIENTS = 20_000;
-// The engine's defaults (src/lib/server/delivery/engine.ts): recipients per batch and
+// The engine's defaults (src/lib/server/messaging/engine.ts): recipients per batch and
 // batches in flight per channel. Rows sent but not yet recorded when the database goes
 // are sent again after their lease: at most this many.
 const IN_FLIGHT_WINDOW = 250 * 4;

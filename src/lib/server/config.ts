@@ -7,7 +7,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { parseAllowlist, type PushAllowlist } from './delivery/allowlist';
+import { parseAllowlist, type PushAllowlist } from './messaging/allowlist';
 
 export type Config = {
 	/** `embedded` = PGlite in DATA_DIR; `postgres` = DATABASE_URL. */

@@ -17,7 +17,7 @@ import { startSlaClock } from './reports/sla';
 import { startVolunteerJobs } from './volunteers/jobs';
 import { startRetention } from './retention';
 import { seedDemo } from './seed';
-import { startDeliveryService, type Delivery } from './delivery';
+import { startDeliveryService, type Delivery } from './messaging';
 
 export type Auth = {
 	provider: 'builtin' | 'supabase';

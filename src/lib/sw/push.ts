@@ -8,10 +8,11 @@
  * (delivered, shown, skipped) go back for the console's counts; their failures do not
  * matter to the person holding the phone.
  */
-import type { PushPayload, ReportPayload } from '$lib/alerts/payload';
+import type { PushPayload, ReportPayload } from '$lib/subscriptions/payload';
 import { isWarningLevel } from '$lib/hazards';
-import { DEVICE_CACHE, DEVICE_URL, followedReports, placeCheck, type DeviceSubscription } from '$lib/alerts/device';
-import { recordLifted } from '$lib/alerts/lifted';
+import { DEVICE_CACHE, DEVICE_URL, followedReports, placeCheck, type DeviceSubscription } from '$lib/subscriptions/device';
+import { recordLifted } from '$lib/subscriptions/lifted';
+import { isUrgent } from '$lib/subscriptions/urgency';
 
 const RECEIPTS_URL = '/api/subscriptions/receipts';
 // made by scripts/make-level-icons.ts; precached with the other static files
@@ -68,6 +69,24 @@ async function receipt(payload: PushPayload, event: 'delivered' | 'shown' | 'ski
 	}
 }
 
+/** The notification of a warning message; urgent by the same rule the server's Urgency header follows. */
+export function warningNotification(payload: PushPayload, now = Date.now()): NotificationOptions {
+	const lifted = payload.type === 'Cancel';
+	return {
+		body: payload.body,
+		tag: payload.id,
+		lang: payload.lang,
+		icon: lifted ? '/icons/icon-192.png' : icon(payload.level),
+		badge: BADGE,
+		data: payload,
+		requireInteraction: isUrgent({ level: payload.level, hazard: payload.hazard, msgType: payload.type }),
+		silent: lifted,
+		// an Update replaces the notification and alerts again; a lifted note does not
+		renotify: !lifted,
+		timestamp: now
+	} as NotificationOptions;
+}
+
 export async function showWarning(sw: ServiceWorkerGlobalScope, payload: PushPayload): Promise<'shown' | 'skipped'> {
 	// First, whatever the place check says: a warning page kept offline must not show a
 	// lifted warning's instruction as current.
@@ -79,20 +98,7 @@ export async function showWarning(sw: ServiceWorkerGlobalScope, payload: PushPay
 	const delivered = receipt(payload, 'delivered');
 	const lifted = payload.type === 'Cancel';
 	if (lifted) for (const open of await sw.registration.getNotifications({ tag: payload.id })) open.close();
-	const urgent = !lifted && (payload.level === 'orange' || payload.level === 'red');
-	await sw.registration.showNotification(payload.title, {
-		body: payload.body,
-		tag: payload.id,
-		lang: payload.lang,
-		icon: lifted ? '/icons/icon-192.png' : icon(payload.level),
-		badge: BADGE,
-		data: payload,
-		requireInteraction: urgent,
-		silent: lifted,
-		// an Update replaces the notification and alerts again; a lifted note does not
-		renotify: !lifted,
-		timestamp: Date.now()
-	} as NotificationOptions);
+	await sw.registration.showNotification(payload.title, warningNotification(payload));
 	await delivered;
 	await receipt(payload, 'shown');
 	return 'shown';

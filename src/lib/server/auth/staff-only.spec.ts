@@ -95,6 +95,7 @@ describe('every console route checks the caller itself', () => {
 	it('refuses staff without the role on admin-only and issuer-only routes, before the database', async () => {
 		const handler = staff('handler');
 		const adminOnly = [
+			'/src/routes/console/outbox/+page.server.ts',
 			'/src/routes/console/volunteers/outbox/+page.server.ts',
 			'/src/routes/console/reports/routing/+page.server.ts',
 			'/src/routes/console/shelters/import/+page.server.ts',

@@ -9,7 +9,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { readConfig } from '../config';
 import { ANON_CLAIMS, asCaller, asService } from '../db/caller';
-import { createSubscription } from '../delivery/subscriptions';
+import { createSubscription } from '../messaging/subscriptions';
 import { findRequests, parseFilters } from '../open311/requests';
 import { list } from '../reports/queue';
 import { openDatabase } from './index';

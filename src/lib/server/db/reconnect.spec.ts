@@ -14,7 +14,7 @@ import type { Database } from './port';
 import { DatabaseUnavailableError } from './unavailable';
 import { postgresCopy } from '../testing/db';
 import { subscribe } from '../warnings/live';
-import { issueOver } from '../delivery/testing/fanout-fixture';
+import { issueOver } from '../messaging/testing/fanout-fixture';
 
 const url = process.env.TEST_DATABASE_URL;
 const template = inject('postgresTemplate');

@@ -8,7 +8,7 @@ import { asService } from './caller';
 import type { Database } from './port';
 import { DATA_SCHEMAS, loadData } from './transfer';
 import { backends } from '../testing/db';
-import { issueOver } from '../delivery/testing/fanout-fixture';
+import { issueOver } from '../messaging/testing/fanout-fixture';
 
 const [pglite, postgres] = backends();
 

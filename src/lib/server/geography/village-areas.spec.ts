@@ -5,8 +5,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ANON_CLAIMS, type Claims } from '../db/caller';
 import type { Database } from '../db/port';
-import { deliveryReach } from '../alerts/stats';
-import { createSubscription } from '../delivery/subscriptions';
+import { deliveryReach } from '../messaging/stats';
+import { createSubscription } from '../messaging/subscriptions';
 import { addStaff } from '../staff';
 import { as, backends } from '../testing/db';
 import { write, check, references } from '.';

@@ -2,7 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { asService } from '../db/caller';
 import type { Database } from '../db/port';
-import { issueOver } from '../delivery/testing/fanout-fixture';
+import { issueOver } from '../messaging/testing/fanout-fixture';
 import * as scenic from '../scenic';
 import { backends } from '../testing/db';
 import * as warnings from '../warnings/store';

@@ -5,8 +5,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { asService, type Claims } from '../db/caller';
 import type { Database } from '../db/port';
-import { outboxGateway, smsChannel } from '../delivery/channels';
-import { startDelivery, type Engine } from '../delivery/engine';
+import { smsChannel } from '../messaging/sms';
+import { smsCatcher } from '../messaging/sms/gateway';
+import { sendSmsTexts } from '../messaging/sms/sender';
+import { startDelivery, type Engine } from '../messaging/engine';
 import { messagesFor } from '../i18n';
 import { addStaff } from '../staff';
 import { as, backends } from '../testing/db';
@@ -22,7 +24,7 @@ describe.each(backends())('drill warnings on $name', (backend) => {
 
 	beforeAll(async () => {
 		db = await backend.open();
-		engine = await startDelivery({ db, pollMs: 100, channels: [smsChannel(outboxGateway(db), 'https://safe.example.cn', messagesFor)] });
+		engine = await startDelivery({ db, pollMs: 100, channels: [smsChannel(smsCatcher(db), 'https://safe.example.cn', messagesFor)] });
 		const add = async (email: string, role: string) => {
 			const { userId } = await addStaff(db, { email, password: 'correct horse battery', role, departmentCode: 'emergency' });
 			return { role: 'authenticated', sub: userId, email } satisfies Claims;
@@ -53,12 +55,19 @@ describe.each(backends())('drill warnings on $name', (backend) => {
 			tx.query<{ status: string; state: string }>('select status, state from public.warnings where thread_id = $1', ['threadId' in sent ? sent.threadId : ''])
 		);
 		expect(warning).toEqual({ status: 'Exercise', state: 'issued' });
-		const texts = await asService(db, (tx) =>
-			tx.query<{ recipient: string; params: { text: string } }>(`select recipient, params from public.outbox_messages where template = 'text'`)
+		// queued as volunteers (a typed recipient), kept as the warning's template until a gateway sends them
+		const queued = await asService(db, (tx) =>
+			tx.query<{ recipient_kind: string }>(`select recipient_kind from public.delivery_queue q join public.warnings w on w.id = q.warning_id where w.status = 'Exercise'`)
 		);
+		expect(queued.map((q) => q.recipient_kind)).toEqual(['volunteer', 'volunteer']);
+		const kept = await asService(db, (tx) => tx.query<{ recipient: string; params: { lang: string } }>(`select recipient, params from public.outbox_messages where template = 'warning'`));
+		expect(kept.map((m) => m.recipient).sort()).toEqual([people[0]!.phone, people[1]!.phone].sort());
+		expect(kept.every((m) => m.params.lang === 'zh-CN')).toBe(true);
+		const texts: string[] = [];
+		await sendSmsTexts(db, { deliver: async (_to, text) => void texts.push(text) }, messagesFor, 'https://safe.example.cn');
 		const prefix = (messagesFor('zh-CN').warnings as Record<string, string>).drill_prefix_Exercise!;
-		expect(texts.map((m) => m.recipient).sort()).toEqual([people[0]!.phone, people[1]!.phone].sort());
-		expect(texts.every((m) => m.params.text.includes(prefix))).toBe(true);
+		expect(texts).toHaveLength(2);
+		expect(texts.every((text) => text.includes(prefix))).toBe(true);
 	});
 
 	it('sends none for a training session', async () => {

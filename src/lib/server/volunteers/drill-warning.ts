@@ -12,7 +12,7 @@ import type { Queryable } from '../db/port';
 import { messagesFor } from '../i18n';
 import * as warnings from '../warnings/store';
 import type { Info, WarningInput } from '../warnings/model';
-import { DRILL_PARAMETER } from '../delivery/queue';
+import { DRILL_PARAMETER } from '../messaging/queue';
 import type { EventRow } from './events';
 
 

@@ -6,7 +6,7 @@
 import { every } from '../jobs';
 import { asService } from '../db/caller';
 import type { Database } from '../db/port';
-import { catcher, type Channel } from '../outbox';
+import { catcher, type TextSink } from '../messaging/sms/texts';
 
 const BATCH = 200;
 
@@ -14,7 +14,7 @@ const BATCH = 200;
  * Sends the reminders due at `now`; returns how many went out. A person who signs up
  * inside the 2-hour window gets only the 2-hour reminder; one inside 24 h only the due one.
  */
-export async function sendReminders(db: Database, now: Date, channel: Channel = catcher): Promise<number> {
+export async function sendReminders(db: Database, now: Date, channel: TextSink = catcher): Promise<number> {
 	let sent = 0;
 	for (const window of ['2h', '24h'] as const) {
 		const hours = window === '2h' ? 2 : 24;

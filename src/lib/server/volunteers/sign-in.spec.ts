@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ANON_CLAIMS, asService } from '../db/caller';
 import type { Database } from '../db/port';
 import { messagesFor } from '../i18n';
-import { codeSender } from '../outbox/codes';
+import { codeSender } from '../messaging/sms/codes';
 import { as, backends, sqlState } from '../testing/db';
 import { CODE_ATTEMPTS, LIMITS, normalisePhone, requestCode, signOut, verifyCode, volunteerFromToken } from './sign-in';
 

@@ -10,7 +10,7 @@ import type { Cookies } from '@sveltejs/kit';
 import { storedSecret } from '../auth/secrets';
 import { asService } from '../db/caller';
 import type { Database, Queryable } from '../db/port';
-import type { CodeSender } from '../outbox/codes';
+import type { CodeSender } from '../messaging/sms/codes';
 
 export const VOLUNTEER_COOKIE = 'sm_volunteer';
 export const CODE_MINUTES = 10;

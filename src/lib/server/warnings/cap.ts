@@ -8,7 +8,7 @@ import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import zhHazards from '../../i18n/locales/zh-CN/hazards.json';
 import enHazards from '../../i18n/locales/en/hazards.json';
 import vocabulary from './cap-vocabulary.json';
-import { DRILL_PARAMETER } from '../delivery/queue';
+import { DRILL_PARAMETER } from '../messaging/queue';
 import { CAP_SEVERITY, HAZARDS, isHazardCode, type HazardCode, type WarningLevel } from '../../hazards';
 import type { CapMsgType, CapStatus } from '../../db-types.gen';
 import {

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiKey, findApiKey } from '../auth/api-keys';
 import { asService, type Claims } from '../db/caller';
 import type { Database } from '../db/port';
-import { DRILL_PARAMETER, matchStep } from '../delivery/queue';
+import { DRILL_PARAMETER, matchStep } from '../messaging/queue';
 import { addStaff } from '../staff';
 import { as, backends, sqlState } from '../testing/db';
 import { register } from '../volunteers/registrations';

@@ -8,7 +8,7 @@
 import { json } from '@sveltejs/kit';
 import { apiError } from '$lib/server/http';
 import { services } from '$lib/server/runtime';
-import { createSubscription, parseSubscription, SubscriptionError } from '$lib/server/delivery/subscriptions';
+import { createSubscription, parseSubscription, SubscriptionError } from '$lib/server/messaging/subscriptions';
 import type { RequestHandler } from './$types';
 
 export const POST: RequestHandler = async ({ request, locals, getClientAddress }) => {

@@ -5,7 +5,7 @@
  */
 import { json } from '@sveltejs/kit';
 import { apiError } from '$lib/server/http';
-import { deleteSubscription, readSubscription } from '$lib/server/delivery/subscriptions';
+import { deleteSubscription, readSubscription } from '$lib/server/messaging/subscriptions';
 import type { RequestHandler } from './$types';
 
 const NOT_FOUND = 'no subscription with this id and secret';

@@ -4,7 +4,7 @@
  * because the phone's place is outside the area), for the console's statistics.
  */
 import { apiError } from '$lib/server/http';
-import { receipt } from '$lib/server/delivery/subscriptions';
+import { receipt } from '$lib/server/messaging/subscriptions';
 import type { RequestHandler } from './$types';
 
 export const POST: RequestHandler = async ({ request, locals }) => {

@@ -1,10 +1,9 @@
-import { latest } from '$lib/server/outbox';
-import { services } from '$lib/server/runtime';
-import type { PageServerLoad } from './$types';
+import { redirect } from '@sveltejs/kit';
 import { staffOnly } from '$lib/server/auth/staff-only';
+import type { PageServerLoad } from './$types';
 
-/** The message catcher: what would have gone out by SMS. Admins only (RLS agrees). */
+/** The SMS texts viewer moved to /console/outbox (it serves warnings and subscriptions too); old links and bookmarks follow. */
 export const load: PageServerLoad = async ({ locals }) => {
 	staffOnly(locals, ['admin']);
-	return { messages: await locals.db((tx) => latest(tx, 200)), gateway: services().config.delivery.smsGateway !== null };
+	redirect(308, '/console/outbox');
 };

@@ -1,5 +1,5 @@
 import { error, fail, redirect } from '@sveltejs/kit';
-import { deliveryStats } from '$lib/server/alerts/stats';
+import { deliveryStats } from '$lib/server/messaging/stats';
 import { concerns, inWarning } from '$lib/server/geography/hazard-points';
 import { affected } from '$lib/server/warnings/area';
 import * as warnings from '$lib/server/warnings/store';

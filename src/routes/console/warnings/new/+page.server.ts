@@ -1,5 +1,5 @@
 import { error, fail, redirect } from '@sveltejs/kit';
-import { deliveryReach } from '$lib/server/alerts/stats';
+import { deliveryReach } from '$lib/server/messaging/stats';
 import { isUnavailable } from '$lib/server/db/unavailable';
 import { parseCompose, valuesOf, type ComposeValues } from '$lib/server/warnings/form';
 import { messagesFor } from '$lib/server/i18n';

@@ -3,7 +3,7 @@
  * the phone following a report asks for a push at each public step of it.
  */
 import { apiError } from '$lib/server/http';
-import { watchReport } from '$lib/server/delivery/report-updates';
+import { watchReport } from '$lib/server/messaging/report-updates';
 import type { RequestHandler } from './$types';
 
 export const POST: RequestHandler = async ({ params, request, locals }) => {

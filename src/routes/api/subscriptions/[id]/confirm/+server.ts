@@ -1,7 +1,7 @@
 /** POST /api/subscriptions/{id}/confirm {"code"} with X-Subscription-Secret — an SMS subscription's one-time code. */
 import { json } from '@sveltejs/kit';
 import { apiError } from '$lib/server/http';
-import { confirmSubscription } from '$lib/server/delivery/subscriptions';
+import { confirmSubscription } from '$lib/server/messaging/subscriptions';
 import type { RequestHandler } from './$types';
 
 export const POST: RequestHandler = async ({ params, request, locals }) => {

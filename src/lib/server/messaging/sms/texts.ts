@@ -6,9 +6,9 @@
  * catcher does. Sending inside the caller's transaction makes a message exist exactly
  * when the change it reports does.
  */
-import type { Queryable } from '../db/port';
+import type { Queryable } from '../../db/port';
 
-export type OutboxMessage = {
+export type SmsText = {
 	channel: 'sms';
 	/** a phone number for SMS */
 	to: string;
@@ -21,12 +21,12 @@ export type OutboxMessage = {
 	warningId?: string;
 };
 
-export interface Channel {
-	send(tx: Queryable, message: OutboxMessage): Promise<void>;
+export interface TextSink {
+	send(tx: Queryable, message: SmsText): Promise<void>;
 }
 
 /** Keeps the message in the outbox table (service_role or a security definer caller writes it). */
-export const catcher: Channel = {
+export const catcher: TextSink = {
 	async send(tx, message) {
 		await tx.query(
 			`insert into public.outbox_messages (channel, recipient, template, params, expires_at, warning_id)
@@ -36,7 +36,7 @@ export const catcher: Channel = {
 	}
 };
 
-export type OutboxRow = {
+export type SmsTextRow = {
 	id: number;
 	channel: string;
 	recipient: string;
@@ -51,8 +51,8 @@ export type OutboxRow = {
 };
 
 /** The latest messages; RLS shows them to admins only (others get none). */
-export function latest(tx: Queryable, limit = 100): Promise<OutboxRow[]> {
-	return tx.query<OutboxRow>(
+export function latest(tx: Queryable, limit = 100): Promise<SmsTextRow[]> {
+	return tx.query<SmsTextRow>(
 		`select id, channel, recipient, template, params, created_at, expires_at, app.outbox_state(m) as state, demo
 		   from public.outbox_messages m order by id desc limit $1`,
 		[limit]

@@ -5,7 +5,7 @@
  */
 import type { CapMsgType, CapStatus, HazardCode, WarningLevel } from '../../db-types.gen';
 import { LANGS, makeT, type Lang, type Messages } from '../../i18n';
-import type { PushPayload } from '../../alerts/payload';
+import type { PushPayload } from '../../subscriptions/payload';
 import { infoFor, isDrill } from '../../warnings';
 import type { Queryable } from '../db/port';
 
@@ -66,7 +66,7 @@ export async function loadDeliveryWarning(tx: Queryable, warningId: string): Pro
 	};
 }
 
-export type { PushPayload } from '../../alerts/payload';
+export type { PushPayload } from '../../subscriptions/payload';
 
 function clip(text: string, max: number): string {
 	return text.length <= max ? text : `${text.slice(0, max - 1)}…`;

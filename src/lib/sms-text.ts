@@ -7,7 +7,7 @@ import type { TFunction } from 'i18next';
 import type { Lang } from './i18n';
 import { when } from './volunteers/format';
 
-export type OutboxParams = Record<string, string | number | null>;
+export type SmsTextParams = Record<string, string | number | null>;
 
 /** Templates that carry a one-time code (also listed in the database's outbox_codes_not_kept check). */
 export const CODE_TEMPLATES = ['sign_in_code', 'subscription_code'] as const;
@@ -17,7 +17,7 @@ export function isCodeTemplate(template: string): template is CodeTemplate {
 	return (CODE_TEMPLATES as readonly string[]).includes(template);
 }
 
-export function renderOutbox(t: TFunction, lang: Lang, message: { template: string; params: OutboxParams }): string {
+export function renderSmsText(t: TFunction, lang: Lang, message: { template: string; params: SmsTextParams }): string {
 	const p = message.params;
 	return t(`outbox.templates.${message.template}`, {
 		...p,
@@ -30,7 +30,7 @@ export function renderOutbox(t: TFunction, lang: Lang, message: { template: stri
  * What the console shows of a message: a one-time code only when the row kept it for
  * the demo, otherwise that a code was sent (the outbox never holds it).
  */
-export function consoleText(t: TFunction, lang: Lang, message: { template: string; params: OutboxParams }): string {
+export function consoleText(t: TFunction, lang: Lang, message: { template: string; params: SmsTextParams }): string {
 	if (isCodeTemplate(message.template) && !('code' in message.params)) return t('outbox.code_sent', { minutes: message.params.minutes ?? 10 });
-	return renderOutbox(t, lang, message);
+	return renderSmsText(t, lang, message);
 }

@@ -48,7 +48,7 @@ describe.skipIf(!url || !template)('a fan-out survives SIGKILL (PostgreSQL)', ()
 	});
 
 	const startEngine = (): ChildProcess =>
-		spawn(process.execPath, ['--import', 'tsx', 'src/lib/server/delivery/testing/fanout-process.ts'], {
+		spawn(process.execPath, ['--import', 'tsx', 'src/lib/server/messaging/testing/fanout-process.ts'], {
 			env: {
 				...process.env,
 				DATABASE_URL: copy.url,

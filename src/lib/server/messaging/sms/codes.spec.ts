@@ -5,19 +5,20 @@
  * shows the others as expired.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { consoleText } from '../../outbox';
-import { makeT } from '../../i18n';
-import { asService } from '../db/caller';
-import type { Database } from '../db/port';
-import type { SmsGateway } from '../delivery/channels';
-import { messagesFor } from '../i18n';
-import { backends, sqlState } from '../testing/db';
-import { requestCode } from '../volunteers/sign-in';
-import * as warnings from '../warnings/store';
-import { rainstorm } from '../warnings/testing/fixtures';
+import { consoleText } from '../../../sms-text';
+import { makeT } from '../../../i18n';
+import { asService } from '../../db/caller';
+import type { Database } from '../../db/port';
+import type { SmsGateway } from './gateway';
+import { messagesFor } from '../../i18n';
+import { backends, sqlState } from '../../testing/db';
+import { requestCode } from '../../volunteers/sign-in';
+import * as warnings from '../../warnings/store';
+import { rainstorm } from '../../warnings/testing/fixtures';
 import { codeSender } from './codes';
-import { latest } from './index';
-import { sendOutbox } from './sender';
+import { smsCatcher } from './gateway';
+import { latest } from './texts';
+import { sendSmsTexts } from './sender';
 
 /** A gateway that keeps what it was given (the adapter's interface; the database is real). */
 function recordingGateway() {
@@ -31,6 +32,8 @@ function recordingGateway() {
 }
 
 const en = makeT('en', messagesFor('en'));
+
+const ORIGIN = 'https://safe.example.cn';
 
 describe.each(backends())('outbox codes and validity on $name', (backend) => {
 	let db: Database;
@@ -106,25 +109,32 @@ describe.each(backends())('outbox codes and validity on $name', (backend) => {
 					 values ('sms', $1, $2, $3, coalesce($4::timestamptz, now() + interval '1 day'), $5)`,
 					[to, template, JSON.stringify(params), extra.expires ?? null, extra.warning ?? null]
 				);
-			await put(stale, 'text', { text: 'lifted warning' }, { warning: lifted });
 			await put(old, 'text', { text: 'yesterday' }, { expires: hourAgo });
 			await put(event, 'reminder_2h', { title_zh: '演练', title_en: 'Drill', place: 'X', code: 'ABCDEFGH', starts_at: hourAgo });
-			await put(fresh, 'text', { text: 'warning in force' }, { warning: live });
 			await put(text, 'text', { text: 'hello' });
 		});
+		// warning texts the engine kept without a gateway: the warning and a language, no text
+		const keep = (to: string, warningId: string) => smsCatcher(db).deliver(to, 'not kept', { warningId, threadId: 'x', lang: 'en', validUntil: new Date(Date.now() + 3600_000) });
+		await keep(stale, lifted);
+		await keep(fresh, live);
+		expect((await rowsTo(fresh))[0]).toMatchObject({ template: 'warning', params: { lang: 'en', thread: 'x' } });
+		expect(await everything()).not.toContain('not kept');
 		await codeSender(null, true, messagesFor).send(db, { to: phone(), template: 'sign_in_code', code: '864200', minutes: 10, lang: 'zh-CN' });
 
 		const { gateway, texts } = recordingGateway();
-		while ((await sendOutbox(db, gateway, messagesFor)).sent > 0);
+		while ((await sendSmsTexts(db, gateway, messagesFor, ORIGIN)).sent > 0);
 		expect(texts.map((t) => t.to).sort()).toEqual([fresh, text].sort());
 		for (const to of [stale, old, event]) expect((await rowsTo(to))[0]!.state).toBe('expired');
 		expect(texts.some((t) => t.text.includes('864200'))).toBe(false);
+		// rendered from the warning when sent, in the language kept
+		expect(texts.find((t) => t.to === fresh)!.text).toMatch(/^\[Safe Miyun\] .+ https:\/\/safe\.example\.cn\/w\/[0-9a-f]{8}$/);
 	});
 
-	it('a warning text the engine keeps in the outbox carries its warning and validity', async () => {
-		const { outboxGateway } = await import('../delivery/channels');
+	it('a warning text the engine keeps carries its warning and validity', async () => {
 		const to = phone();
-		await outboxGateway(db).deliver(to, 'old news', { validUntil: new Date(Date.now() - 1000) });
+		const [w] = await asService(db, (tx) => tx.query<{ id: string }>(`select id from public.warnings where state = 'issued' limit 1`));
+		await smsCatcher(db).deliver(to, 'old news', { warningId: w!.id, threadId: 'x', lang: 'zh-CN', validUntil: new Date(Date.now() - 1000) });
 		expect((await rowsTo(to))[0]!.state).toBe('expired');
+		await expect(smsCatcher(db).deliver(to, 'no warning')).rejects.toThrow(/warning texts only/);
 	});
 });

@@ -13,7 +13,7 @@ import { draft, staffClaims } from '../reports/testing';
 import * as flow from '../reports/workflow';
 import { as, backends } from '../testing/db';
 import { parseAllowlist } from './allowlist';
-import type { PushParts } from './channels';
+import type { PushParts } from './push';
 import { EncryptPool } from './encrypt-pool';
 import { sendReportUpdates, watchReport } from './report-updates';
 import { createSubscription, readSubscription } from './subscriptions';

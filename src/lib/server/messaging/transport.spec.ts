@@ -7,7 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import webpush from 'web-push';
 import { messagesFor } from '../i18n';
 import { parseAllowlist } from './allowlist';
-import { pushChannel } from './channels';
+import { pushChannel } from './push';
 import { EncryptPool } from './encrypt-pool';
 import type { DeliveryWarning } from './message';
 import type { Recipient } from './queue';
@@ -47,7 +47,8 @@ describe.each(['h2', 'http/1.1'] as const)('a push service speaking %s', (protoc
 		const ids = ['a', 'b', 'c', 'd', 'e', 'gone'];
 		const recipients: Recipient[] = ids.map((id, i) => ({
 			warningId: warning.id,
-			subscriptionId: `33333333-3333-4333-8333-33333333333${i}`,
+			kind: 'subscription',
+			recipientId: `33333333-3333-4333-8333-33333333333${i}`,
 			attempts: 1,
 			lang: 'zh-CN',
 			endpoint: sim.endpoint(id, i % keys.length),

@@ -6,7 +6,7 @@
 import fs from 'node:fs';
 import webpush from 'web-push';
 import { parseAllowlist } from '../allowlist';
-import { pushChannel } from '../channels';
+import { pushChannel } from '../push';
 import { EncryptPool } from '../encrypt-pool';
 import { startDelivery } from '../engine';
 import { PushTransport } from '../transport';

@@ -1,11 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { pushOutcome, topicOf, urgencyOf } from './channels';
+import { urgencyOf } from '../../subscriptions/urgency';
+import { pushOutcome, topicOf } from './push';
 import { retryAt, type Recipient } from './queue';
 import { parseRetryAfter } from './transport';
 
 const now = Date.parse('2026-07-30T12:00:00Z');
 const recipient = (attempts: number, deadlineInSeconds: number): Recipient => ({
-	warningId: 'w', subscriptionId: 's', attempts, lang: 'zh-CN', endpoint: 'https://fcm.googleapis.com/x', p256dh: 'k', auth: 'a', phone: null,
+	warningId: 'w', kind: 'subscription', recipientId: 's', attempts, lang: 'zh-CN', endpoint: 'https://fcm.googleapis.com/x', p256dh: 'k', auth: 'a', phone: null,
 	deadline: new Date(Date.now() + deadlineInSeconds * 1000)
 });
 

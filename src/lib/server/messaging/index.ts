@@ -1,17 +1,19 @@
 /**
- * The delivery service of a server process: the VAPID identity, the two channels and
- * the fan-out engine, made once at start.
+ * The messaging service of a server process: the VAPID identity, the two channels, the
+ * fan-out engine, the report-update and SMS-text senders, made once at start. Texts
+ * leave only through these: the gateway itself is not handed out.
  */
 import tls from 'node:tls';
 import type { Config } from '../config';
 import type { Database } from '../db/port';
-import { httpGateway, outboxGateway, pushChannel, smsChannel, type PushParts, type SmsGateway } from './channels';
+import { pushChannel, type PushParts } from './push';
+import { smsChannel } from './sms';
+import { httpGateway, smsCatcher } from './sms/gateway';
 import { sendReportUpdates } from './report-updates';
 import { EncryptPool } from './encrypt-pool';
 import { messagesFor } from '../i18n';
-import { every } from '../jobs';
-import { sendOutbox } from '../outbox/sender';
-import { codeSender, type CodeSender } from '../outbox/codes';
+import { sendSmsTexts } from './sms/sender';
+import { codeSender, type CodeSender } from './sms/codes';
 import { startDelivery, type Engine } from './engine';
 import { PushTransport } from './transport';
 import { VapidSigner, vapidKeys } from './vapid';
@@ -19,7 +21,6 @@ import { VapidSigner, vapidKeys } from './vapid';
 export type Delivery = {
 	/** the VAPID public key browsers subscribe with (applicationServerKey) */
 	publicKey: string;
-	sms: SmsGateway;
 	/** one-time codes: to the gateway, never kept in clear (shown only in the demo without one) */
 	codes: CodeSender;
 	engine: Engine;
@@ -32,21 +33,24 @@ export async function startDeliveryService(config: Config, db: Database): Promis
 	// A self-hosted push service's CA is trusted in addition to the system's, not instead.
 	const transport = new PushTransport(settings.pushAllowlist, settings.pushCa ? { ca: [...tls.rootCertificates, settings.pushCa] } : {});
 	const pool = new EncryptPool();
-	const sms = settings.smsGateway ? httpGateway(settings.smsGateway.url, settings.smsGateway.token) : outboxGateway(db);
+	const sms = settings.smsGateway ? httpGateway(settings.smsGateway.url, settings.smsGateway.token) : smsCatcher(db);
 	const push: PushParts = { transport, signer: new VapidSigner(keys, settings.vapidSubject), pool, allow: settings.pushAllowlist, messages: messagesFor };
-	const engine = await startDelivery({ db, channels: [pushChannel(push), smsChannel(sms, settings.publicOrigin, messagesFor)] });
-	// Report updates are not urgent: a poll every few seconds is enough.
-	const stopReports = every('report updates', 3000, () => sendReportUpdates(db, push));
-	// Only a real gateway empties the outbox; without one it is the console's catcher.
-	const stopOutbox = settings.smsGateway ? every('sms outbox', 5000, () => sendOutbox(db, sms, messagesFor)) : () => undefined;
+	// One sender loop: the warning channels, then report updates (a push to a report's
+	// followers) and, with a real gateway, the SMS texts other features keep. Without a
+	// gateway the SMS texts table is the console's catcher and nothing empties it.
+	const engine = await startDelivery({
+		db,
+		channels: [pushChannel(push), smsChannel(sms, settings.publicOrigin, messagesFor)],
+		queues: [
+			{ name: 'report updates', send: () => sendReportUpdates(db, push) },
+			...(settings.smsGateway ? [{ name: 'sms texts', send: async () => (await sendSmsTexts(db, sms, messagesFor, settings.publicOrigin)).sent }] : [])
+		]
+	});
 	return {
 		publicKey: keys.publicKey,
-		sms,
 		codes: codeSender(settings.smsGateway ? sms : null, config.seedDemo, messagesFor),
 		engine,
 		async close() {
-			stopOutbox();
-			stopReports();
 			await engine.stop();
 			transport.close();
 			await pool.close();

@@ -5,12 +5,14 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { asService } from '../db/caller';
-import type { Database } from '../db/port';
-import { httpGateway } from '../delivery/channels';
-import { messagesFor } from '../i18n';
-import { backends } from '../testing/db';
-import { sendOutbox } from './sender';
+import { asService } from '../../db/caller';
+import type { Database } from '../../db/port';
+import { httpGateway } from './gateway';
+import { messagesFor } from '../../i18n';
+import { backends } from '../../testing/db';
+import { sendSmsTexts } from './sender';
+
+const ORIGIN = 'https://safe.example.cn';
 
 describe.each(backends())('the SMS outbox sender on $name', (backend) => {
 	let db: Database;
@@ -50,9 +52,9 @@ describe.each(backends())('the SMS outbox sender on $name', (backend) => {
 		);
 		const gateway = httpGateway(url, 'token-1');
 		failNext = 1;
-		expect(await sendOutbox(db, gateway, messagesFor)).toEqual({ sent: 1, failed: 1 });
-		expect(await sendOutbox(db, gateway, messagesFor)).toEqual({ sent: 1, failed: 0 });
-		expect(await sendOutbox(db, gateway, messagesFor)).toEqual({ sent: 0, failed: 0 });
+		expect(await sendSmsTexts(db, gateway, messagesFor, ORIGIN)).toEqual({ sent: 1, failed: 1 });
+		expect(await sendSmsTexts(db, gateway, messagesFor, ORIGIN)).toEqual({ sent: 1, failed: 0 });
+		expect(await sendSmsTexts(db, gateway, messagesFor, ORIGIN)).toEqual({ sent: 0, failed: 0 });
 		expect(received.map((r) => r.body.to).sort()).toEqual(['+8613800000001', '+8613800000002']);
 		expect(received.every((r) => r.auth === 'Bearer token-1')).toBe(true);
 		const code = received.find((r) => r.body.to === '+8613800000001')!.body.text;

@@ -15,7 +15,10 @@ import { affected, resolveAreas } from '../warnings/area';
 import { rainstorm } from '../warnings/testing/fixtures';
 import type { WarningInput } from '../warnings/model';
 import { parseAllowlist } from './allowlist';
-import { outboxGateway, pushChannel, smsChannel } from './channels';
+import { pushChannel } from './push';
+import { smsChannel } from './sms';
+import { smsCatcher } from './sms/gateway';
+import { sendSmsTexts } from './sms/sender';
 import { EncryptPool } from './encrypt-pool';
 import { startDelivery, type Engine } from './engine';
 import { createSubscription, deleteSubscription, parseSubscription, readSubscription, receipt, type SubscriptionInput } from './subscriptions';
@@ -50,7 +53,7 @@ describe.each(backends())('delivery on $name', (backend) => {
 			pollMs: 100,
 			channels: [
 				pushChannel({ transport, signer: new VapidSigner(webpush.generateVAPIDKeys(), 'mailto:ops@example.cn'), pool: new EncryptPool(0), allow, messages: messagesFor }),
-				smsChannel(outboxGateway(db), 'https://safe.example.cn', messagesFor)
+				smsChannel(smsCatcher(db), 'https://safe.example.cn', messagesFor)
 			]
 		});
 		const add = async (email: string, role: string) => {
@@ -104,7 +107,7 @@ describe.each(backends())('delivery on $name', (backend) => {
 	const states = (warningId: string) =>
 		asService(db, (tx) =>
 			tx.query<{ subscription_id: string; state: string; attempts: number; error: string | null }>(
-				'select subscription_id, state, attempts, error from public.delivery_queue where warning_id = $1',
+				'select recipient_id as subscription_id, state, attempts, error from public.delivery_queue where warning_id = $1',
 				[warningId]
 			)
 		);
@@ -253,7 +256,7 @@ describe.each(backends())('delivery on $name', (backend) => {
 		expect(rows.find((r) => r.subscription_id === busy.id)?.state).toBe('expired');
 		const [queued] = await asService(db, (tx) =>
 			tx.query<{ state: string; wait: number }>(
-				`select state, extract(epoch from next_at - now())::int as wait from public.delivery_queue where warning_id = $1 and subscription_id = $2`,
+				`select state, extract(epoch from next_at - now())::int as wait from public.delivery_queue where warning_id = $1 and recipient_id = $2`,
 				[quake, slow.id]
 			)
 		);
@@ -262,7 +265,7 @@ describe.each(backends())('delivery on $name', (backend) => {
 		const later = await issue(polygonWarning());
 		const [retry] = await asService(db, (tx) =>
 			tx.query<{ state: string; wait: number }>(
-				`select state, extract(epoch from next_at - now())::int as wait from public.delivery_queue where warning_id = $1 and subscription_id = $2`,
+				`select state, extract(epoch from next_at - now())::int as wait from public.delivery_queue where warning_id = $1 and recipient_id = $2`,
 				[later, slow.id]
 			)
 		);
@@ -293,11 +296,16 @@ describe.each(backends())('delivery on $name', (backend) => {
 		await asService(db, (tx) => tx.query('update public.subscriptions set confirmed = true where id = $1', [made.id]));
 		const after = await issue(polygonWarning());
 		expect((await states(after)).find((r) => r.subscription_id === made.id)?.state).toBe('sent');
-		const [text] = await asService(db, (tx) =>
-			tx.query<{ params: { text: string } }>(`select params from public.outbox_messages where recipient = '13800138000' order by id desc limit 1`)
+		// kept without a gateway as the warning's template, rendered when a gateway sends it
+		const [kept] = await asService(db, (tx) =>
+			tx.query<{ template: string; params: object }>(`select template, params from public.outbox_messages where recipient = '13800138000' order by id desc limit 1`)
 		);
-		expect(text!.params.text).toMatch(/https:\/\/safe\.example\.cn\/w\/[0-9a-f]{8}$/);
-		expect(text!.params.text.length).toBeLessThanOrEqual(140);
+		expect(kept).toMatchObject({ template: 'warning', params: { lang: 'zh-CN' } });
+		const texts: { to: string; text: string }[] = [];
+		while ((await sendSmsTexts(db, { deliver: async (to, text) => void texts.push({ to, text }) }, messagesFor, 'https://safe.example.cn')).sent > 0);
+		const text = texts.filter((t) => t.to === '13800138000').at(-1)!.text;
+		expect(text).toMatch(/https:\/\/safe\.example\.cn\/w\/[0-9a-f]{8}$/);
+		expect(text.length).toBeLessThanOrEqual(140);
 	});
 
 	it('lets the owner read and delete everything, and no one else see subscriptions', async () => {
@@ -321,7 +329,7 @@ describe.each(backends())('delivery on $name', (backend) => {
 		// one step deletes it all
 		expect(await as(db, ANON_CLAIMS, (tx) => deleteSubscription(tx, s.id, 'not the secret'))).toBe(false);
 		expect(await as(db, ANON_CLAIMS, (tx) => deleteSubscription(tx, s.id, s.secret))).toBe(true);
-		const left = await asService(db, (tx) => tx.query('select 1 from public.delivery_queue where subscription_id = $1', [s.id]));
+		const left = await asService(db, (tx) => tx.query('select 1 from public.delivery_queue where recipient_id = $1', [s.id]));
 		expect(left).toHaveLength(0);
 	});
 

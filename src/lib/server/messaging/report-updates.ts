@@ -6,11 +6,12 @@
  * token, which the server never keeps) stays on the phone, where the service worker
  * finds it.
  */
-import type { ReportPayload } from '../../alerts/payload';
+import type { ReportPayload } from '../../subscriptions/payload';
 import { makeT } from '../../i18n';
 import { asService } from '../db/caller';
 import type { Database, Queryable } from '../db/port';
-import { postPushes, pushVerdict, type PushParts, type Verdict } from './channels';
+import type { Verdict } from './channel';
+import { postPushes, pushVerdict, type PushParts } from './push';
 import { endpointProblem } from './allowlist';
 import { sha256 } from './subscriptions';
 

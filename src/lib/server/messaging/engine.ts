@@ -11,9 +11,9 @@
 import { asService } from '../db/caller';
 import type { Database } from '../db/port';
 import { isUnavailable } from '../db/unavailable';
-import type { Channel } from './channels';
+import type { Channel } from './channel';
 import { loadDeliveryWarning, type DeliveryWarning } from './message';
-import { claim, deleteEnded, expireOverdue, matchStep, record, type Outcome } from './queue';
+import { claim, deleteEnded, expireOverdue, keyOf, matchStep, record, type Outcome } from './queue';
 
 export type EngineOptions = {
 	db: Database;
@@ -24,6 +24,12 @@ export type EngineOptions = {
 	inFlight?: number;
 	leaseSeconds?: number;
 	pollMs?: number;
+	/**
+	 * Other queues with their own lease-based claim (report updates, SMS texts): the same
+	 * loop sends them, one batch at a time each, woken by the same notifications.
+	 * `send` returns how many it handled; 0 means sleep until the next poll or kick.
+	 */
+	queues?: { name: string; send: () => Promise<number> }[];
 	onError?: (error: unknown) => void;
 };
 
@@ -81,7 +87,7 @@ export async function startDelivery(options: EngineOptions): Promise<Engine> {
 	};
 
 	let matching = false;
-	const active = new Map<string, number>(channels.map((c) => [c.channel, 0]));
+	const active = new Map<string, number>();
 	const idle = () => !matching && [...active.values()].every((n) => n === 0);
 
 	async function matcher() {
@@ -120,7 +126,7 @@ export async function startDelivery(options: EngineOptions): Promise<Engine> {
 				if (warnings.get(id) === loading) warnings.delete(id);
 				onError(error);
 				const retry = new Date(Date.now() + 1000);
-				outcomes.push(...group.map((r) => ({ warningId: r.warningId, subscriptionId: r.subscriptionId, state: 'queued' as const, nextAt: retry, error: 'loading the warning failed' })));
+				outcomes.push(...group.map((r) => ({ ...keyOf(r), state: 'queued' as const, nextAt: retry, error: 'loading the warning failed' })));
 				continue;
 			}
 			if (!w) continue; // deleted warning: its queue rows went with it
@@ -130,22 +136,23 @@ export async function startDelivery(options: EngineOptions): Promise<Engine> {
 		return recipients.length;
 	}
 
-	async function sender(channel: Channel) {
-		const lanes = Array.from({ length: inFlight }, async () => {
+	/** `lanes` loops, each sending one batch after another; asleep while there is nothing to send. */
+	async function sender(name: string, lanes: number, send: () => Promise<number>) {
+		const loops = Array.from({ length: lanes }, async () => {
 			while (!stopped) {
-				active.set(channel.channel, active.get(channel.channel)! + 1);
+				active.set(name, (active.get(name) ?? 0) + 1);
 				let handled = 0;
 				try {
-					handled = await sendBatch(channel);
+					handled = await send();
 				} catch (error) {
 					if (!(await waitIfUnavailable(error))) onError(error);
 				} finally {
-					active.set(channel.channel, active.get(channel.channel)! - 1);
+					active.set(name, active.get(name)! - 1);
 				}
 				if (handled === 0) await sleep();
 			}
 		});
-		await Promise.all(lanes);
+		await Promise.all(loops);
 	}
 
 	// The payload is the issued message's id: load what its recipients will receive
@@ -167,7 +174,11 @@ export async function startDelivery(options: EngineOptions): Promise<Engine> {
 		}).catch((error) => isUnavailable(error) || onError(error));
 	}, 10_000);
 	upkeep.unref();
-	const loops = [matcher(), ...channels.map(sender)];
+	const loops = [
+		matcher(),
+		...channels.map((c) => sender(c.channel, inFlight, () => sendBatch(c))),
+		...(options.queues ?? []).map((q) => sender(q.name, 1, q.send))
+	];
 
 	return {
 		kick,

@@ -12,7 +12,7 @@ import { as, backends } from '../testing/db';
 import * as warnings from '../warnings/store';
 import { rainstorm } from '../warnings/testing/fixtures';
 import { parseAllowlist } from './allowlist';
-import { pushChannel } from './channels';
+import { pushChannel } from './push';
 import { EncryptPool } from './encrypt-pool';
 import { startDelivery } from './engine';
 import { createSubscription } from './subscriptions';
@@ -98,7 +98,7 @@ describe.each(backends())('a transient error in the fan-out on $name', (backend)
 		});
 		try {
 			const sent = async () => {
-				const rows = await asService(db, (tx) => tx.query<{ state: string }>('select state from public.delivery_queue where warning_id = $1 and subscription_id = $2', [id, made.id]));
+				const rows = await asService(db, (tx) => tx.query<{ state: string }>('select state from public.delivery_queue where warning_id = $1 and recipient_id = $2', [id, made.id]));
 				return rows[0]?.state;
 			};
 			// bounded: before the fix the rejected load stayed cached and nothing was ever sent

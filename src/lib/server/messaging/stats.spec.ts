@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ANON_CLAIMS, asService, type Claims } from '../db/caller';
 import type { Database } from '../db/port';
-import { confirmSubscription, createSubscription, type SubscriptionInput } from '../delivery/subscriptions';
+import { confirmSubscription, createSubscription, type SubscriptionInput } from '../messaging/subscriptions';
 import { addStaff } from '../staff';
 import { as, backends, sqlState } from '../testing/db';
 import { deliveryReach, deliveryStats } from './stats';

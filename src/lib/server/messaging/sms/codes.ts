@@ -6,12 +6,12 @@
  * marked as demo (there is no phone to send it to). The database refuses a code in any
  * other outbox row (check outbox_codes_not_kept).
  */
-import { makeT, type Lang } from '../../i18n';
-import { renderOutbox, type CodeTemplate } from '../../outbox';
-import { asService } from '../db/caller';
-import type { Database } from '../db/port';
-import type { SmsGateway } from '../delivery/channels';
-import type { MessagesFor } from '../delivery/message';
+import { makeT, type Lang } from '../../../i18n';
+import { renderSmsText, type CodeTemplate } from '../../../sms-text';
+import { asService } from '../../db/caller';
+import type { Database } from '../../db/port';
+import type { SmsGateway } from './gateway';
+import type { MessagesFor } from '../message';
 
 export type CodeMessage = { to: string; template: CodeTemplate; code: string; minutes: number; lang: Lang };
 
@@ -37,7 +37,7 @@ export function codeSender(gateway: SmsGateway | null, demo: boolean, messages: 
 			if (!gateway) return 'kept';
 			try {
 				const t = makeT(m.lang, messages(m.lang));
-				await gateway.deliver(m.to, renderOutbox(t, m.lang, { template: m.template, params: { code: m.code, minutes: m.minutes } }));
+				await gateway.deliver(m.to, renderSmsText(t, m.lang, { template: m.template, params: { code: m.code, minutes: m.minutes } }));
 			} catch (error) {
 				// The row stays unsent and expires with the code; the person may ask for another.
 				console.error(`SMS gateway refused a ${m.template}: ${(error as Error).message}`);
