@@ -243,8 +243,14 @@ export async function preview(tx: Queryable, input: WarningInput): Promise<{ geo
 	return { geojson: resolved.geojson, affected: await affected(tx, resolved.geojson) };
 }
 
-export function needsApproval(w: { status: string; msgType: string; level: WarningLevel }): boolean {
-	return w.status === 'Actual' && w.msgType !== 'Cancel' && (w.level === 'orange' || w.level === 'red');
+/**
+ * Whether issuing this warning waits for a second person. The rule is the database's
+ * (app.warning_needs_approval, which submit() and the approval trigger apply): read
+ * here, never copied, so the console's button says what the database will do.
+ */
+export async function needsApproval(tx: Queryable, w: { status: string; msgType: string; level: WarningLevel }): Promise<boolean> {
+	const [row] = await tx.query<{ needs: boolean }>('select app.warning_needs_approval($1, $2, $3) as needs', [w.status, w.msgType, w.level]);
+	return row!.needs;
 }
 
 /** The district outline, simplified for drawing under an area. */

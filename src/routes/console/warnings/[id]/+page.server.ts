@@ -19,6 +19,7 @@ export const load: PageServerLoad = async ({ locals, params }) => {
 		const geojson = await warnings.areaGeoJson(tx, message.id);
 		return {
 			message,
+			needsApproval: await warnings.needsApproval(tx, message),
 			geojson,
 			affected: geojson ? await affected(tx, geojson) : null,
 			hazardPoints: concerns(message.hazard) ? await inWarning(tx, message.id) : null,
@@ -28,7 +29,7 @@ export const load: PageServerLoad = async ({ locals, params }) => {
 		};
 	});
 	if (!found) error(404, 'not found');
-	return { ...found, deliveryAsOf: new Date(), needsApproval: warnings.needsApproval(found.message), mine: found.message.draftedBy === me };
+	return { ...found, deliveryAsOf: new Date(), mine: found.message.draftedBy === me };
 };
 
 function outcome(result: warnings.Outcome, id: string) {
