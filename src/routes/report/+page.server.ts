@@ -6,7 +6,7 @@ import { deviceId, ensureDeviceId } from '$lib/server/reports/device';
 import { fileReport } from '$lib/server/reports/file';
 import { clock, reportLimit } from '$lib/server/reports/limits';
 import { pinPlaces } from '$lib/server/map/layers';
-import { places } from '$lib/server/reports/places';
+import { places } from '$lib/server/district';
 import { freshIds, join, type Draft, type DraftErrors, type Nearby } from '$lib/server/reports/submit';
 import { services } from '$lib/server/runtime';
 import type { Actions, PageServerLoad } from './$types';

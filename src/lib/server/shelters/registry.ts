@@ -102,6 +102,4 @@ export function update(tx: Queryable, id: string, row: ImportRow): Promise<Saved
 	});
 }
 
-export function townNames(tx: Queryable): Promise<{ code: string; name_zh: string; name_en: string }[]> {
-	return tx.query('select code, name_zh, name_en from public.towns order by code');
-}
+

@@ -1,6 +1,6 @@
 import { fail, redirect } from '@sveltejs/kit';
 import * as shelters from '$lib/server/shelters';
-import { townNames } from '$lib/server/shelters/registry';
+import { towns as townNames } from '$lib/server/district';
 import { can } from '$lib/server/auth/can';
 import type { Actions, PageServerLoad } from './$types';
 import { staffOnly } from '$lib/server/auth/staff-only';

@@ -2,6 +2,7 @@ import { can, MAY } from '$lib/server/auth/can';
 import { staffOnly } from '$lib/server/auth/staff-only';
 import { error, fail, redirect } from '@sveltejs/kit';
 import { GEO_LAYERS, type GeoLayer } from '$lib/server/geography';
+import { forgetDistrict } from '$lib/server/district';
 import { importLayer } from '$lib/server/geography/upload';
 import type { Actions, PageServerLoad } from './$types';
 
@@ -27,6 +28,8 @@ export const actions: Actions = {
 			// One transaction: an error anywhere leaves nothing written.
 			const outcome = await locals.db((tx) => importLayer(tx, layer, content, crs));
 			if (outcome.errors.length) return fail(400, { layer, crs, errors: outcome.errors.slice(0, 200) });
+			// Township boundaries change which townships have an area.
+			forgetDistrict();
 			redirect(303, `/console/map/import?layer=${layer}&written=${outcome.written}`);
 		} catch (e) {
 			if ((e as { code?: string }).code === '42501') error(403, 'forbidden');

@@ -1,6 +1,6 @@
 import { fail, redirect } from '@sveltejs/kit';
 import type { ReportCategory } from '$lib/db-types.gen';
-import { places } from '$lib/server/reports/places';
+import { places } from '$lib/server/district';
 import * as routing from '$lib/server/reports/routing';
 import type { Actions, PageServerLoad } from './$types';
 import { MAY } from '$lib/server/auth/can';

@@ -1,5 +1,5 @@
 import { error, fail, redirect } from '@sveltejs/kit';
-import { townCodes } from '$lib/server/shelters/import';
+import { townCodes, towns as townNames } from '$lib/server/district';
 import * as registry from '$lib/server/shelters/registry';
 import * as shelters from '$lib/server/shelters';
 import type { Actions, PageServerLoad } from './$types';
@@ -11,7 +11,7 @@ export const load: PageServerLoad = async ({ locals, params }) => {
 	staffOnly(locals, MAY.administer);
 	const found = await locals.db(async (tx) => {
 		if (!(await can(tx, 'administer'))) return 'forbidden' as const;
-		const towns = await registry.townNames(tx);
+		const towns = await townNames(tx);
 		if (params.id === 'new') return { towns, values: { crs: 'wgs84', status: 'open', occupancy: '0', facilities: [], hazards: [] }, shelter: null };
 		const values = await registry.formValues(tx, params.id);
 		return values ? { towns, values, shelter: await shelters.get(tx, params.id) } : ('missing' as const);

@@ -1,4 +1,5 @@
 import { error, fail, redirect } from '@sveltejs/kit';
+import { townCodes } from '$lib/server/district';
 import * as importer from '$lib/server/shelters/import';
 import type { Actions, PageServerLoad } from './$types';
 import { can, MAY } from '$lib/server/auth/can';
@@ -27,7 +28,7 @@ export const actions: Actions = {
 		staffOnly(locals, MAY.administer);
 		const input = await read(await request.formData());
 		if (!input.content.trim()) return fail(400, { ...input, content: '', errors: [{ row: 0, column: 'file', message: 'shelters.import.no_file' }], rows: [] });
-		const towns = await locals.db(importer.townCodes);
+		const towns = await locals.db(townCodes);
 		const { rows, errors } = importer.parseFile(input.content, input.format, input.crs, towns);
 		if (errors.length) return fail(400, { ...input, content: '', errors: errors.slice(0, 200), rows: [] });
 		return { ...input, errors: [], rows };
@@ -35,7 +36,7 @@ export const actions: Actions = {
 	import: async ({ locals, request }) => {
 		staffOnly(locals, MAY.administer);
 		const input = await read(await request.formData());
-		const towns = await locals.db(importer.townCodes);
+		const towns = await locals.db(townCodes);
 		const { rows, errors } = importer.parseFile(input.content, input.format, input.crs, towns);
 		if (errors.length || rows.length === 0) return fail(400, { ...input, content: '', errors, rows: [] });
 		try {

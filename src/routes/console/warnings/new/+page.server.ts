@@ -3,7 +3,7 @@ import { deliveryReach } from '$lib/server/alerts/stats';
 import { isUnavailable } from '$lib/server/db/unavailable';
 import { parseCompose, valuesOf, type ComposeValues } from '$lib/server/warnings/form';
 import { messagesFor } from '$lib/server/i18n';
-import { senderNames, seatsOf, townChoices } from '$lib/server/warnings/places';
+import { callerDepartment, district, seatsOf } from '$lib/server/district';
 import * as warnings from '$lib/server/warnings/store';
 import { touchesApproximate } from '$lib/server/geography/areas';
 import { concerns, inArea } from '$lib/server/geography/hazard-points';
@@ -18,8 +18,8 @@ export const load: PageServerLoad = async ({ locals, url }) => {
 	const referencesId = url.searchParams.get('references');
 	const found = await locals.db(async (tx) => {
 		const referenced = referencesId && /^[0-9a-f-]{36}$/i.test(referencesId) ? await warnings.current(tx, referencesId) : null;
-		const sender = await senderNames(tx);
-		return { referenced, sender, towns: await townChoices(tx), outline: await warnings.districtOutline(tx), issuer: await can(tx, 'issue_warnings') };
+		const sender = await callerDepartment(tx);
+		return { referenced, sender, towns: (await district(tx)).towns, outline: await warnings.districtOutline(tx), issuer: await can(tx, 'issue_warnings') };
 	});
 	if (!found.issuer) error(403, 'forbidden');
 	if (referencesId && (!found.referenced || !found.referenced.inForce)) error(404, 'not found');
@@ -46,7 +46,7 @@ export const load: PageServerLoad = async ({ locals, url }) => {
 
 async function parse(locals: App.Locals, form: FormData) {
 	staffOnly(locals, MAY.issue_warnings);
-	const towns = await locals.db((tx) => townChoices(tx));
+	const { towns } = await locals.db(district);
 	return { ...parseCompose(form, seatsOf(towns)), references: String(form.get('references') ?? '') || null };
 }
 

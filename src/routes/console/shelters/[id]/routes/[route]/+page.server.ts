@@ -1,6 +1,7 @@
 import { error, fail, redirect } from '@sveltejs/kit';
 import * as registry from '$lib/server/shelters/registry';
 import * as routes from '$lib/server/shelters/routes';
+import { villagesOf } from '$lib/server/district';
 import type { Actions, PageServerLoad } from './$types';
 import { can, MAY } from '$lib/server/auth/can';
 import { staffOnly } from '$lib/server/auth/staff-only';
@@ -14,7 +15,7 @@ async function context(locals: App.Locals, shelterId: string) {
 			[shelterId]
 		);
 		if (!shelter) return null;
-		return { shelter, villages: await routes.villagesOf(tx, shelter.town_code), admin: await can(tx, 'administer') };
+		return { shelter, villages: await villagesOf(tx, shelter.town_code), admin: await can(tx, 'administer') };
 	});
 }
 
