@@ -46,7 +46,7 @@ export const actions: Actions = {
 		staffOnly(locals, MAY.issue_warnings);
 		// The approval names the revision the approver read on this page.
 		const revision = Number((await request.formData()).get('revision'));
-		if (!Number.isInteger(revision) || revision < 1) return fail(400, { message: 'revision: missing or not a whole number' });
+		if (!Number.isInteger(revision) || revision < 1) return fail(400, { message: 'warnings.err_changed_since_review' });
 		return outcome(await locals.db((tx) => warnings.approve(tx, params.id, revision)), params.id);
 	},
 	withdraw: async ({ locals, params }) => {
@@ -57,7 +57,7 @@ export const actions: Actions = {
 		staffOnly(locals, MAY.issue_warnings);
 		const result = await locals.db(async (tx) => {
 			const message = await warnings.get(tx, params.id);
-			return message ? warnings.cancel(tx, message.threadId) : ({ ok: false, message: 'not found' } as const);
+			return message ? warnings.cancel(tx, message.threadId) : ({ ok: false, message: 'warnings.err_wrong_state' } as const);
 		});
 		if (!result.ok) return fail(400, { message: result.message });
 		redirect(303, '/console/warnings');
