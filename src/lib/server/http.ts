@@ -8,3 +8,16 @@ export function apiError(status: number, error: string, details?: Record<string,
 export function wantsJson(pathname: string, accept: string | null): boolean {
 	return pathname.startsWith('/api/') || (accept?.includes('application/json') ?? false);
 }
+
+/**
+ * The body as form data, or null when it cannot be read as such (a broken multipart
+ * boundary, a truncated body): the caller answers 400, never the 500 that
+ * request.formData() would throw into.
+ */
+export async function readForm(request: Request): Promise<FormData | null> {
+	try {
+		return await request.formData();
+	} catch {
+		return null;
+	}
+}

@@ -1,4 +1,5 @@
-import { DEFAULT_LANG, isLang, LANGS, negotiate, type Lang, type Messages } from '$lib/i18n';
+import type { TFunction } from 'i18next';
+import { DEFAULT_LANG, isLang, LANGS, makeT, negotiate, type Lang, type Messages } from '$lib/i18n';
 
 /**
  * Messages live in src/lib/i18n/locales/<lang>/<feature>.json; each file holds whole
@@ -30,4 +31,13 @@ export function chooseLang(fromUrl: string | null, saved: string | undefined, ac
 	if (isLang(fromUrl)) return { lang: fromUrl, save: true };
 	if (isLang(saved)) return { lang: saved, save: false };
 	return { lang: acceptLanguage ? negotiate(acceptLanguage) : DEFAULT_LANG, save: false };
+}
+
+const translators = new Map<Lang, TFunction>();
+
+/** The server's words in one language (for API answers and texts), made once per language. */
+export function translatorFor(lang: Lang): TFunction {
+	let t = translators.get(lang);
+	if (!t) translators.set(lang, (t = makeT(lang, MESSAGES[lang])));
+	return t;
 }

@@ -1,4 +1,4 @@
-import { places } from '$lib/server/reports/places';
+import { places } from '$lib/server/district';
 import type { PageServerLoad } from './$types';
 
 // Townships and their villages for the home-village picker (reference data).

@@ -1,6 +1,7 @@
 import { fail } from '@sveltejs/kit';
 import { converse } from '$lib/server/assistant';
 import { suggestions } from '$lib/server/assistant/answers';
+import { readForm } from '$lib/server/http';
 import { parseInput, webChannel } from '$lib/server/assistant/input';
 import { history } from '$lib/server/assistant/store';
 import { deviceId, ensureDeviceId } from '$lib/server/reports/device';
@@ -16,7 +17,8 @@ export const load: PageServerLoad = ({ locals, cookies }) => {
 
 export const actions: Actions = {
 	send: async ({ request, locals, cookies, getClientAddress }) => {
-		const form = await request.formData();
+		// An unreadable body is read as an empty message: the page answers 400 with its own words.
+		const form = (await readForm(request)) ?? new FormData();
 		const raw = (name: string) => String(form.get(name) ?? '');
 		const parsed = parseInput({ message: raw('message'), conversationId: raw('conversationId'), lat: raw('lat'), lon: raw('lon') }, locals.lang);
 		const id = 'error' in parsed ? null : parsed.conversationId;

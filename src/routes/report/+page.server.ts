@@ -1,23 +1,13 @@
 import { fail, redirect } from '@sveltejs/kit';
 import { ReportCategoryValues } from '$lib/db-types.gen';
-import { emergencyNumbers, type EmergencyNumber } from '$lib/reports/emergency';
+import type { EmergencyNumber } from '$lib/reports/emergency';
+import { readForm } from '$lib/server/http';
 import { deviceId, ensureDeviceId } from '$lib/server/reports/device';
+import { fileReport } from '$lib/server/reports/file';
 import { clock, reportLimit } from '$lib/server/reports/limits';
-import { photoFiles } from '$lib/server/reports/photos';
 import { pinPlaces } from '$lib/server/map/layers';
-import { places } from '$lib/server/reports/places';
-import {
-	freshIds,
-	join,
-	nearby,
-	parseDraft,
-	preparePhotos,
-	submit,
-	SubmitError,
-	type Draft,
-	type DraftErrors,
-	type Nearby
-} from '$lib/server/reports/submit';
+import { places } from '$lib/server/district';
+import { freshIds, join, type Draft, type DraftErrors, type Nearby } from '$lib/server/reports/submit';
 import { services } from '$lib/server/runtime';
 import type { Actions, PageServerLoad } from './$types';
 
@@ -45,34 +35,29 @@ export const load: PageServerLoad = async ({ locals, cookies, url }) => {
 
 export const actions: Actions = {
 	submit: async ({ request, locals, cookies, getClientAddress }) => {
-		const form = await request.formData();
-		const { draft, errors } = parseDraft(form);
-		const answer = (status: number, more: Partial<Answer>) => fail(status, { ...NOTHING, values: draft, errors, ...more });
-		if (Object.keys(errors).length) return answer(400, {});
-		// Emergencies first: once, before anything is filed.
-		const emergency = emergencyNumbers(draft.category, draft.description);
-		if (emergency.length && form.get('emergency_seen') !== '1') return answer(400, { emergency });
-		// The nearby lookup counts against the report limits too: it answers about other
-		// people's reports, so it must not be free to repeat from chosen points.
-		const retryAt = reportLimit(services().limits, getClientAddress(), deviceId(cookies));
-		if (retryAt) return answer(429, { retryAt: clock(retryAt) });
-		if (form.get('new_anyway') !== '1') {
-			const near = await locals.db((tx) => nearby(tx, draft));
-			if (near.length) return answer(400, { nearby: near, emergencySeen: true });
+		const form = await readForm(request);
+		if (!form) return fail(400, { ...NOTHING, errors: { key: 'reports.errors.form_expired' } });
+		const caller = { db: locals.db, limit: () => reportLimit(services().limits, getClientAddress(), deviceId(cookies)) };
+		const draft = { fields: form, emergencySeen: form.get('emergency_seen') === '1', newAnyway: form.get('new_anyway') === '1' };
+		const outcome = await fileReport(caller, draft, 'form');
+		const answer = (status: number, more: Partial<Answer>) => fail(status, { ...NOTHING, values: outcome.draft, ...more });
+		switch (outcome.kind) {
+			case 'invalid':
+				return answer(400, { errors: outcome.errors });
+			case 'emergency':
+				return answer(400, { emergency: outcome.numbers });
+			case 'limited':
+				return answer(429, { retryAt: clock(outcome.retryAt) });
+			case 'nearby':
+				return answer(400, { nearby: outcome.nearby, emergencySeen: true });
+			case 'filed':
+				redirect(303, `/report/${outcome.filed.ticket}?t=${outcome.filed.token}`);
 		}
-		let filed;
-		try {
-			const photos = await preparePhotos(photoFiles(form));
-			filed = await locals.db((tx) => submit(tx, draft, photos));
-		} catch (error) {
-			if (error instanceof SubmitError) return answer(400, { errors: { [error.field]: error.key } });
-			throw error;
-		}
-		redirect(303, `/report/${filed.ticket}?t=${filed.token}`);
 	},
 
 	join: async ({ request, locals }) => {
-		const form = await request.formData();
+		const form = await readForm(request);
+		if (!form) return fail(400, { ...NOTHING, errors: { join: 'reports.errors.join' } });
 		const id = Number(form.get('report'));
 		const key = String(form.get('join_key') ?? '');
 		const name = String(form.get('name') ?? '').trim().slice(0, 40);

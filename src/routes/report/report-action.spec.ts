@@ -58,4 +58,22 @@ describe.each(backends())('the report form on $name', (backend) => {
 		expect(refused.data.nearby).toBeNull();
 		expect(refused.data.retryAt).toMatch(/^\d\d:\d\d$/);
 	});
+
+	it('answers a body that is not a form with 400 and the form’s message, never 500', async () => {
+		const event = {
+			request: new Request('http://localhost/report?/submit', {
+				method: 'POST',
+				body: '--x\r\nbroken',
+				headers: { 'content-type': 'multipart/form-data; boundary=x' }
+			}),
+			locals: { db: <T>(work: (tx: Queryable) => Promise<T>) => as(db, ANON_CLAIMS, work), identity: { kind: 'anon' }, lang: 'zh-CN' },
+			cookies: { get: () => undefined, set: () => undefined },
+			getClientAddress: () => '10.1.2.4'
+		};
+		for (const action of [actions.submit, actions.join]) {
+			const answer = await (action as (e: unknown) => Promise<{ status: number; data: { errors: Record<string, string> } }>)({ ...event, request: event.request.clone() });
+			expect(answer.status).toBe(400);
+			expect(Object.values(answer.data.errors)).toHaveLength(1);
+		}
+	});
 });

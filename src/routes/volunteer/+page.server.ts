@@ -1,5 +1,5 @@
 import * as events from '$lib/server/volunteers/events';
-import { towns } from '$lib/server/volunteers/people';
+import { towns } from '$lib/server/district';
 import type { PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async ({ locals, url }) => {

@@ -26,7 +26,7 @@ describe.each(backends())('the assistant on $name', (backend) => {
 	let db: Database;
 	let issuer: Claims;
 	let limited = false;
-	const web: Channel = { kind: 'web', photos: true, reportLimit: () => (limited ? '12:00' : null) };
+	const web: Channel = { kind: 'web', photos: true, reportLimit: () => (limited ? new Date('2026-06-01T04:00:00Z') : null) };
 	const anon = <T>(work: (tx: Queryable) => Promise<T>) => as(db, ANON_CLAIMS, work);
 	const ask = (text: string, opts: { id?: string | null; lang?: 'zh-CN' | 'en'; lat?: number; lon?: number; channel?: Channel } = {}) =>
 		anon((tx) =>

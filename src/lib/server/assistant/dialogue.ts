@@ -3,12 +3,14 @@
  * (which kind, when the words do not say), where, a photo (where the channel carries
  * one), a call-back number, then a summary to confirm. Any answer can be corrected
  * from the summary, and "cancel" ends it with nothing filed. Filing goes through the
- * report form's own checks (parseDraft) and the same database function (submit).
+ * one verb every report channel uses (fileReport).
  */
 import { ReportCategoryValues, type ReportCategory } from '$lib/db-types.gen';
 import type { Lang } from '$lib/i18n';
 import type { Queryable } from '../db/port';
-import { freshIds, parseDraft, submit, SubmitError, type DraftErrors } from '../reports/submit';
+import { draftFields, fileReport } from '../reports/file';
+import { clock } from '../reports/limits';
+import { freshIds, type DraftErrors } from '../reports/submit';
 import { placeName, translator } from './answers';
 import { findPlace, townAt, type Gazetteer } from './places';
 import { categoryIn } from '$lib/assistant/classify';
@@ -216,35 +218,36 @@ const FIELD_STEP: Partial<Record<keyof DraftErrors, ReportStep>> = {
 	description: 'what', category: 'category', town: 'where', village: 'where', address: 'where', location: 'where', phone: 'phone', photos: 'photo'
 };
 
-/** Files the report exactly as the form does: parseDraft's checks, the rate limit, then submit. */
+/** Files the report through fileReport, as the form does. */
 async function file(ctx: Ctx, r: ReportDraftState): Promise<Turned> {
 	const t = translator(ctx.lang);
-	const form = new FormData();
-	const fields: Record<string, string> = {
+	const fields = draftFields({
 		key: r.key, token: r.token, category: r.category, description: r.description, town: r.town, village: r.village,
-		address: r.address, lat: r.lat === null ? '' : String(r.lat), lon: r.lon === null ? '' : String(r.lon), phone: r.phone
-	};
-	for (const [k, v] of Object.entries(fields)) form.set(k, v);
-	const { draft, errors } = parseDraft(form);
-	const first = Object.entries(errors)[0] as [keyof DraftErrors, string] | undefined;
-	const back = (field: keyof DraftErrors, key: string): Turned => ask(ctx.lang, { ...r, step: FIELD_STEP[field] ?? 'what' }, ctx.channel, key);
-	if (first) return back(first[0], first[1]);
-	const retryAt = ctx.channel.reportLimit();
-	if (retryAt) return { answer: { intent: 'report', reply: t('assistant.report.limited', { time: retryAt }), links: [] }, report: r };
-	try {
-		const filed = await submit(ctx.tx, draft, r.photos);
-		const href = `/report/${filed.ticket}?t=${filed.token}`;
-		return {
-			answer: {
-				intent: 'report',
-				reply: t('assistant.report.filed', { ticket: filed.ticket }),
-				links: [{ href, title: t('assistant.report.track', { ticket: filed.ticket }) }],
-				ticket: filed.ticket
-			},
-			report: null
-		};
-	} catch (error) {
-		if (error instanceof SubmitError) return back(error.field, error.key);
-		throw error;
+		address: r.address, lat: r.lat, lon: r.lon, phone: r.phone
+	});
+	const caller = { db: <T>(work: (tx: Queryable) => Promise<T>) => work(ctx.tx), limit: ctx.channel.reportLimit };
+	const outcome = await fileReport(caller, { fields, prepared: r.photos }, 'assistant');
+	switch (outcome.kind) {
+		case 'invalid': {
+			const [field, key] = Object.entries(outcome.errors)[0] as [keyof DraftErrors, string];
+			return ask(ctx.lang, { ...r, step: FIELD_STEP[field] ?? 'what' }, ctx.channel, key);
+		}
+		case 'limited':
+			return { answer: { intent: 'report', reply: t('assistant.report.limited', { time: clock(outcome.retryAt) }), links: [] }, report: r };
+		case 'emergency':
+		case 'nearby':
+			throw new Error(`the assistant channel does not stop for ${outcome.kind}`);
+		case 'filed': {
+			const { ticket, token } = outcome.filed;
+			return {
+				answer: {
+					intent: 'report',
+					reply: t('assistant.report.filed', { ticket }),
+					links: [{ href: `/report/${ticket}?t=${token}`, title: t('assistant.report.track', { ticket }) }],
+					ticket
+				},
+				report: null
+			};
+		}
 	}
 }

@@ -1,7 +1,7 @@
 /** Checks one message as the API, the page and WeChat receive it; an error names the field. */
 import { isLang, type Lang } from '$lib/i18n';
 import { nearDistrict } from '$lib/shelters/geo';
-import { clock, reportLimit } from '../reports/limits';
+import { reportLimit } from '../reports/limits';
 import type { RateLimiter } from '../rate-limit';
 import { isConversationId } from './store';
 import type { Channel, Message } from './types';
@@ -49,9 +49,6 @@ export function webChannel(
 	return {
 		kind: 'web',
 		photos,
-		reportLimit: () => {
-			const at = reportLimit(limits, address, device);
-			return at ? clock(at) : null;
-		}
+		reportLimit: () => reportLimit(limits, address, device)
 	};
 }

@@ -59,6 +59,6 @@ export type Message = {
 export type Channel = {
 	kind: 'web' | 'wechat';
 	photos: boolean;
-	/** null when a report may be filed now, else when to try again ("HH:MM") */
-	reportLimit(): string | null;
+	/** null when a report may be filed now, else when to try again */
+	reportLimit(): Date | null;
 };

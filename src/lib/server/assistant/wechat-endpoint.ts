@@ -3,7 +3,6 @@
  * each MsgId once, drive the assistant with the user's conversation, reply in time.
  */
 import type { Queryable } from '../db/port';
-import { clock } from '../reports/limits';
 import type { RateLimiter } from '../rate-limit';
 import { smalltalkAnswer } from './answers';
 import { converse } from '.';
@@ -47,7 +46,7 @@ export async function answerWechat(
 	const reportLimit = () => {
 		// Reports from one WeChat user count like reports from one device.
 		const seconds = limits.reportsPerDevice.hit(`wechat:${incoming.from}`);
-		return seconds ? clock(new Date(Date.now() + seconds * 1000)) : null;
+		return seconds ? new Date(Date.now() + seconds * 1000) : null;
 	};
 	const answering = run(async (tx) => {
 		const answer =

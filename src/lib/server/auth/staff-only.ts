@@ -9,6 +9,7 @@
  */
 import { error, redirect, type Handle } from '@sveltejs/kit';
 import type { StaffRole } from '../../db-types.gen';
+import type { Action, MAY } from './can';
 import type { StaffIdentity } from './identity';
 
 /** Console routes anyone may open: the sign-in page itself. */
@@ -21,12 +22,13 @@ export function isConsoleRoute(routeId: string | null): boolean {
 
 /**
  * The signed-in staff member, or a stop: 401 for anyone else, 403 for staff whose
- * role is not in `roles` (when given). Row level security still decides which rows.
+ * role is not in `roles` (when given: a list from `MAY` in ./can, the database's rule).
+ * Row level security still decides which rows.
  */
-export function staffOnly(locals: Pick<App.Locals, 'identity'>, roles?: readonly StaffRole[]): StaffIdentity {
+export function staffOnly(locals: Pick<App.Locals, 'identity'>, roles?: (typeof MAY)[Action]): StaffIdentity {
 	const who = locals.identity;
 	if (who.kind !== 'staff') error(401, 'staff sign-in required');
-	if (roles && !roles.includes(who.role)) error(403, 'forbidden');
+	if (roles && !(roles as readonly StaffRole[]).includes(who.role)) error(403, 'forbidden');
 	return who;
 }
 

@@ -9,6 +9,7 @@ import type { HazardCode } from '../../db-types.gen';
 import type { Lang } from '../../i18n';
 import type { MapReport, StaffHazardPoint, StaffMap, VillageReach } from '../../map/types';
 import type { Queryable } from '../db/port';
+import { can } from '../auth/can';
 import { listForStaff } from '../geography/hazard-points';
 import { publicMap } from './layers';
 
@@ -22,9 +23,8 @@ export async function staffMap(tx: Queryable, hazard: HazardCode | null, lang: L
 		  where r.status in ('received', 'dispatched', 'accepted') and r.location is not null
 		  order by r.id desc limit 1000`
 	);
-	const role = (await tx.query<{ role: string | null }>('select app.caller_role() as role'))[0]?.role;
 	let reachTotals: (VillageReach & { placed: boolean })[] | null = null;
-	if (role === 'warning_issuer' || role === 'admin') {
+	if (await can(tx, 'issue_warnings')) {
 		reachTotals = await tx.query<VillageReach & { placed: boolean }>(
 			`select v.code, v.name_zh, v.name_en, r.subscriptions::int as subscriptions,
 			        extensions.st_y(extensions.st_pointonsurface(p.geom)) as lat, extensions.st_x(extensions.st_pointonsurface(p.geom)) as lon,

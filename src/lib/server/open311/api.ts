@@ -8,7 +8,8 @@ import type { Lang } from '$lib/i18n';
 import type { ApiKeyIdentity } from '../auth/api-keys';
 import type { Identity } from '../auth/identity';
 import type { Queryable } from '../db/port';
-import { authorize, draftFrom, fileRequest, type Limits } from './file';
+import { readForm } from '../http';
+import { authorize, fieldsFrom, fileRequest, type Limits } from './file';
 import { Open311Error, parseFormat, refuse, render, renderError, renderOne, type Format } from './format';
 import { findRequests, mediaPhoto, parseFilters, requestForToken } from './requests';
 import { discovery, requestLang, serviceDefinition, serviceList, translator } from './services';
@@ -82,7 +83,9 @@ async function formOf(request: Request): Promise<FormData> {
 	if (!type.startsWith('application/x-www-form-urlencoded') && !type.startsWith('multipart/form-data')) {
 		throw new Open311Error(400, 'send the parameters as application/x-www-form-urlencoded (or multipart/form-data)');
 	}
-	return request.formData();
+	const form = await readForm(request);
+	if (!form) throw new Open311Error(400, 'the body could not be read as form parameters (a broken or truncated body)');
+	return form;
 }
 
 export const create = (call: Call) =>
@@ -93,9 +96,9 @@ export const create = (call: Call) =>
 		// The spec's POST carries every parameter in the body, locale too.
 		const asked = String(form.get('locale') ?? form.get('lang') ?? '');
 		const t = translator(asked ? requestLang(new URLSearchParams({ locale: asked }), null) : lang);
-		const draft = await call.db((tx) => draftFrom(tx, form, t));
+		const fields = await call.db((tx) => fieldsFrom(tx, form));
 		const limit = { limits: call.limits, address: call.clientAddress, keyId: key.id, deviceId: String(form.get('device_id') ?? '').trim() };
-		const created = await call.db((tx) => fileRequest(tx, draft, t, limit));
+		const created = await fileRequest(call.db, fields, t, limit);
 		return render(format, 'service_requests', 'request', [created], 201);
 	});
 

@@ -76,6 +76,14 @@ describe.each(backends())('Open311 POST on $name', (backend) => {
 		expect(status).toBe(201);
 	});
 
+	it('answers a body that cannot be read with 400 and the spec error list, never 500', async () => {
+		const call = callFor(db, 'requests.json', { identity: { kind: 'apikey', ...identity } });
+		call.request = new Request(call.url, { method: 'POST', body: '--x\r\nbroken', headers: { 'content-type': 'multipart/form-data; boundary=x' } });
+		const response = await open311.create(call);
+		expect(response.status).toBe(400);
+		expect(await response.json()).toEqual([{ code: 400, description: expect.stringMatching(/could not be read/) }]);
+	});
+
 	it.each(['json', 'xml'] as const)('refuses no key, an unknown key and a key of another role with 403 and the spec error list (%s)', async (format) => {
 		const before = await asService(db, (tx) => tx.query<{ n: number }>('select count(*)::integer as n from public.reports'));
 		for (const [form, identityOf] of [

@@ -1,16 +1,16 @@
 /**
- * POST requests: an Open311 client files a report through the same path as /report —
+ * POST requests: an Open311 client files a report through fileReport, as /report does —
  * parseDraft's checks, the report rate limits, public.report_submit (which checks again
  * and routes at dispatch by the same rules). Only an API key with the role `open311` may.
  */
 import type { TFunction } from 'i18next';
-import { emergencyNumbers } from '$lib/reports/emergency';
 import type { ApiKeyIdentity } from '../auth/api-keys';
 import type { Identity } from '../auth/identity';
 import type { Queryable } from '../db/port';
 import type { RateLimiter } from '../rate-limit';
-import { reportLimit } from '../reports/limits';
-import { freshIds, parseDraft, submit, SubmitError, type Draft, type DraftErrors } from '../reports/submit';
+import { draftFields, fileReport, type Caller } from '../reports/file';
+import { reportLimit, retryAfter } from '../reports/limits';
+import { freshIds, type DraftErrors } from '../reports/submit';
 import { Open311Error } from './format';
 import { notice } from './requests';
 import { categories } from './services';
@@ -67,7 +67,7 @@ async function townAt(tx: Queryable, lat: number, lon: number): Promise<string> 
  * email, device_id, account_id and media_url are not stored (the form has no such
  * fields, and a server must not fetch a URL a client names).
  */
-export async function draftFrom(tx: Queryable, form: FormData, t: TFunction): Promise<Draft> {
+export async function fieldsFrom(tx: Queryable, form: FormData): Promise<FormData> {
 	const text = (name: string) => String(form.get(name) ?? '').trim();
 	const addressId = text('address_id');
 	const lat = text('lat');
@@ -78,11 +78,8 @@ export async function draftFrom(tx: Queryable, form: FormData, t: TFunction): Pr
 	if (!town && !village && lat && lon && Number.isFinite(Number(lat)) && Number.isFinite(Number(lon))) {
 		town = await townAt(tx, Number(lat), Number(lon));
 	}
-	const fields = new FormData();
-	const ids = freshIds();
-	for (const [name, value] of Object.entries({
-		key: ids.key,
-		token: ids.token,
+	return draftFields({
+		...freshIds(),
 		category: text('service_code'),
 		description: text('description'),
 		town,
@@ -92,43 +89,41 @@ export async function draftFrom(tx: Queryable, form: FormData, t: TFunction): Pr
 		lon,
 		name: [text('first_name'), text('last_name')].filter(Boolean).join(' '),
 		phone: text('phone')
-	})) {
-		fields.set(name, value);
-	}
-	const { draft, errors } = parseDraft(fields);
-	const problems = Object.entries(errors).map(([field, key]) => `${PARAM[field as keyof DraftErrors]}: ${t(key)}`);
-	if (problems.length) throw new Open311Error(400, [...new Set(problems)]);
-	return draft;
+	});
 }
 
 export type Created = { service_request_id: string; service_notice: string | null; account_id: null };
 
 export type Limits = { reportsPerAddress: RateLimiter; reportsPerDevice: RateLimiter };
 
-/** Files the report once the rate limits allow; the client's device_id counts as a device per key. */
+/** Files the report through fileReport; the client's device_id counts as a device per key. */
 export async function fileRequest(
-	tx: Queryable,
-	draft: Draft,
+	db: Caller['db'],
+	fields: FormData,
 	t: TFunction,
 	limit: { limits: Limits; address: string; keyId: string; deviceId: string }
 ): Promise<Created> {
 	const device = limit.deviceId ? `open311:${limit.keyId}:${limit.deviceId.slice(0, 100)}` : null;
-	const retryAt = reportLimit(limit.limits, limit.address, device);
-	if (retryAt) {
-		const seconds = Math.ceil((retryAt.getTime() - Date.now()) / 1000);
-		throw new Open311Error(429, `too many reports from this address or device; try again at ${retryAt.toISOString()}`, {
-			'retry-after': String(seconds)
-		});
+	const outcome = await fileReport({ db, limit: () => reportLimit(limit.limits, limit.address, device) }, { fields }, 'open311');
+	switch (outcome.kind) {
+		case 'invalid': {
+			const problems = Object.entries(outcome.errors).map(([field, key]) => `${PARAM[field as keyof DraftErrors]}: ${t(key)}`);
+			throw new Open311Error(400, [...new Set(problems)]);
+		}
+		case 'limited': {
+			const { retryAt } = outcome;
+			throw new Open311Error(429, `too many reports from this address or device; try again at ${retryAt.toISOString()}`, {
+				'retry-after': retryAfter(retryAt)
+			});
+		}
+		case 'emergency':
+		case 'nearby':
+			throw new Error(`the open311 channel does not stop for ${outcome.kind}`);
+		case 'filed': {
+			const { ticket } = outcome.filed;
+			const clocks = (await db((tx) => categories(tx))).find((c) => c.code === outcome.draft.category);
+			const lines = [outcome.numbers.length ? t('open311.notice_emergency', { numbers: outcome.numbers.join(' / ') }) : null, notice(t, ticket, clocks)];
+			return { service_request_id: ticket, service_notice: lines.filter(Boolean).join(' '), account_id: null };
+		}
 	}
-	let ticket: string;
-	try {
-		ticket = (await submit(tx, draft)).ticket;
-	} catch (error) {
-		if (error instanceof SubmitError) throw new Open311Error(400, `${PARAM[error.field]}: ${t(error.key)}`);
-		throw error;
-	}
-	const clocks = (await categories(tx)).find((c) => c.code === draft.category);
-	const numbers = emergencyNumbers(draft.category, draft.description);
-	const lines = [numbers.length ? t('open311.notice_emergency', { numbers: numbers.join(' / ') }) : null, notice(t, ticket, clocks)];
-	return { service_request_id: ticket, service_notice: lines.filter(Boolean).join(' '), account_id: null };
 }

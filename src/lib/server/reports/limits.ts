@@ -23,3 +23,8 @@ export function reportLimit(
 export function clock(at: Date): string {
 	return new Intl.DateTimeFormat('en-GB', { timeZone: 'Asia/Shanghai', hour: '2-digit', minute: '2-digit' }).format(at);
 }
+
+/** Whole seconds until `at`, for a Retry-After header. */
+export function retryAfter(at: Date, now = Date.now()): string {
+	return String(Math.max(1, Math.ceil((at.getTime() - now) / 1000)));
+}

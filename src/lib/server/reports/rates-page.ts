@@ -1,6 +1,6 @@
 /** The data of a rates page (public and console alike): the last 12 Beijing months, unit names. */
 import type { Queryable } from '../db/port';
-import { places, unitNames } from './places';
+import { places, unitNames } from '../district';
 import { monthStart, rates } from './rates';
 
 export async function ratesPage(tx: Queryable, lang: string, now = new Date()) {

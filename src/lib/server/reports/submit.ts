@@ -6,6 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { ReportCategoryValues, type ReportCategory } from '../../db-types.gen';
 import type { Queryable } from '../db/port';
+import { DomainError, domainError, type Refusal } from '../errors';
 import { photoFiles, PhotoError, processPhotos, MAX_PHOTOS } from './photos';
 
 export type Draft = {
@@ -75,15 +76,20 @@ export function parseDraft(form: FormData): { draft: Draft; errors: DraftErrors 
 
 export type Filed = { ticket: string; token: string; created: boolean };
 
-export class SubmitError extends Error {
-	constructor(
-		readonly field: keyof DraftErrors,
-		readonly key: string
-	) {
-		super(key);
+/** A refused report: the field it concerns and the i18n key that says why. */
+export class SubmitError extends DomainError<keyof DraftErrors> {
+	declare readonly field: keyof DraftErrors;
+	constructor(field: keyof DraftErrors, key: string) {
+		super(key, field);
 		this.name = 'SubmitError';
 	}
 }
+
+const SUBMIT_REFUSALS: Refusal<keyof DraftErrors>[] = [
+	{ sqlstate: '22023', raised: 'location', key: 'reports.errors.location', field: 'location' },
+	{ sqlstate: '22023', raised: 'village', key: 'reports.errors.village', field: 'village' },
+	{ sqlstate: '23503', key: 'reports.errors.town', field: 'town' }
+];
 
 export type PreparedPhotos = Awaited<ReturnType<typeof processPhotos>>;
 
@@ -119,11 +125,8 @@ export async function submit(tx: Queryable, draft: Draft, photos: PreparedPhotos
 		);
 		return { ticket: row!.ticket, token: draft.token, created: row!.created };
 	} catch (error) {
-		const e = error as { code?: string; message?: string };
-		if (e.code === '22023' && /location/.test(e.message ?? '')) throw new SubmitError('location', 'reports.errors.location');
-		if (e.code === '22023' && /village/.test(e.message ?? '')) throw new SubmitError('village', 'reports.errors.village');
-		if (e.code === '23503') throw new SubmitError('town', 'reports.errors.town');
-		throw error;
+		const refused = domainError(error, SUBMIT_REFUSALS);
+		throw new SubmitError(refused.field!, refused.key);
 	}
 }
 

@@ -4,30 +4,29 @@
  * refusal comes back as a StepError with an i18n key.
  */
 import type { Queryable } from '../db/port';
+import { DomainError, domainError, type Refusal } from '../errors';
 
-export class StepError extends Error {
-	constructor(readonly key: 'reports.errors.not_allowed' | 'reports.errors.wrong_state' | 'reports.errors.invalid' | 'reports.errors.not_found') {
-		super(key);
+export class StepError extends DomainError {
+	constructor(key: string, sqlstate?: string) {
+		super(key, undefined, sqlstate);
 		this.name = 'StepError';
 	}
 }
+
+const STEP_REFUSALS: Refusal[] = [
+	{ sqlstate: '42501', key: 'reports.errors.not_allowed' },
+	{ sqlstate: '55000', key: 'reports.errors.wrong_state' },
+	{ sqlstate: '22023', key: 'reports.errors.invalid' },
+	{ sqlstate: '23503', key: 'reports.errors.invalid' },
+	{ sqlstate: 'P0002', key: 'reports.errors.not_found' }
+];
 
 async function step<T>(work: Promise<T>): Promise<T> {
 	try {
 		return await work;
 	} catch (error) {
-		switch ((error as { code?: string }).code) {
-			case '42501':
-				throw new StepError('reports.errors.not_allowed');
-			case '55000':
-				throw new StepError('reports.errors.wrong_state');
-			case '22023':
-			case '23503':
-				throw new StepError('reports.errors.invalid');
-			case 'P0002':
-				throw new StepError('reports.errors.not_found');
-		}
-		throw error;
+		const refused = domainError(error, STEP_REFUSALS);
+		throw new StepError(refused.key, refused.sqlstate);
 	}
 }
 

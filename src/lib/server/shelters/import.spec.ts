@@ -6,7 +6,8 @@ import type { Database } from '../db/port';
 import { addStaff } from '../staff';
 import { as, backends, sqlState } from '../testing/db';
 import { haversineM } from '../../shelters/geo';
-import { parseCsv, parseFile, townCodes, write } from './import';
+import { townCodes } from '../district';
+import { parseCsv, parseFile, write } from './import';
 
 const TOWNS = new Set(['110118101', '110118106']);
 const HEADER = 'ref,name_zh,name_en,town_code,lat,lon,class,indoor,capacity,hazards,facilities';

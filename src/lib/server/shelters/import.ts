@@ -232,10 +232,6 @@ export function parseFile(content: string, format: 'csv' | 'geojson', defaultCrs
 	return errors.length ? { rows: [], errors } : { rows, errors };
 }
 
-export async function townCodes(tx: Queryable): Promise<Set<string>> {
-	return new Set((await tx.query<{ code: string }>('select code from public.towns')).map((t) => t.code));
-}
-
 /** The values of a row for SHELTER_INSERT's $1 … $18. */
 export function rowParams(r: ImportRow): unknown[] {
 	return [r.ref, r.name_zh, r.name_en, r.address, r.town_code, r.lon, r.lat, r.class, r.indoor, r.area_m2, r.capacity,

@@ -102,11 +102,4 @@ export function update(tx: Queryable, id: string, row: ImportRow): Promise<Saved
 	});
 }
 
-export async function isAdmin(tx: Queryable): Promise<boolean> {
-	const [me] = await tx.query<{ admin: boolean }>('select app.is_admin() as admin');
-	return Boolean(me?.admin);
-}
 
-export function townNames(tx: Queryable): Promise<{ code: string; name_zh: string; name_en: string }[]> {
-	return tx.query('select code, name_zh, name_en from public.towns order by code');
-}

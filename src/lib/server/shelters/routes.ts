@@ -169,7 +169,4 @@ export function deleteRoute(tx: Queryable, shelterId: string, id: string): Promi
 	return refusable(async () => (await tx.query('delete from public.evacuation_routes where id = $1 and shelter_id = $2 returning id', [id, shelterId])).length === 1, false);
 }
 
-/** Villages of a township, for the route's origin. */
-export function villagesOf(tx: Queryable, townCode: string | null): Promise<{ code: string; name_zh: string; name_en: string }[]> {
-	return tx.query('select code, name_zh, name_en from public.villages where town_code = $1 order by code', [townCode]);
-}
+

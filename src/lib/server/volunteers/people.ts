@@ -123,6 +123,4 @@ export function figures(tx: Queryable, year: number): Promise<TownFigures[]> {
 	);
 }
 
-export function towns(tx: Queryable): Promise<{ code: string; name_zh: string; name_en: string }[]> {
-	return tx.query('select code, name_zh, name_en from public.towns order by code');
-}
+

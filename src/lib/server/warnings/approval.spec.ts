@@ -5,6 +5,7 @@
  * red Actual warning out without a second person approving exactly what goes out.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CapMsgTypeValues, CapStatusValues, WarningLevelValues, type CapMsgType, type CapStatus, type WarningLevel } from '../../db-types.gen';
 import { createApiKey, findApiKey } from '../auth/api-keys';
 import { asService, type Claims } from '../db/caller';
 import type { Database, Queryable } from '../db/port';
@@ -133,5 +134,30 @@ describe.each(backends())('two-person approval for direct database callers on $n
 		const id = await draft(machine);
 		const [row] = await as(db, machine, (tx) => tx.query<{ state: string }>(`update public.warnings set state = 'issued' where id = $1 returning state`, [id]));
 		expect(row!.state).toBe('issued');
+	});
+
+	it('the console’s "submit for approval" agrees with the database on every status, kind and level', async () => {
+		// Every combination of the enums, read through needsApproval (parameter order included).
+		const table = await asService(db, (tx) =>
+			tx.query<{ status: CapStatus; msg_type: CapMsgType; level: WarningLevel; needs: boolean }>(
+				`select s as status, m as msg_type, l as level, app.warning_needs_approval(s, m, l) as needs
+				   from unnest(enum_range(null::public.cap_status)) s, unnest(enum_range(null::public.cap_msg_type)) m,
+				        unnest(enum_range(null::public.warning_level)) l`
+			)
+		);
+		expect(table).toHaveLength(CapStatusValues.length * CapMsgTypeValues.length * WarningLevelValues.length);
+		for (const row of table) {
+			expect(await as(db, issuer, (tx) => warnings.needsApproval(tx, { status: row.status, msgType: row.msg_type, level: row.level })), JSON.stringify(row)).toBe(row.needs);
+		}
+		// And what submit() then does to a draft of each status and level the console writes.
+		for (const status of ['Actual', 'Exercise', 'Test'] as const) {
+			for (const level of WarningLevelValues) {
+				const saved = await as(db, issuer, (tx) => warnings.saveDraft(tx, rainstorm({ status, level })));
+				if ('errors' in saved) throw new Error(JSON.stringify(saved.errors));
+				const said = await as(db, issuer, (tx) => warnings.needsApproval(tx, { status, msgType: 'Alert', level }));
+				const done = await as(db, issuer, (tx) => warnings.submit(tx, saved.id));
+				expect(done, `${status} ${level}`).toEqual({ ok: true, state: said ? 'pending' : 'issued' });
+			}
+		}
 	});
 });

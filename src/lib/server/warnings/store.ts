@@ -6,6 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import type { CapMsgType, WarningLevel } from '../../db-types.gen';
 import type { Queryable } from '../db/port';
+import { domainError, type Refusal } from '../errors';
 import { affected, resolveAreas, type Affected } from './area';
 import { inputProblems, type FieldErrors, type Info, type WarningInput, type WarningMessage } from './model';
 
@@ -41,12 +42,24 @@ export function newIdentifier(now = new Date()): string {
 	return `${CONSOLE_SENDER}-${stamp}-${randomBytes(4).toString('hex')}`;
 }
 
-/** SQLSTATE and message of a refused statement, or rethrows anything else. */
-function refused(error: unknown): string {
-	const e = error as { code?: string; message?: string };
-	if (e.code === '42501' || e.code === '22023' || e.code === '23503' || e.code === '23514') return e.message ?? 'refused';
-	throw error;
-}
+/**
+ * How the warnings' guards refuse a step (supabase/migrations/*warning*.sql), as keys the
+ * console shows in its language. The specific reasons first, then each SQLSTATE's general one.
+ */
+export const WARNING_REFUSALS: Refusal[] = [
+	{ sqlstate: '42501', raised: 'needs approval by a second issuer or admin', key: 'warnings.err_second_person' },
+	{ sqlstate: '42501', raised: 'review it again', key: 'warnings.err_changed_since_review' },
+	{ sqlstate: '42501', raised: 'waiting for approval is not edited', key: 'warnings.err_pending_locked' },
+	{ sqlstate: '42501', raised: 'an issued warning is not edited', key: 'warnings.err_issued_locked' },
+	{ sqlstate: '42501', raised: 'only an organiser of that event', key: 'warnings.err_drill_organiser' },
+	{ sqlstate: '42501', key: 'warnings.err_not_allowed' },
+	{ sqlstate: '22023', raised: 'info: a warning needs its text', key: 'warnings.err_no_text' },
+	{ sqlstate: '22023', raised: 'expires:', key: 'warnings.err_expired' },
+	{ sqlstate: '22023', raised: 'references:', key: 'warnings.err_references' },
+	{ sqlstate: '23503', key: 'warnings.err_references' },
+	{ sqlstate: '22023', key: 'warnings.err_invalid' },
+	{ sqlstate: '23514', key: 'warnings.err_invalid' }
+];
 
 export type DraftOptions = {
 	msgType?: CapMsgType;
@@ -123,14 +136,15 @@ export async function saveDraft(
 	return { id: row!.id };
 }
 
+/** `message`: an i18n key (see WARNING_REFUSALS). */
 export type Outcome = { ok: true; state: string } | { ok: false; message: string };
 
 async function transition(tx: Queryable, sql: string, params: unknown[]): Promise<Outcome> {
 	try {
 		const [row] = await tx.query<{ state: string }>(sql, params);
-		return row ? { ok: true, state: row.state } : { ok: false, message: 'not found or not in the right state' };
+		return row ? { ok: true, state: row.state } : { ok: false, message: 'warnings.err_wrong_state' };
 	} catch (error) {
-		return { ok: false, message: refused(error) };
+		return { ok: false, message: domainError(error, WARNING_REFUSALS).key };
 	}
 }
 
@@ -243,8 +257,14 @@ export async function preview(tx: Queryable, input: WarningInput): Promise<{ geo
 	return { geojson: resolved.geojson, affected: await affected(tx, resolved.geojson) };
 }
 
-export function needsApproval(w: { status: string; msgType: string; level: WarningLevel }): boolean {
-	return w.status === 'Actual' && w.msgType !== 'Cancel' && (w.level === 'orange' || w.level === 'red');
+/**
+ * Whether issuing this warning waits for a second person. The rule is the database's
+ * (app.warning_needs_approval, which submit() and the approval trigger apply): read
+ * here, never copied, so the console's button says what the database will do.
+ */
+export async function needsApproval(tx: Queryable, w: { status: string; msgType: string; level: WarningLevel }): Promise<boolean> {
+	const [row] = await tx.query<{ needs: boolean }>('select app.warning_needs_approval($1, $2, $3) as needs', [w.status, w.msgType, w.level]);
+	return row!.needs;
 }
 
 /** The district outline, simplified for drawing under an area. */

@@ -1,4 +1,5 @@
 import { json } from '@sveltejs/kit';
+import { can } from '$lib/server/auth/can';
 import { apiError } from '$lib/server/http';
 import { CapError } from '$lib/server/warnings/cap';
 import { importCap } from '$lib/server/warnings/cap-store';
@@ -10,8 +11,7 @@ const XML_TYPES = ['application/xml', 'text/xml', 'application/cap+xml'];
 export const POST: RequestHandler = async ({ locals, request, url }) => {
 	const who = locals.identity;
 	if (who.kind === 'anon') return apiError(401, 'send an API key: Authorization: Bearer <key>', undefined, { 'www-authenticate': 'Bearer' });
-	const role = who.role;
-	if (role !== 'warning_issuer' && role !== 'admin') return apiError(403, `role ${role} may not import warnings (warning_issuer only)`);
+	if (!(await locals.db((tx) => can(tx, 'issue_warnings')))) return apiError(403, `role ${who.role} may not import warnings (warning_issuer only)`);
 	const type = (request.headers.get('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
 	if (!XML_TYPES.includes(type)) return apiError(415, `send the alert as ${XML_TYPES.join(' or ')}, not "${type || 'nothing'}"`);
 	const xml = await request.text();

@@ -1,38 +1,48 @@
 /**
  * POST /api/reports — the same multipart form as /report, for the offline queue and
- * API clients. Answers 201 {ticket, url} for a new report, 200 with created=false
- * when this idempotency key was already filed (the same report, never a second).
+ * API clients. Answers 201 {ticket, url, emergency} for a new report, 200 with
+ * created=false when this idempotency key was already filed (the same report, never a
+ * second). A refusal carries a stable `code` and an `error` in the request's language;
+ * field errors name the field, each with its own code and message.
  */
 import { json } from '@sveltejs/kit';
-import { apiError } from '$lib/server/http';
+import { apiError, readForm } from '$lib/server/http';
+import { translatorFor } from '$lib/server/i18n';
 import { deviceId } from '$lib/server/reports/device';
-import { reportLimit } from '$lib/server/reports/limits';
-import { photoFiles } from '$lib/server/reports/photos';
-import { parseDraft, preparePhotos, submit, SubmitError } from '$lib/server/reports/submit';
+import { fileReport } from '$lib/server/reports/file';
+import { clock, reportLimit, retryAfter } from '$lib/server/reports/limits';
 import { services } from '$lib/server/runtime';
 import type { RequestHandler } from './$types';
 
+/** "reports.errors.description_short" → the code "description_short" and its words. */
+const described = (t: (key: string) => string, key: string) => ({ code: key.split('.').pop()!, message: t(key) });
+
 export const POST: RequestHandler = async ({ request, locals, cookies, getClientAddress }) => {
-	if (!request.headers.get('content-type')?.startsWith('multipart/form-data')) {
-		return apiError(415, 'send the report as multipart/form-data (the fields of the /report form)');
-	}
-	const form = await request.formData();
-	const { draft, errors } = parseDraft(form);
-	if (Object.keys(errors).length) return apiError(400, 'some fields are missing or wrong', { fields: errors });
-	const retryAt = reportLimit(services().limits, getClientAddress(), deviceId(cookies));
-	if (retryAt) {
-		const seconds = Math.ceil((retryAt.getTime() - Date.now()) / 1000);
-		return apiError(429, `too many reports from this address or device; try again at ${retryAt.toISOString()}`, { retryAt }, {
-			'retry-after': String(seconds)
-		});
-	}
-	try {
-		const photos = await preparePhotos(photoFiles(form));
-		const filed = await locals.db((tx) => submit(tx, draft, photos));
-		const url = `/report/${filed.ticket}?t=${filed.token}`;
-		return json({ ticket: filed.ticket, created: filed.created, url }, { status: filed.created ? 201 : 200 });
-	} catch (error) {
-		if (error instanceof SubmitError) return apiError(400, `the field "${error.field}" is wrong`, { fields: { [error.field]: error.key } });
-		throw error;
+	const t = translatorFor(locals.lang);
+	const refuse = (status: number, key: string, more?: Record<string, unknown>, headers?: HeadersInit) => {
+		const { code, message } = described(t, key);
+		return apiError(status, message, { code, ...more }, headers);
+	};
+	if (!request.headers.get('content-type')?.startsWith('multipart/form-data')) return refuse(415, 'reports.errors.not_multipart');
+	const form = await readForm(request);
+	if (!form) return refuse(400, 'reports.errors.unreadable');
+	const caller = { db: locals.db, limit: () => reportLimit(services().limits, getClientAddress(), deviceId(cookies)) };
+	const outcome = await fileReport(caller, { fields: form }, 'api');
+	switch (outcome.kind) {
+		case 'invalid': {
+			const fields = Object.fromEntries(Object.entries(outcome.errors).map(([field, key]) => [field, described(t, key)]));
+			return refuse(400, 'reports.errors.invalid', { fields });
+		}
+		case 'limited': {
+			const { retryAt } = outcome;
+			return apiError(429, t('reports.errors.rate_limited', { time: clock(retryAt) }), { code: 'rate_limited', retryAt }, { 'retry-after': retryAfter(retryAt) });
+		}
+		case 'emergency':
+		case 'nearby':
+			throw new Error(`the api channel does not stop for ${outcome.kind}`);
+		case 'filed': {
+			const { ticket, token, created } = outcome.filed;
+			return json({ ticket, created, url: `/report/${ticket}?t=${token}`, emergency: outcome.numbers }, { status: created ? 201 : 200 });
+		}
 	}
 };

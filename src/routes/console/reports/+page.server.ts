@@ -1,4 +1,4 @@
-import { places, unitNames } from '$lib/server/reports/places';
+import { places, unitNames } from '$lib/server/district';
 import { list, QUEUE_FILTERS, type QueueFilter } from '$lib/server/reports/queue';
 import type { PageServerLoad } from './$types';
 import { staffOnly } from '$lib/server/auth/staff-only';

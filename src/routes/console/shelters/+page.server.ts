@@ -1,6 +1,7 @@
 import { fail, redirect } from '@sveltejs/kit';
 import * as shelters from '$lib/server/shelters';
-import { isAdmin, townNames } from '$lib/server/shelters/registry';
+import { towns as townNames } from '$lib/server/district';
+import { can } from '$lib/server/auth/can';
 import type { Actions, PageServerLoad } from './$types';
 import { staffOnly } from '$lib/server/auth/staff-only';
 
@@ -11,7 +12,7 @@ export const load: PageServerLoad = async ({ locals, url }) => {
 		// ?town= narrows the list to one township, so a phone shows a handful of shelters.
 		const town = towns.find((x) => x.code === url.searchParams.get('town'))?.code ?? null;
 		const list = await shelters.listForStaff(tx);
-		return { shelters: town ? list.filter((s) => s.town_code === town) : list, isAdmin: await isAdmin(tx), towns, town };
+		return { shelters: town ? list.filter((s) => s.town_code === town) : list, isAdmin: await can(tx, 'administer'), towns, town };
 	});
 };
 

@@ -1,6 +1,7 @@
 import { fail, redirect } from '@sveltejs/kit';
 import * as events from '$lib/server/volunteers/events';
 import * as people from '$lib/server/volunteers/people';
+import { towns } from '$lib/server/district';
 import { UUID } from '$lib/server/volunteers/events';
 import { normalisePhone } from '$lib/server/volunteers/sign-in';
 import type { Actions, PageServerLoad } from './$types';
@@ -16,7 +17,7 @@ export const load: PageServerLoad = async ({ locals }) => {
 		figures: await people.figures(tx, year),
 		events: await events.all(tx),
 		teams: await people.teams(tx),
-		towns: await people.towns(tx)
+		towns: await towns(tx)
 	}));
 };
 

@@ -1,6 +1,6 @@
 import { error, fail, redirect } from '@sveltejs/kit';
 import { ReportRatingValues, type ReportRating } from '$lib/db-types.gen';
-import { places, unitNames } from '$lib/server/reports/places';
+import { places, unitNames } from '$lib/server/district';
 import { rate, track } from '$lib/server/reports/track';
 import type { Actions, PageServerLoad } from './$types';
 

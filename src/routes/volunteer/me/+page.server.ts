@@ -1,6 +1,7 @@
 import { fail, redirect } from '@sveltejs/kit';
 import { services } from '$lib/server/runtime';
 import * as people from '$lib/server/volunteers/people';
+import { towns } from '$lib/server/district';
 import { checkInUrl, qrSvg } from '$lib/server/volunteers/qr';
 import { mine } from '$lib/server/volunteers/registrations';
 import { clearVolunteerCookie, signOut, VOLUNTEER_COOKIE } from '$lib/server/volunteers/sign-in';
@@ -16,7 +17,7 @@ export const load: PageServerLoad = async ({ locals, url }) => {
 	const found = await locals.db(async (tx) => ({
 		profile: (await people.profile(tx, me.userId))!,
 		registrations: await mine(tx, me.userId),
-		towns: await people.towns(tx)
+		towns: await towns(tx)
 	}));
 	const live = found.registrations.filter((r) => r.status !== 'cancelled' && new Date(r.ends_at) > new Date());
 	const qrs = Object.fromEntries(

@@ -1,5 +1,6 @@
 import { error, fail, redirect } from '@sveltejs/kit';
 import * as departments from '$lib/server/departments';
+import { forgetDistrict } from '$lib/server/district';
 import type { Actions, PageServerLoad } from './$types';
 import { staffOnly } from '$lib/server/auth/staff-only';
 
@@ -20,6 +21,7 @@ export const actions: Actions = {
 		const { patch, errors } = departments.parsePatch(await request.formData());
 		if (Object.keys(errors).length) return fail(400, { values: patch, errors, message: null });
 		const saved = await locals.db((tx) => departments.update(tx, params.code, patch));
+		if (saved) forgetDistrict();
 		if (!saved) return fail(403, { values: patch, errors: {}, message: 'departments.no_permission' });
 		redirect(303, '/console/departments');
 	}

@@ -1,19 +1,20 @@
+import { can, MAY } from '$lib/server/auth/can';
 import { staffOnly } from '$lib/server/auth/staff-only';
 import { error, fail, redirect } from '@sveltejs/kit';
 import { GEO_LAYERS, type GeoLayer } from '$lib/server/geography';
+import { forgetDistrict } from '$lib/server/district';
 import { importLayer } from '$lib/server/geography/upload';
-import { isAdmin } from '$lib/server/shelters/registry';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async ({ locals }) => {
-	staffOnly(locals, ['admin']);
-	if (!(await locals.db(isAdmin))) error(403, 'forbidden');
+	staffOnly(locals, MAY.administer);
+	if (!(await locals.db((tx) => can(tx, 'administer')))) error(403, 'forbidden');
 	return { layers: GEO_LAYERS };
 };
 
 export const actions: Actions = {
 	default: async ({ locals, request }) => {
-		staffOnly(locals, ['admin']);
+		staffOnly(locals, MAY.administer);
 		const form = await request.formData();
 		const layerRaw = String(form.get('layer') ?? '');
 		const layer = (GEO_LAYERS as readonly string[]).includes(layerRaw) ? (layerRaw as GeoLayer) : null;
@@ -27,6 +28,8 @@ export const actions: Actions = {
 			// One transaction: an error anywhere leaves nothing written.
 			const outcome = await locals.db((tx) => importLayer(tx, layer, content, crs));
 			if (outcome.errors.length) return fail(400, { layer, crs, errors: outcome.errors.slice(0, 200) });
+			// Township boundaries change which townships have an area.
+			forgetDistrict();
 			redirect(303, `/console/map/import?layer=${layer}&written=${outcome.written}`);
 		} catch (e) {
 			if ((e as { code?: string }).code === '42501') error(403, 'forbidden');

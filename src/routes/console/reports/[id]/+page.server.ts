@@ -1,6 +1,6 @@
 import { error, fail, redirect } from '@sveltejs/kit';
 import { photoFiles, PhotoError, processPhotos } from '$lib/server/reports/photos';
-import { places, unitNames } from '$lib/server/reports/places';
+import { places, unitNames } from '$lib/server/district';
 import { detail } from '$lib/server/reports/queue';
 import type { PreparedPhotos } from '$lib/server/reports/submit';
 import * as flow from '$lib/server/reports/workflow';

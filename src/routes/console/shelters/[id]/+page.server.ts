@@ -1,16 +1,17 @@
 import { error, fail, redirect } from '@sveltejs/kit';
-import { townCodes } from '$lib/server/shelters/import';
+import { townCodes, towns as townNames } from '$lib/server/district';
 import * as registry from '$lib/server/shelters/registry';
 import * as shelters from '$lib/server/shelters';
 import type { Actions, PageServerLoad } from './$types';
+import { can, MAY } from '$lib/server/auth/can';
 import { staffOnly } from '$lib/server/auth/staff-only';
 
 // `/console/shelters/new` adds a shelter; `/console/shelters/<id>` edits one.
 export const load: PageServerLoad = async ({ locals, params }) => {
-	staffOnly(locals, ['admin']);
+	staffOnly(locals, MAY.administer);
 	const found = await locals.db(async (tx) => {
-		if (!(await registry.isAdmin(tx))) return 'forbidden' as const;
-		const towns = await registry.townNames(tx);
+		if (!(await can(tx, 'administer'))) return 'forbidden' as const;
+		const towns = await townNames(tx);
 		if (params.id === 'new') return { towns, values: { crs: 'wgs84', status: 'open', occupancy: '0', facilities: [], hazards: [] }, shelter: null };
 		const values = await registry.formValues(tx, params.id);
 		return values ? { towns, values, shelter: await shelters.get(tx, params.id) } : ('missing' as const);
@@ -22,7 +23,7 @@ export const load: PageServerLoad = async ({ locals, params }) => {
 
 export const actions: Actions = {
 	save: async ({ locals, params, request }) => {
-		staffOnly(locals, ['admin']);
+		staffOnly(locals, MAY.administer);
 		const form = await request.formData();
 		const towns = await locals.db(townCodes);
 		const { row, values, errors } = registry.parseShelterForm(form, towns);

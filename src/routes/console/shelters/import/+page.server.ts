@@ -1,12 +1,13 @@
 import { error, fail, redirect } from '@sveltejs/kit';
+import { townCodes } from '$lib/server/district';
 import * as importer from '$lib/server/shelters/import';
-import { isAdmin } from '$lib/server/shelters/registry';
 import type { Actions, PageServerLoad } from './$types';
+import { can, MAY } from '$lib/server/auth/can';
 import { staffOnly } from '$lib/server/auth/staff-only';
 
 export const load: PageServerLoad = async ({ locals }) => {
-	staffOnly(locals, ['admin']);
-	if (!(await locals.db(isAdmin))) error(403, 'forbidden');
+	staffOnly(locals, MAY.administer);
+	if (!(await locals.db((tx) => can(tx, 'administer')))) error(403, 'forbidden');
 	return { columns: importer.COLUMNS };
 };
 
@@ -24,18 +25,18 @@ async function read(form: FormData) {
 
 export const actions: Actions = {
 	preview: async ({ locals, request }) => {
-		staffOnly(locals, ['admin']);
+		staffOnly(locals, MAY.administer);
 		const input = await read(await request.formData());
 		if (!input.content.trim()) return fail(400, { ...input, content: '', errors: [{ row: 0, column: 'file', message: 'shelters.import.no_file' }], rows: [] });
-		const towns = await locals.db(importer.townCodes);
+		const towns = await locals.db(townCodes);
 		const { rows, errors } = importer.parseFile(input.content, input.format, input.crs, towns);
 		if (errors.length) return fail(400, { ...input, content: '', errors: errors.slice(0, 200), rows: [] });
 		return { ...input, errors: [], rows };
 	},
 	import: async ({ locals, request }) => {
-		staffOnly(locals, ['admin']);
+		staffOnly(locals, MAY.administer);
 		const input = await read(await request.formData());
-		const towns = await locals.db(importer.townCodes);
+		const towns = await locals.db(townCodes);
 		const { rows, errors } = importer.parseFile(input.content, input.format, input.crs, towns);
 		if (errors.length || rows.length === 0) return fail(400, { ...input, content: '', errors, rows: [] });
 		try {

@@ -3,26 +3,25 @@ import { deliveryReach } from '$lib/server/messaging/stats';
 import { isUnavailable } from '$lib/server/db/unavailable';
 import { parseCompose, valuesOf, type ComposeValues } from '$lib/server/warnings/form';
 import { messagesFor } from '$lib/server/i18n';
-import { senderNames, seatsOf, townChoices } from '$lib/server/warnings/places';
+import { callerDepartment, district, seatsOf } from '$lib/server/district';
 import * as warnings from '$lib/server/warnings/store';
 import { touchesApproximate } from '$lib/server/geography/areas';
 import { concerns, inArea } from '$lib/server/geography/hazard-points';
 import type { Actions, PageServerLoad } from './$types';
+import { can, MAY } from '$lib/server/auth/can';
 import { staffOnly } from '$lib/server/auth/staff-only';
 
 /** Who may compose a warning; the database functions check the same. */
-const ISSUERS = ['warning_issuer', 'admin'] as const;
 
 export const load: PageServerLoad = async ({ locals, url }) => {
-	staffOnly(locals, ISSUERS);
+	staffOnly(locals, MAY.issue_warnings);
 	const referencesId = url.searchParams.get('references');
 	const found = await locals.db(async (tx) => {
 		const referenced = referencesId && /^[0-9a-f-]{36}$/i.test(referencesId) ? await warnings.current(tx, referencesId) : null;
-		const sender = await senderNames(tx);
-		const [role] = await tx.query<{ role: string | null }>('select app.caller_role() as role');
-		return { referenced, sender, towns: await townChoices(tx), outline: await warnings.districtOutline(tx), role: role?.role ?? null };
+		const sender = await callerDepartment(tx);
+		return { referenced, sender, towns: (await district(tx)).towns, outline: await warnings.districtOutline(tx), issuer: await can(tx, 'issue_warnings') };
 	});
-	if (found.role !== 'warning_issuer' && found.role !== 'admin') error(403, 'forbidden');
+	if (!found.issuer) error(403, 'forbidden');
 	if (referencesId && (!found.referenced || !found.referenced.inForce)) error(404, 'not found');
 	const values: ComposeValues = found.referenced
 		? valuesOf(found.referenced)
@@ -46,8 +45,8 @@ export const load: PageServerLoad = async ({ locals, url }) => {
 };
 
 async function parse(locals: App.Locals, form: FormData) {
-	staffOnly(locals, ISSUERS);
-	const towns = await locals.db((tx) => townChoices(tx));
+	staffOnly(locals, MAY.issue_warnings);
+	const { towns } = await locals.db(district);
 	return { ...parseCompose(form, seatsOf(towns)), references: String(form.get('references') ?? '') || null };
 }
 

@@ -3,11 +3,13 @@ import * as events from '$lib/server/volunteers/events';
 import { sendDrillWarning } from '$lib/server/volunteers/drill-warning';
 import { attendees, checkIn, checkOut } from '$lib/server/volunteers/registrations';
 import type { Actions, PageServerLoad } from './$types';
+import { can } from '$lib/server/auth/can';
 import { staffOnly } from '$lib/server/auth/staff-only';
 
 export const load: PageServerLoad = async ({ locals, params, url }) => {
-	const me = staffOnly(locals);
+	staffOnly(locals);
 	const found = await locals.db(async (tx) => ({
+		issuer: await can(tx, 'issue_warnings'),
 		event: await events.get(tx, params.id),
 		may: await events.mayOrganise(tx, params.id),
 		attendees: await attendees(tx, params.id)
@@ -15,8 +17,9 @@ export const load: PageServerLoad = async ({ locals, params, url }) => {
 	const event = found.event;
 	if (!event) error(404, 'not found');
 	// Issuing is a warning issuer's (or an admin's) act; the warnings guard has the last word.
-	const mayWarn = event.kind !== 'training' && (me.role === 'warning_issuer' || me.role === 'admin');
-	return { ...found, event, mayWarn, code: url.searchParams.get('code') ?? '', checkedIn: url.searchParams.get('checked_in') };
+	const { issuer, ...rest } = found;
+	const mayWarn = event.kind !== 'training' && issuer;
+	return { ...rest, event, mayWarn, code: url.searchParams.get('code') ?? '', checkedIn: url.searchParams.get('checked_in') };
 };
 
 export const actions: Actions = {

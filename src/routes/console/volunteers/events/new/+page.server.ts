@@ -1,6 +1,6 @@
 import { fail, redirect } from '@sveltejs/kit';
 import * as events from '$lib/server/volunteers/events';
-import { towns } from '$lib/server/volunteers/people';
+import { towns } from '$lib/server/district';
 import type { Actions, PageServerLoad } from './$types';
 import { staffOnly } from '$lib/server/auth/staff-only';
 

@@ -1,7 +1,9 @@
 import { error, fail, redirect } from '@sveltejs/kit';
 import * as registry from '$lib/server/shelters/registry';
 import * as routes from '$lib/server/shelters/routes';
+import { villagesOf } from '$lib/server/district';
 import type { Actions, PageServerLoad } from './$types';
+import { can, MAY } from '$lib/server/auth/can';
 import { staffOnly } from '$lib/server/auth/staff-only';
 
 /** The shelter the route leads to, its township's villages, and whether the caller is an admin. */
@@ -13,13 +15,13 @@ async function context(locals: App.Locals, shelterId: string) {
 			[shelterId]
 		);
 		if (!shelter) return null;
-		return { shelter, villages: await routes.villagesOf(tx, shelter.town_code), admin: await registry.isAdmin(tx) };
+		return { shelter, villages: await villagesOf(tx, shelter.town_code), admin: await can(tx, 'administer') };
 	});
 }
 
 // `.../routes/new` adds a route to the shelter; `.../routes/<id>` edits or deletes one.
 export const load: PageServerLoad = async ({ locals, params }) => {
-	staffOnly(locals, ['admin']);
+	staffOnly(locals, MAY.administer);
 	const found = await context(locals, params.id);
 	if (!found) error(404, 'not found');
 	if (!found.admin) error(403, 'forbidden');
@@ -33,7 +35,7 @@ export const load: PageServerLoad = async ({ locals, params }) => {
 
 export const actions: Actions = {
 	save: async ({ locals, params, request }) => {
-		staffOnly(locals, ['admin']);
+		staffOnly(locals, MAY.administer);
 		const found = await context(locals, params.id);
 		if (!found) error(404, 'not found');
 		const { input, values, errors, line } = routes.parseRouteForm(await request.formData(), new Set(found.villages.map((v) => v.code)));
@@ -45,7 +47,7 @@ export const actions: Actions = {
 		redirect(303, `/console/shelters/${params.id}?saved=route_saved`);
 	},
 	delete: async ({ locals, params }) => {
-		staffOnly(locals, ['admin']);
+		staffOnly(locals, MAY.administer);
 		const done = await locals.db((tx) => routes.deleteRoute(tx, params.id, params.route));
 		if (!done) return fail(403, { values: null, errors: {}, line: null, message: 'shelters.edit.forbidden' });
 		redirect(303, `/console/shelters/${params.id}?saved=route_deleted`);

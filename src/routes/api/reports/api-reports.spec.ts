@@ -1,0 +1,67 @@
+/**
+ * POST /api/reports on a real database: a refusal is never a raw i18n key — it has a
+ * stable code and words in the request's language — and a body that cannot be read is
+ * a 400 with a body, never a 500.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Lang } from '$lib/i18n';
+import { ANON_CLAIMS } from '$lib/server/db/caller';
+import type { Database, Queryable } from '$lib/server/db/port';
+import { RateLimiter } from '$lib/server/rate-limit';
+import { draftFields } from '$lib/server/reports/file';
+import { draft } from '$lib/server/reports/testing';
+import { setServices } from '$lib/server/runtime';
+import type { Services } from '$lib/server/services';
+import { as, backends } from '$lib/server/testing/db';
+import { POST } from './+server';
+
+const KEY = /^reports\.|\.errors\./;
+
+describe.each(backends())('POST /api/reports on $name', (backend) => {
+	let db: Database;
+	beforeAll(async () => {
+		db = await backend.open();
+		const limits = { reportsPerAddress: new RateLimiter(100, 60_000), reportsPerDevice: new RateLimiter(100, 60_000) };
+		setServices({ limits } as unknown as Services);
+	});
+	afterAll(async () => {
+		setServices(null);
+		await db?.close();
+	});
+
+	const post = async (body: BodyInit, lang: Lang, headers: Record<string, string> = {}) => {
+		const event = {
+			request: new Request('http://localhost/api/reports', { method: 'POST', body, headers }),
+			locals: { db: <T>(work: (tx: Queryable) => Promise<T>) => as(db, ANON_CLAIMS, work), identity: { kind: 'anon' }, lang },
+			cookies: { get: () => undefined, set: () => undefined },
+			getClientAddress: () => '10.9.8.7'
+		};
+		const response = await (POST as (e: unknown) => Promise<Response>)(event);
+		return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+	};
+
+	it('names each wrong field with a code and words in the request’s language', async () => {
+		const wrong = () => draftFields(draft({ description: 'abc' }));
+		const zh = await post(wrong(), 'zh-CN');
+		const en = await post(wrong(), 'en');
+		expect(zh).toMatchObject({ status: 400, body: { code: 'invalid', fields: { description: { code: 'description_short', message: '请用至少 5 个字描述隐患。' } } } });
+		expect(en).toMatchObject({ status: 400, body: { code: 'invalid', fields: { description: { code: 'description_short', message: 'Describe the hazard in at least 5 characters.' } } } });
+		expect(JSON.stringify(zh.body)).not.toMatch(KEY);
+		expect(JSON.stringify(en.body)).not.toMatch(KEY);
+	});
+
+	it('answers a broken multipart body with 400 and a body', async () => {
+		const broken = await post('--x\r\nContent-Disposition: form-data; name="key"\r\n\r\nabc', 'en', { 'content-type': 'multipart/form-data; boundary=x' });
+		expect(broken).toEqual({ status: 400, body: { code: 'unreadable', error: 'The request body could not be read as a form.' } });
+		const json = await post('{}', 'zh-CN', { 'content-type': 'application/json' });
+		expect(json.status).toBe(415);
+		expect(json.body.code).toBe('not_multipart');
+		expect(json.body.error).not.toMatch(KEY);
+	});
+
+	it('files a report and hands back the emergency numbers it mentions', async () => {
+		const filed = await post(draftFields(draft({ category: 'gas', description: 'Smell of gas in the stairwell' })), 'en');
+		expect(filed.status).toBe(201);
+		expect(filed.body).toMatchObject({ created: true, emergency: ['119'] });
+	});
+});
