@@ -90,6 +90,28 @@ export function emergencyIn(text: string): EmergencyNumber[] {
 	return out;
 }
 
+/** What to do before calling, or while: leave a gas smell, protect yourself while it shakes, leave a forest fire early. */
+export const ACTS = ['earthquake', 'gas', 'forest_fire'] as const;
+export type Act = (typeof ACTS)[number];
+
+/** The act an emergency message calls for first, if any. `text` is normalized. */
+export function actFirst(text: string): Act | null {
+	return ACTS.find((a) => any(text, words.act_first[a])) ?? null;
+}
+
+/** The message without hyperbole ("气死我了", "killing me"): 死 as "very" is not a death. `text` is normalized. */
+export function plain(text: string): string {
+	let out = text;
+	for (const w of words.hyperbole) out = out.split(w).join(' ');
+	return out === text ? text : out.replace(/ +/g, ' ').trim();
+}
+
+/** The numbers with the one the message names first ("what number for an ambulance": 120). */
+export function namedFirst(text: string, numbers: EmergencyNumber[]): EmergencyNumber[] {
+	const named = (['120', '119', '110'] as const).filter((n) => any(text, words.number_named[n]));
+	return named.length ? [...new Set([...named, ...numbers])] : numbers;
+}
+
 /** Does the message ask something (as opposed to telling about a problem)? */
 export function isQuestion(text: string): boolean {
 	let t = text;
