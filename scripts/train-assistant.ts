@@ -31,8 +31,9 @@ try {
 		const { TRAIN_FILES, SETTINGS } = await load<typeof import('./assistant/train')>('/scripts/assistant/train.ts');
 		const dev = readItems(devFile);
 		const rest = readCorpus(TRAIN_FILES.filter((f) => f !== devFile));
-		const weight = Number(process.env.EMERGENCY_WEIGHT ?? 0);
-		const held = train(rest, guideOf, weight ? { ...SETTINGS, emergencyWeight: weight } : SETTINGS);
+		// TRY_SETTINGS='{"epochs":12}' tries other settings on dev without touching the shipped model.
+		const tried = { ...SETTINGS, ...JSON.parse(process.env.TRY_SETTINGS ?? '{}') };
+		const held = train(rest, guideOf, tried);
 		const guides = dev.map((item) => guideOf(normalize(item.text), item.lang));
 		const emergencies = dev.filter((i) => i.intent === 'emergency').length;
 		console.log(`model trained on ${rest.length} messages without ${devFile}; ${dev.length} dev messages, ${emergencies} emergencies (shipped threshold ${EMERGENCY_AT})`);

@@ -54,8 +54,10 @@ export function softmax(z: number[]): number[] {
 
 /** Everything the model reads of a message: its n-grams and the rules' cues. */
 export function inputsOf(text: string, guide: Features['guide']): string[] {
-	const n = plain(normalize(text));
-	return [...featuresOf(n), ...cuesOf(n, guide)];
+	const whole = normalize(text);
+	const n = plain(whole);
+	// The hyperbole itself is read as one cue: venting is small talk more often than not.
+	return [...featuresOf(n), ...cuesOf(n, guide), ...(n === whole ? [] : ['C:hyperbole'])];
 }
 
 /** The intent the model gives a message, with its probability and every intent's. */
