@@ -5,7 +5,9 @@
  * (call-now first) with every emergency missed, false call boxes, target accuracy, and
  * whether every advice step quoted is found in a guide; then one line for each extra set
  * (messages.yaml: the first evaluation set, now also training data). A .yaml argument
- * reports on that file instead (tune on dev.yaml, never on the test split).
+ * reports on that file instead; `--split dev` reports on eval/assistant/dev.yaml with a
+ * model trained without it (the committed model has seen dev: its figures there would be
+ * in-sample). Tune on dev, never on the test split.
  * npm run bench:assistant — the same messages, timed: answer time p50/p95 on the server.
  *
  * The engine is loaded through Vite (as the app and the tests load it), so `$lib` and the
@@ -19,13 +21,16 @@ type Item = { text: string; lang: 'zh-CN' | 'en'; intent: string; guide?: string
 
 const TEST = 'eval/assistant/test.yaml';
 const EXTRA = ['eval/assistant/messages.yaml'];
-const named = process.argv.filter((a) => a.endsWith('.yaml'));
+const splitAt = process.argv.indexOf('--split');
+const split = splitAt > 0 ? process.argv[splitAt + 1] : null;
+if (split !== null && !/^[a-z_-]+$/.test(split ?? '')) throw new Error('--split needs a name: train, dev or test');
+const named = split ? [`eval/assistant/${split}.yaml`] : process.argv.filter((a) => a.endsWith('.yaml'));
 const main = named.length ? named : [TEST];
 const extra = named.length ? [] : EXTRA;
 const bench = process.argv.includes('--bench');
 const verbose = process.argv.includes('--verbose');
 
-const read = (file: string) => (parse(fs.readFileSync(file, 'utf8')) as Item[]).filter((i) => i && typeof i.text === 'string');
+const read = (file: string) => ((parse(fs.readFileSync(file, 'utf8')) as Item[] | null) ?? []).filter((i) => i && typeof i.text === 'string');
 
 const vite = await createServer({ server: { middlewareMode: true, hmr: false }, appType: 'custom', logLevel: 'error' });
 try {
@@ -36,6 +41,17 @@ try {
 	const { seedDemoShelters } = await load<typeof import('../src/lib/server/shelters/seed')>('/src/lib/server/shelters/seed.ts');
 	const assistant = await load<typeof import('../src/lib/server/assistant')>('/src/lib/server/assistant/index.ts');
 	const evaluate = await load<typeof import('./assistant/evaluate')>('/scripts/assistant/evaluate.ts');
+	const trainer = await load<typeof import('./assistant/train')>('/scripts/assistant/train.ts');
+	const { useModel } = await load<typeof import('../src/lib/assistant/model')>('/src/lib/assistant/model.ts');
+	const { matchGuide } = await load<typeof import('../src/lib/server/assistant/guides')>('/src/lib/server/assistant/guides.ts');
+
+	// A split the committed model was trained on is scored with a model trained without it.
+	const seen = main.filter((f) => trainer.TRAIN_FILES.includes(f));
+	if (seen.length) {
+		const rest = trainer.readCorpus(trainer.TRAIN_FILES.filter((f) => !seen.includes(f)));
+		useModel(trainer.train(rest, (text, lang) => matchGuide(lang === 'en' ? 'en' : 'zh-CN', text)));
+		console.log(`scoring ${seen.join(', ')} with a model trained without it (${rest.length} messages)`);
+	}
 
 	console.log(`opening a fresh embedded database…`);
 	const db = await openPglite();

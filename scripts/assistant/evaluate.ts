@@ -13,6 +13,7 @@ import { categoryIn, hazardIn, INTENTS } from '$lib/assistant/classify';
 import { adviceIsQuoted } from '$lib/server/assistant/guides';
 import { findPlace, loadGazetteer } from '$lib/server/assistant/places';
 import { normalize } from '$lib/assistant/text';
+import { CALL_HEADS } from '$lib/assistant/replies';
 import type { Reply } from '$lib/server/assistant/types';
 
 export type EvalItem = { text: string; lang: Lang; intent: string; guide?: string; place?: string; scenic?: string; category?: string; hazard?: string };
@@ -43,7 +44,10 @@ export type Scored = {
 export function score(item: EvalItem, reply: Reply, detail: Detail): Scored {
 	const t = translator(item.lang);
 	const firstLine = reply.reply.split('\n')[0] ?? '';
-	const callFirst = reply.intent === 'emergency' && /^tel:/.test(reply.links[0]?.href ?? '') && firstLine.startsWith(t('assistant.reply.call_now', { number: '' }).slice(0, 4));
+	// The call box leads; while the ground shakes the guide's "take cover" leads and the call box follows it.
+	const boxFirst = CALL_HEADS.some((head) => firstLine.startsWith(t(`assistant.reply.${head}`, { number: '' }).slice(0, 4))) && /^tel:/.test(reply.links[0]?.href ?? '');
+	const coverFirst = reply.links[0]?.href === '/guides/earthquake#during' && reply.links.some((l) => l.href.startsWith('tel:'));
+	const callFirst = reply.intent === 'emergency' && (boxFirst || coverFirst);
 	const hrefs = reply.links.map((l) => l.href);
 	const targets: Record<string, boolean> = {};
 	if (item.guide) targets.guide = hrefs.some((h) => h.startsWith(`/guides/${item.guide}`));
@@ -71,7 +75,7 @@ export function figures(results: Scored[]): Figures {
 	const others = results.filter((r) => r.item.intent !== 'emergency');
 	const missed = emergencies.filter((r) => !r.callFirst);
 	return {
-		accuracy: results.filter((r) => r.intent === r.item.intent).length / results.length,
+		accuracy: results.length ? results.filter((r) => r.intent === r.item.intent).length / results.length : 0,
 		recall: emergencies.length ? (emergencies.length - missed.length) / emergencies.length : 1,
 		falseAlarms: others.length ? others.filter((r) => r.intent === 'emergency').length / others.length : 0,
 		missed

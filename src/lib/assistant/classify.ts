@@ -79,7 +79,7 @@ export function sectionAsked(text: string): SectionId {
  */
 export function emergencyIn(text: string): EmergencyNumber[] {
 	if (isOnly(text, words.urgent_alone)) return ['110', '120', '119'];
-	if (any(text, words.hypothetical)) return [];
+	if (any(text, words.hypothetical) || longAgo(text)) return [];
 	const hits = (['119', '110', '120'] as const).map((n) => [n, found(text, words.emergency[n])] as const);
 	const weakOnly = hits.every(([, list]) => list.every((w) => words.emergency_weak.includes(w)));
 	if (weakOnly && any(text, words.guide_cues)) return [];
@@ -88,6 +88,33 @@ export function emergencyIn(text: string): EmergencyNumber[] {
 	const out: EmergencyNumber[] = hits.filter(([, list]) => list.length).map(([n]) => n);
 	if (!out.length && any(text, words.urgent)) return ['110', '120', '119'];
 	return out;
+}
+
+/** What to do before calling, or while: leave a gas smell, protect yourself while it shakes, leave a forest fire early. */
+export const ACTS = ['earthquake', 'gas', 'forest_fire'] as const;
+export type Act = (typeof ACTS)[number];
+
+/** The act an emergency message calls for first, if any. `text` is normalized. */
+export function actFirst(text: string): Act | null {
+	return ACTS.find((a) => any(text, words.act_first[a])) ?? null;
+}
+
+/** The message without hyperbole ("气死我了", "killing me"): 死 as "very" is not a death. `text` is normalized. */
+export function plain(text: string): string {
+	let out = text;
+	for (const w of words.hyperbole) out = out.split(w).join(' ');
+	return out === text ? text : out.replace(/ +/g, ' ').trim();
+}
+
+/** The numbers with the one the message names first ("what number for an ambulance": 120). */
+export function namedFirst(text: string, numbers: EmergencyNumber[]): EmergencyNumber[] {
+	const named = (['120', '119', '110'] as const).filter((n) => any(text, words.number_named[n]));
+	return named.length ? [...new Set([...named, ...numbers])] : numbers;
+}
+
+/** It happened long ago (last year, yesterday) and nothing says it is still happening now. */
+export function longAgo(text: string): boolean {
+	return any(text, words.danger.long_ago) && !any(text, words.danger.still_now);
 }
 
 /** Does the message ask something (as opposed to telling about a problem)? */

@@ -3,6 +3,8 @@
  * (issue 15), and the messages that mention danger but put nobody at risk now.
  */
 import { describe, expect, it } from 'vitest';
+import { emergencyIn } from './classify';
+import { dangerCues } from './cues';
 import { dangerNow } from './danger';
 import { normalize } from './text';
 import { understand } from './understand';
@@ -37,5 +39,20 @@ describe('danger now', () => {
 		expect(dangerNow(normalize('孩子在河边不见了'))[0]).toBe('110');
 		expect(dangerNow(normalize('楼道里全着火了 里面有人'))[0]).toBe('119');
 		expect(dangerNow(normalize('老人摔倒了 叫不应'))[0]).toBe('120');
+	});
+
+	it.each(['去年仓库着火烧塌了 一直没人清理', 'there was a gas leak here last year, who checks the pipes', '山上着火了 就是打个比方 我们往上跑还是往下跑'])(
+		'is not told by what happened long ago or by an example: %s',
+		(text) => {
+			expect(emergencyIn(normalize(text))).toEqual([]);
+			expect(dangerNow(normalize(text))).toEqual([]);
+		}
+	);
+
+	it('gives the model its parts: people, threat, now and their combinations, and the cues that take it back', () => {
+		expect(dangerCues(normalize('楼道里着火了 楼上一家人下不来'))).toEqual(expect.arrayContaining(['D:people', 'D:threat', 'D:now', 'D:people+threat+now']));
+		expect(dangerCues(normalize('消防演练的时候怎么疏散'))).toContain('D:drill');
+		expect(dangerCues(normalize('the bridge rail was fixed yesterday'))).toContain('D:past');
+		expect(dangerCues(normalize('what if the river floods'))).toContain('D:hypothetical');
 	});
 });

@@ -9,6 +9,7 @@
  * The words are data: words.json, `danger`.
  */
 import type { EmergencyNumber } from '$lib/reports/emergency';
+import { longAgo } from './classify';
 import { any } from './text';
 import words from './words.json';
 
@@ -22,7 +23,7 @@ export function dangerNow(text: string): EmergencyNumber[] {
 	const has = (list: readonly string[]) => any(text, list) || any(bare, list);
 	const signals = NUMBERS.filter((n) => has(d.signal[n]));
 	const threats = NUMBERS.filter((n) => has(d.threat[n]));
-	if (has(d.hypothetical)) return [];
+	if (has(d.hypothetical) || longAgo(text)) return [];
 	if (signals.length) return [...new Set([...signals, ...threats])];
 	if (!threats.length || has(d.nobody) || has(d.calm)) return [];
 	return (has(d.people) && has(d.now)) || has(d.hurry) ? threats : [];

@@ -5,7 +5,7 @@
  * (base64), so the same few tens of KB answer on the server and on the device offline.
  */
 import { cuesOf } from './cues';
-import type { Features } from './classify';
+import { plain, type Features } from './classify';
 import { featuresOf } from './features';
 import model from './model.json';
 import { normalize } from './text';
@@ -37,6 +37,14 @@ function decode(file: ModelFile): Loaded {
 
 let loaded: Loaded | null = null;
 
+/**
+ * Answer with another model from now on (null: the committed one again). For evaluation
+ * only: `npm run eval:assistant -- --split dev` scores dev with a model trained without it.
+ */
+export function useModel(file: ModelFile | null): void {
+	loaded = file ? decode(file) : null;
+}
+
 export function softmax(z: number[]): number[] {
 	const max = Math.max(...z);
 	const e = z.map((v) => Math.exp(v - max));
@@ -46,12 +54,15 @@ export function softmax(z: number[]): number[] {
 
 /** Everything the model reads of a message: its n-grams and the rules' cues. */
 export function inputsOf(text: string, guide: Features['guide']): string[] {
-	return [...featuresOf(text), ...cuesOf(normalize(text), guide)];
+	const whole = normalize(text);
+	const n = plain(whole);
+	// The hyperbole itself is read as one cue: venting is small talk more often than not.
+	return [...featuresOf(n), ...cuesOf(n, guide), ...(n === whole ? [] : ['C:hyperbole'])];
 }
 
 /** The intent the model gives a message, with its probability and every intent's. */
-export function predict(text: string, guide: Features['guide'], file: ModelFile = model as ModelFile): Prediction {
-	const m = file === model ? (loaded ??= decode(file)) : decode(file);
+export function predict(text: string, guide: Features['guide'], file?: ModelFile): Prediction {
+	const m = file ? decode(file) : (loaded ??= decode(model as ModelFile));
 	const k = m.intents.length;
 	const z = m.bias.slice();
 	for (const f of inputsOf(text, guide)) {

@@ -84,7 +84,13 @@ export async function answerOffline(raw: string, lang: Lang, position: Position,
 	const guide = match?.doc ?? (wantsGuide ? bySlug(docs, looseHit(indexOf(docs, lang).search(guideQuery(text)))) : null);
 	if (u.intent === 'guide' && !guide) u.intent = 'unknown';
 	if (u.intent === 'emergency') {
-		const call = callNow(t, u.call);
+		const call = callNow(t, u.call, u.act);
+		// While the ground shakes: take cover first (the guide's words), then the numbers, as online.
+		const quake = u.act === 'earthquake' ? bySlug(docs, 'earthquake') : null;
+		if (quake) {
+			const cover = answerKept('guide', '', lang, position, t, quake, snapshot, 'during');
+			return { intent: 'emergency', reply: `${cover.reply}\n\n${call.reply}`, links: [...cover.links, ...call.links] };
+		}
 		// The model's guess: the call box leads, then the question as asked, where the device can answer it.
 		const after = (u.then === 'guide' && guide) || u.then === 'shelter' ? answerKept(u.then, text, lang, position, t, guide, snapshot) : null;
 		return after ? { intent: 'emergency', reply: `${call.reply}\n\n${after.reply}`, links: [...call.links, ...after.links] } : { intent: 'emergency', ...call };
@@ -103,11 +109,11 @@ function answerKept(
 	position: Position,
 	t: TFunction,
 	guide: GuideDoc | null,
-	snapshot: ShelterSnapshot | null
+	snapshot: ShelterSnapshot | null,
+	section: SectionId = sectionAsked(text)
 ): { reply: string; links: Link[] } {
 	const note = t('assistant.page.offline');
 	if (intent === 'guide' && guide) {
-		const section: SectionId = sectionAsked(text);
 		const heading = t(`guides.section_${section}`);
 		return {
 			reply: [note, t('assistant.reply.guide_intro', { title: guide.title, section: heading }), excerpt(guide.sections[section], lang)].join('\n'),

@@ -14,7 +14,9 @@ import { messagesFor } from '../i18n';
 import * as scenic from '../scenic';
 import { nearest } from '../shelters';
 import * as warnings from '../warnings/store';
-import { hazardIn, sectionAsked } from '$lib/assistant/classify';
+import { any } from '$lib/assistant/text';
+import words from '$lib/assistant/words.json';
+import { hazardIn, sectionAsked, type Act } from '$lib/assistant/classify';
 import { callNow } from '$lib/assistant/replies';
 import { excludedLine, formatDistance, noticeText } from '$lib/shelters/words';
 import { adviceFrom, type GuideMatch } from './guides';
@@ -31,14 +33,21 @@ export function translator(lang: Lang): TFunction {
 
 export const placeName = (p: { name_zh: string; name_en: string }, lang: Lang) => (lang === 'en' ? p.name_en : p.name_zh);
 
-export function emergencyAnswer(lang: Lang, numbers: EmergencyNumber[]): Answer {
-	return { intent: 'emergency', ...callNow(translator(lang), numbers) };
+export function emergencyAnswer(lang: Lang, numbers: EmergencyNumber[], act: Act | null = null): Answer {
+	return { intent: 'emergency', ...callNow(translator(lang), numbers, act) };
 }
 
-export function guideAnswer(lang: Lang, match: GuideMatch, text: string): Answer {
+/** While the ground shakes: the earthquake guide's "during" steps (drop, cover, hold on) and link, then the numbers. */
+export function quakeAnswer(lang: Lang, numbers: EmergencyNumber[]): Answer {
+	const cover = guideAnswer(lang, { slug: 'earthquake', by: 'topic' }, '', 'during');
+	const call = emergencyAnswer(lang, numbers, 'earthquake');
+	return { intent: 'emergency', reply: `${cover.reply}\n\n${call.reply}`, links: [...cover.links, ...call.links] };
+}
+
+export function guideAnswer(lang: Lang, match: GuideMatch, text: string, section = sectionAsked(text)): Answer {
 	const t = translator(lang);
 	const guide = guideFor(lang, match.slug)!;
-	const advice = adviceFrom(guide, sectionAsked(text));
+	const advice = adviceFrom(guide, section);
 	return {
 		intent: 'guide',
 		reply: [t('assistant.reply.guide_intro', { title: advice.title, section: advice.heading }), ...advice.steps.map((s, i) => `${i + 1}. ${s}`)].join('\n'),
@@ -127,7 +136,7 @@ export async function warningsAnswer(tx: Queryable, lang: Lang, place: KnownPlac
 	if (!list.length) {
 		return { intent: 'warnings', reply: t('assistant.reply.no_warnings', { where, time }), links: [{ href: '/warnings', title: t('assistant.reply.warnings_all') }] };
 	}
-	const lines = list.slice(0, 5).map((w) => `${t(`hazards.levels.${w.level}`)} · ${infoFor(w.infos, lang)?.headline ?? t(`hazards.${w.hazard}`)}`);
+	const lines = list.slice(0, 5).map((w) => `${t(`levels.${w.level}`)} · ${infoFor(w.infos, lang)?.headline ?? t(`hazards.${w.hazard}`)}`);
 	const links = list.slice(0, 5).map((w) => ({ href: `/warnings/${w.threadId}`, title: infoFor(w.infos, lang)?.headline ?? t(`hazards.${w.hazard}`) }));
 	links.push({ href: '/warnings', title: t('assistant.reply.warnings_all') });
 	return { intent: 'warnings', reply: [t('assistant.reply.warnings_head', { where, time, count: list.length }), ...lines].join('\n'), links };
@@ -143,7 +152,7 @@ export async function scenicAnswer(tx: Queryable, lang: Lang, place: KnownPlace 
 	const note = lang === 'en' ? area.note_en : area.note_zh;
 	const lines = [t('assistant.reply.scenic_state', { name, state: t(`scenic.state_${area.state}`) })];
 	if (note) lines.push(note);
-	for (const w of area.warnings) lines.push(`${t(`hazards.levels.${w.level}`)} · ${lang === 'en' ? w.headline_en : w.headline_zh}`);
+	for (const w of area.warnings) lines.push(`${t(`levels.${w.level}`)} · ${lang === 'en' ? w.headline_en : w.headline_zh}`);
 	if (!area.warnings.length) lines.push(t('assistant.reply.scenic_no_warnings'));
 	if (area.phone) lines.push(t('assistant.reply.scenic_phone', { phone: area.phone }));
 	return { intent: 'scenic', reply: lines.join('\n'), links: [{ href: `/scenic/${area.id}`, title: name }] };
@@ -161,9 +170,11 @@ export function unknownAnswer(lang: Lang, text: string): Answer {
 	};
 }
 
-export function smalltalkAnswer(lang: Lang): Answer {
+/** A greeting gets the introduction; thanks get a thanks reply. `text` is normalized. */
+export function smalltalkAnswer(lang: Lang, text = ''): Answer {
 	const t = translator(lang);
-	return { intent: 'smalltalk', reply: t('assistant.reply.hello'), links: [], choices: suggestions(lang) };
+	const key = any(text, words.thanks) ? 'assistant.reply.thanks' : 'assistant.reply.hello';
+	return { intent: 'smalltalk', reply: t(key), links: [], choices: suggestions(lang) };
 }
 
 export function suggestions(lang: Lang): string[] {

@@ -185,7 +185,8 @@ describe.each(backends())('the assistant on $name', (backend) => {
 		const a = await ask('I want to report something', { lang: 'en' });
 		const b = await ask('there is a strong smell of gas in the stairwell', { id: a.conversationId, lang: 'en' });
 		expect(b.intent).toBe('emergency');
-		expect(b.reply.split('\n')[0]).toMatch(/Call 119 now/);
+		// Gas: out first, then call from outside (the gas guide), still before the dialogue's question.
+		expect(b.reply.split('\n')[0]).toMatch(/^Get out first!.*call 119 now/);
 		expect(b.reply).toMatch(/Where is it\?/);
 	});
 

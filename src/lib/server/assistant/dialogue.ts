@@ -33,7 +33,12 @@ export function afterCue(raw: string): string {
 	let rest = raw;
 	for (const cue of [...words.report].sort((a, b) => b.length - a.length)) {
 		const at = rest.toLowerCase().indexOf(cue);
-		if (at >= 0) rest = rest.slice(0, at) + rest.slice(at + cue.length);
+		if (at < 0) continue;
+		// "I want to report a fallen tree": the lead-in goes with the cue, no word is left hanging.
+		let before = rest.slice(0, at).replace(/\s+$/, '');
+		const lead = [...words.report_lead].sort((a, b) => b.length - a.length).find((l) => before.toLowerCase().endsWith(l) && !/[a-z]/.test(before.slice(-l.length - 1, -l.length).toLowerCase()));
+		if (lead) before = before.slice(0, before.length - lead.length);
+		rest = [before.trimEnd(), rest.slice(at + cue.length).trimStart()].filter(Boolean).join(' ');
 	}
 	rest = rest.replace(/^[\s\p{P}]+|[\s\p{P}]+$/gu, '');
 	const filler = words.filler_after_cue.find((w) => rest.toLowerCase().startsWith(/^[a-z]/.test(w) ? `${w} ` : w));

@@ -4,9 +4,9 @@
  * message. No external AI service: rules and retrieval over reviewed content and data.
  */
 import type { Queryable } from '../db/port';
-import { emergencyAnswer, guideAnswer, guideLink, scenicAnswer, shelterAnswer, smalltalkAnswer, unknownAnswer, warningsAnswer, whereFrom } from './answers';
+import { emergencyAnswer, guideAnswer, guideLink, quakeAnswer, scenicAnswer, shelterAnswer, smalltalkAnswer, unknownAnswer, warningsAnswer, whereFrom } from './answers';
 import { continueReport, startReport } from './dialogue';
-import type { Intent } from '$lib/assistant/classify';
+import type { Act, Intent } from '$lib/assistant/classify';
 import { understand } from '$lib/assistant/understand';
 import type { Lang } from '$lib/i18n';
 import type { EmergencyNumber } from '$lib/reports/emergency';
@@ -57,23 +57,25 @@ async function respond(tx: Queryable, c: Conversation, state: ConversationState)
 	// An answer to the assistant's own question (where? which number?) is not a new message:
 	// only the rules' emergencies interrupt it, not the model's guess (a bare place name).
 	const answering = (state.report && state.report.step !== 'what') || (state.pending === 'shelter' && (place !== null || message.lat !== null));
-	if (answering && u.intent === 'emergency' && u.then) u = { intent: u.then, call: [], then: null };
+	if (answering && u.intent === 'emergency' && u.then) u = { intent: u.then, call: [], then: null, act: null };
 
 	if (state.report) {
 		const turned = await continueReport(ctx, state.report);
 		const next = { ...state, report: turned.report, pending: null };
 		if (u.intent !== 'emergency') return { answer: turned.answer, next };
 		// Call first; the dialogue goes on below for when it is not happening now.
-		return { answer: callFirst(lang, u.call, turned.answer), next };
+		return { answer: callFirst(lang, u.call, turned.answer, u.act), next };
 	}
+	// While the ground shakes: take cover first (the guide's words), then the numbers.
+	if (u.intent === 'emergency' && u.act === 'earthquake') return { answer: quakeAnswer(lang, u.call), next: { ...state, pending: null } };
 	if (u.intent === 'emergency') {
 		// The model's guess: the call box leads, then the question is answered as asked.
 		if (u.then && u.then !== 'unknown' && u.then !== 'smalltalk') {
 			const after = await answerFor(ctx, u.then, state, place, guide, text);
-			return { answer: callFirst(lang, u.call, after.answer), next: after.next };
+			return { answer: callFirst(lang, u.call, after.answer, u.act), next: after.next };
 		}
 		// After the numbers, a link to the guide that fits (never its advice in place of the call).
-		const call = emergencyAnswer(lang, u.call);
+		const call = emergencyAnswer(lang, u.call, u.act);
 		const linked = emergencyGuide(lang, text);
 		if (linked) call.links.push(guideLink(lang, linked));
 		return { answer: call, next: { ...state, pending: null } };
@@ -88,8 +90,8 @@ async function respond(tx: Queryable, c: Conversation, state: ConversationState)
 }
 
 /** The call-now reply, then the answer it goes before. */
-function callFirst(lang: Lang, numbers: EmergencyNumber[], after: Answer): Answer {
-	const call = emergencyAnswer(lang, numbers);
+function callFirst(lang: Lang, numbers: EmergencyNumber[], after: Answer, act: Act | null): Answer {
+	const call = emergencyAnswer(lang, numbers, act);
 	return { ...after, intent: 'emergency', reply: `${call.reply}\n\n${after.reply}`, links: [...call.links, ...after.links] };
 }
 
@@ -122,7 +124,7 @@ async function answerFor(
 			return { answer: found ? guideAnswer(lang, found, text) : unknownAnswer(lang, message.text), next };
 		}
 		case 'smalltalk':
-			return { answer: smalltalkAnswer(lang), next };
+			return { answer: smalltalkAnswer(lang, text), next };
 		default:
 			return { answer: unknownAnswer(lang, message.text), next };
 	}
