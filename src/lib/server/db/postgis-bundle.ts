@@ -104,8 +104,8 @@ let chosen: Extension | null = null;
 /** The PostGIS extension for PGlite, loading the trimmed bundle. */
 export function postgisExtension(): Extension {
 	if (chosen) return chosen;
-	const setup: Extension['setup'] = async (pg, options, clientOnly) => {
-		const result = await postgis.setup(pg, options, clientOnly);
+	const setup: Extension['setup'] = async (pg, options) => {
+		const result = await postgis.setup(pg, options);
 		const source = result.bundlePath;
 		const trimmed = source && source.protocol === 'file:' ? trimmedBundle(fileURLToPath(source)) : null;
 		return trimmed ? { ...result, bundlePath: pathToFileURL(trimmed) } : result;
