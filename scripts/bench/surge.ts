@@ -34,6 +34,8 @@ const MAX_REQUESTS = 20_000;
 const PORT = Number(process.env.BENCH_PORT ?? 4290);
 const STATIC_PORT = PORT + 1;
 const ONLY = process.env.BENCH_BACKEND; // 'embedded' | 'postgres' | undefined (both)
+/** BENCH_PAGES=/api/shelters,/warnings — only the pages starting with one of these (a short run for one change). */
+const PAGES = process.env.BENCH_PAGES?.split(',').filter(Boolean);
 // The warning's area: the south-west of the district (溪翁庄, 密云 town seats inside).
 const AREA: [number, number, number, number] = [40.3, 116.75, 40.45, 116.95];
 
@@ -125,7 +127,9 @@ async function staticRate(body: Buffer, headers: Record<string, string>): Promis
 type Row = { backend: string; page: string; app: LoadResult; base: LoadResult; peak: number; size: number; encoding: string };
 
 async function run(backend: Backend): Promise<{ rows: Row[]; hwm: number; startSeconds: number }> {
-	const pages = ['/', '/warnings', `/warnings/${backend.thread}`, '/scenic', '/shelters', '/guides/flash_flood', '/api/shelters/nearest?lat=40.377&lon=116.843&hazard=flash_flood'];
+	const pages = ['/', '/warnings', `/warnings/${backend.thread}`, '/scenic', '/shelters', '/guides/flash_flood', '/api/shelters/nearest?lat=40.377&lon=116.843&hazard=flash_flood'].filter(
+		(page) => !PAGES || PAGES.some((prefix) => page.startsWith(prefix))
+	);
 	const origin = `http://127.0.0.1:${PORT}`;
 	const t0 = performance.now();
 	const child = spawn(process.execPath, ['build/index.js'], {

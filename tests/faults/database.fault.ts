@@ -8,17 +8,15 @@
  * and the reports sent meanwhile were filed exactly once.
  */
 import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { asService } from '../../src/lib/server/db/caller';
 import { openPostgres } from '../../src/lib/server/db/postgres';
 import type { Database } from '../../src/lib/server/db/port';
 import { issueOver, seedSubscriptions } from '../../src/lib/server/messaging/testing/fanout-fixture';
-import { makeKeys, startSimulator, type Simulator } from '../../src/lib/server/messaging/testing/push-simulator';
-import { createInstance, freePort, type Instance } from './postgres-instance';
-import { keepRequesting, openStream, postReport, startServer, type Server, type Stream } from './server';
+import { makeKeys, type Simulator } from '../../src/lib/server/messaging/testing/push-simulator';
+import { freePort, type Instance } from './postgres-instance';
+import { keepRequesting, openStream, postReport, startServer, suiteDatabaseAndPush, type Server, type Stream } from './server';
 
 const RECIPIENTS = 20_000;
 // The engine's defaults (src/lib/server/messaging/engine.ts): recipients per batch and
@@ -53,22 +51,9 @@ describe('the database goes away under load (PostgreSQL)', () => {
 	const figures: Record<string, unknown> = {};
 
 	beforeAll(async () => {
-		instance = await createInstance();
-		instance.start();
-		const setup = new pg.Client({ connectionString: instance.url() });
-		await setup.connect();
-		await setup.query('create database safe_miyun');
-		await setup.end();
-
-		sim = await startSimulator({ keys, sampleRate: 0.01 });
-		caDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sm-faults-'));
-		const caFile = path.join(caDir, 'ca.pem');
-		fs.writeFileSync(caFile, sim.cert);
-		server = await startServer(await freePort(), {
-			DATABASE_URL: instance.url('safe_miyun'),
-			PUSH_SERVICE_ALLOWLIST: sim.origin,
-			PUSH_SERVICE_CA_FILE: caFile
-		});
+		let env: Record<string, string>;
+		({ instance, sim, caDir, env } = await suiteDatabaseAndPush(keys));
+		server = await startServer(await freePort(), env);
 		db = openPostgres(instance.url('safe_miyun'), 2);
 		await seedSubscriptions(db, { count: RECIPIENTS, origin: sim.origin, keys, prefix: 'f', box: [40.32, 116.82, 40.43, 116.93] });
 	}, 150_000);

@@ -5,7 +5,11 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
+import pg from 'pg';
+import { startSimulator, type SimKey, type Simulator } from '../../src/lib/server/messaging/testing/push-simulator';
+import { createInstance, type Instance } from './postgres-instance';
 
 export const BUILD = path.resolve('build/index.js');
 
@@ -129,4 +133,19 @@ export function keepRequesting(base: string, paths: string[]) {
 			await Promise.all(lanes);
 		}
 	};
+}
+
+/** A started instance with an empty `safe_miyun` database, and the push simulator with its CA in a file. */
+export async function suiteDatabaseAndPush(keys: SimKey[]): Promise<{ instance: Instance; sim: Simulator; caDir: string; env: Record<string, string> }> {
+	const instance = await createInstance();
+	instance.start();
+	const setup = new pg.Client({ connectionString: instance.url() });
+	await setup.connect();
+	await setup.query('create database safe_miyun');
+	await setup.end();
+	const sim = await startSimulator({ keys, sampleRate: 0.01 });
+	const caDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sm-faults-'));
+	const caFile = path.join(caDir, 'ca.pem');
+	fs.writeFileSync(caFile, sim.cert);
+	return { instance, sim, caDir, env: { DATABASE_URL: instance.url('safe_miyun'), PUSH_SERVICE_ALLOWLIST: sim.origin, PUSH_SERVICE_CA_FILE: caFile } };
 }

@@ -1,6 +1,6 @@
 /**
  * What the server puts in a Web Push message and the service worker reads: one
- * definition for both sides (the server builds it in $lib/server/delivery, the worker
+ * definition for both sides (the server builds it in $lib/server/messaging, the worker
  * shows it in $lib/sw/push.ts).
  */
 import type { CapMsgType, CapStatus, HazardCode, WarningLevel } from '../db-types.gen';

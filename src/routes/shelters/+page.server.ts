@@ -12,15 +12,14 @@ import type { PageServerLoad } from './$types';
 export const load: PageServerLoad = async ({ locals, url }) => {
 	const hazardRaw = url.searchParams.get('hazard');
 	const hazard = isHazardCode(hazardRaw) ? hazardRaw : null;
-	// The snapshot comes from the read model; only a chosen place needs the database.
-	const snapshot = (await publicData(services().db).get()).shelters;
+	// The snapshot comes from the read model, and so does the answer for a chosen place.
+	const snapshot = (await publicData(services().db).settled()).shelters;
 	const town = snapshot.towns.find((t) => t.code === url.searchParams.get('town') && t.lat !== null) ?? null;
 	let place: { lat: number; lon: number; town: string | null } | null = town ? { lat: town.lat!, lon: town.lon!, town: town.code } : null;
 	if (!place && url.searchParams.has('lat')) {
 		const parsed = shelters.parseNearestQuery(new URLSearchParams({ lat: url.searchParams.get('lat') ?? '', lon: url.searchParams.get('lon') ?? '' }));
 		if ('query' in parsed) place = { lat: parsed.query.lat, lon: parsed.query.lon, town: null };
 	}
-	const at = place;
-	const answer = at ? await locals.db((tx) => shelters.nearest(tx, { lat: at.lat, lon: at.lon, hazard, limit: 5 })) : null;
+	const answer = place ? shelters.nearestFromModel(snapshot, { lat: place.lat, lon: place.lon, hazard, limit: 5 }) : null;
 	return { snapshot, hazard, place, answer };
 };

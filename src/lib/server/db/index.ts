@@ -86,6 +86,11 @@ export async function openDatabase(config: Config, holder: string, migrationsDir
 	const migrator = openPostgres(config.database.url, 1);
 	let migrated: MigrateResult;
 	try {
+		// Several server processes may start at once on one database (docs/scale.md): one
+		// migrates, the others wait here and then find nothing left to do. A session lock on
+		// the migrator's one connection, released when it closes (a direct connection, not a
+		// transaction-mode pooler).
+		await migrator.query(`select pg_advisory_lock(hashtext('safe-miyun migrations'))`);
 		migrated = await migrate(migrator, migrations);
 	} finally {
 		await migrator.close();

@@ -1,7 +1,7 @@
 import { PGlite, type Transaction } from '@electric-sql/pglite';
-import { postgis } from '@electric-sql/pglite-postgis';
 import { pgDump } from '@electric-sql/pglite-tools/pg_dump';
 import type { Database, Queryable, Row } from './port';
+import { postgisExtension } from './postgis-bundle';
 import { Serial } from './serial';
 import { DUMP_ARGS } from './transfer';
 import { classify, DatabaseUnavailableError, isUnavailable } from './unavailable';
@@ -25,9 +25,18 @@ function wrap(tx: Transaction | PGlite): Queryable {
  * Opens PGlite with PostGIS. `dataDir` undefined means in memory (tests);
  * `loadDataDir` starts from a dumped data directory (tests use a migrated template).
  */
+/**
+ * Postgres's own memory inside the WebAssembly heap, which never shrinks once grown. The
+ * default 128 MB of shared buffers fill up under load and stay; the files are in the
+ * operating system's page cache anyway, which the kernel can give back. (Measured with
+ * `npm run bench:surge`; see docs/decisions.md, "Embedded memory".)
+ */
+export const EMBEDDED_SETTINGS = ['shared_buffers=16MB', 'temp_buffers=2MB', 'wal_buffers=1MB'];
+
 export async function openPglite(dataDir?: string, loadDataDir?: Blob): Promise<Database> {
 	const pg = await PGlite.create(dataDir, {
-		extensions: { postgis },
+		extensions: { postgis: postgisExtension() },
+		startParams: [...PGlite.defaultStartParams, ...EMBEDDED_SETTINGS.flatMap((s) => ['-c', s])],
 		loadDataDir,
 		parsers: { [DATE_OID]: (value: string) => value, [INT8_OID]: (value: string) => Number(value) }
 	});
@@ -79,7 +88,7 @@ export async function openPglite(dataDir?: string, loadDataDir?: Blob): Promise<
 
 /** A compressed copy of a PGlite database's files (test templates). */
 export async function dumpPglite(dataDir: string): Promise<Blob> {
-	const pg = await PGlite.create(dataDir, { extensions: { postgis } });
+	const pg = await PGlite.create(dataDir, { extensions: { postgis: postgisExtension() } });
 	try {
 		return await pg.dumpDataDir('gzip');
 	} finally {

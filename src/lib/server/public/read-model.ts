@@ -105,6 +105,14 @@ export class ReadModel {
 		return this.#current ?? (await this.refresh());
 	}
 
+	/**
+	 * The data once a refresh already under way has run: a change the database has just
+	 * told of (a warning issued a moment ago) is in the answer; otherwise the data now.
+	 */
+	async settled(): Promise<Snapshot> {
+		return this.#running ?? (await this.get());
+	}
+
 	/** Reads everything again (coalesced: one read runs at a time, one more queued). */
 	refresh(): Promise<Snapshot> {
 		if (this.#running) {

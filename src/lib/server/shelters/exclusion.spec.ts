@@ -16,6 +16,7 @@ import { nearestOnDevice } from '../../shelters/nearest';
 import type { NearestAnswer } from '../../shelters/types';
 import { shelterAnswer } from '../assistant/answers';
 import { sqlState } from '../testing/db';
+import { ReadModel } from '../public/read-model';
 import * as shelters from '.';
 
 // A point in the plains of Mujiayu; test shelters lie due north of it at known distances.
@@ -167,31 +168,77 @@ describe.each(backends())('shelter exclusion on $name', (backend) => {
 		}
 	});
 
+	/** The fixture's warnings: a flood around HERE, an orange earthquake over the district (never excludes), a landslide at the hill. */
+	const issueFixture = async () => [
+		await issue('flood', 'yellow', AROUND_HERE),
+		await issue('earthquake', 'orange', DISTRICT_BOX),
+		await issue('landslide', 'red', { kind: 'circle', centre: [north(8000), HERE.lon], radiusKm: 0.5 })
+	];
+
+	/** Compares another answer with public.nearest_shelters over points, hazards and limits; returns how many exclusions it saw. */
+	async function expectSameAsDatabase(other: (q: shelters.NearestQuery) => NearestAnswer): Promise<number> {
+		const key = (a: NearestAnswer) => ({
+			shelters: a.shelters.map((s) => s.id),
+			excluded: a.excluded.map((e) => [e.id, e.reason, e.warning_id, e.warning_level, e.warning_hazard, e.reason_en]),
+			notice: a.notice
+		});
+		const points = [HERE, { lat: north(4000), lon: HERE.lon }, { lat: north(9000), lon: HERE.lon }, { lat: HERE.lat, lon: HERE.lon + 0.05 }];
+		let compared = 0;
+		for (const p of points)
+			for (const hazard of [null, 'flood', 'earthquake', 'landslide'] as const)
+				for (const limit of [1, 3, 6]) {
+					const server = await as(db, ANON_CLAIMS, (tx) => shelters.nearest(tx, { ...p, hazard, limit }));
+					const mine = other({ ...p, hazard, limit });
+					expect(key(mine), JSON.stringify({ p, hazard, limit })).toEqual(key(server));
+					for (const [i, s] of mine.shelters.entries()) expect(Math.abs(s.distance_m - server.shelters[i]!.distance_m)).toBeLessThan(server.shelters[i]!.distance_m * 0.005 + 2);
+					compared += server.excluded.length;
+				}
+		return compared;
+	}
+
 	it('the device leaves out what the database leaves out (one fixture, both rules)', async () => {
-		const threads = [await issue('flood', 'yellow', AROUND_HERE), await issue('earthquake', 'orange', DISTRICT_BOX), await issue('landslide', 'red', { kind: 'circle', centre: [north(8000), HERE.lon], radiusKm: 0.5 })];
+		const threads = await issueFixture();
 		try {
 			const snap = await as(db, ANON_CLAIMS, (tx) => shelters.snapshot(tx));
 			expect(snap.warning_areas.map((a) => a.hazard).sort()).toEqual(['flood', 'landslide']);
 			expect(snap.exclusion).toHaveLength(HAZARD_CODES.length);
-			const key = (a: NearestAnswer) => ({
-				shelters: a.shelters.map((s) => s.id),
-				excluded: a.excluded.map((e) => [e.id, e.reason, e.warning_id, e.warning_level, e.warning_hazard, e.reason_en]),
-				notice: a.notice
-			});
-			const points = [HERE, { lat: north(4000), lon: HERE.lon }, { lat: north(9000), lon: HERE.lon }, { lat: HERE.lat, lon: HERE.lon + 0.05 }];
-			let compared = 0;
-			for (const p of points)
-				for (const hazard of [null, 'flood', 'earthquake', 'landslide'] as const)
-					for (const limit of [1, 3, 6]) {
-						const server = await as(db, ANON_CLAIMS, (tx) => shelters.nearest(tx, { ...p, hazard, limit }));
-						const device = nearestOnDevice(snap, p.lat, p.lon, hazard, limit);
-						expect(key(device), JSON.stringify({ p, hazard, limit })).toEqual(key(server));
-						for (const [i, s] of device.shelters.entries()) expect(Math.abs(s.distance_m - server.shelters[i]!.distance_m)).toBeLessThan(server.shelters[i]!.distance_m * 0.005 + 2);
-						compared += server.excluded.length;
-					}
+			const compared = await expectSameAsDatabase((q) => nearestOnDevice(snap, q.lat, q.lon, q.hazard, q.limit));
 			expect(compared).toBeGreaterThan(20); // the fixture does exclude, by area and by being full
 		} finally {
 			for (const t of threads) await cancel(t);
+		}
+	});
+
+	it('the read model (what /api/shelters/nearest answers from) follows warnings by NOTIFY and answers as the database does', async () => {
+		// The LISTEN connections this model opens, released before the database closes.
+		const listening: Promise<() => Promise<void>>[] = [];
+		const model = new ReadModel({ ...db, listen: (channel, onPayload) => (listening.push(db.listen(channel, onPayload)), listening.at(-1)!) }, 600_000);
+		const areasInModel = async (n: number) => {
+			for (let waited = 0; (await model.get()).shelters.warning_areas.length !== n; waited += 50) {
+				if (waited > 10_000) throw new Error(`the model did not reach ${n} warning areas within 10 s`);
+				await new Promise((r) => setTimeout(r, 50));
+			}
+		};
+		try {
+			await areasInModel(0);
+			const threads = await issueFixture();
+			try {
+				// No refresh asked for: the warnings' NOTIFY brings them in.
+				await areasInModel(2);
+				const { shelters: snap } = await model.get();
+				const compared = await expectSameAsDatabase((q) => shelters.nearestFromModel(snap, q));
+				expect(compared).toBeGreaterThan(20);
+				// The flood leaves the near shelters out for the model as for the database.
+				expect(shelters.nearestFromModel(snap, { ...HERE, hazard: 'flood', limit: 3 }).notice).toBe('all_near_excluded');
+			} finally {
+				for (const t of threads) await cancel(t);
+			}
+			// Lifted: the near shelters are back, again without asking.
+			await areasInModel(0);
+			expect(shelters.nearestFromModel((await model.get()).shelters, { ...HERE, hazard: 'flood', limit: 3 }).shelters.map((s) => s.name_en)).toEqual(['school', 'hall', 'hill']);
+		} finally {
+			model.close();
+			for (const stop of await Promise.all(listening)) await stop();
 		}
 	});
 });

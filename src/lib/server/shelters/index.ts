@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto';
 import { isHazardCode, type HazardCode } from '../../hazards';
 import { nearDistrict, WALK_KMH, walkMinutes } from '../../shelters/geo';
 import { noticeFor } from '../../shelters/exclusion';
+import { nearestOnDevice } from '../../shelters/nearest';
 import type { ExcludedShelter, ExclusionRule, NearestAnswer, NearestShelter, ShelterSnapshot, SnapshotRoute, SnapshotShelter, WarningArea } from '../../shelters/types';
 import { polygonsOf } from '../../geo';
 import { ShelterStatusValues, type ShelterStatus } from '../../db-types.gen';
@@ -57,6 +58,15 @@ export async function nearest(tx: Queryable, q: NearestQuery): Promise<NearestAn
 		}
 	}
 	return { shelters, excluded, hazard: q.hazard, notice: noticeFor(shelters, excluded), walk_kmh: WALK_KMH, as_of: new Date().toISOString() };
+}
+
+/**
+ * The same answer from a snapshot held in memory (the read model's, with the warning areas
+ * in force): the device's rule, one module, compared with nearest() on both backends in
+ * exclusion.spec.ts. Distances are haversine (within 0.5% of the spheroid's).
+ */
+export function nearestFromModel(snapshot: ShelterSnapshot, q: NearestQuery): NearestAnswer {
+	return nearestOnDevice(snapshot, q.lat, q.lon, q.hazard, q.limit);
 }
 
 const SHELTER_COLUMNS = `s.id, s.name_zh, s.name_en, s.address, s.town_code,
