@@ -15,6 +15,7 @@ import { rainstorm } from '../warnings/testing/fixtures';
 import type { HazardCode, WarningLevel } from '../../hazards';
 import * as roll from './roll';
 import * as marks from './marks';
+import { prunePersonalData } from '../retention';
 
 const TOWN = '110118101';
 const OTHER_TOWN = '110118106';
@@ -206,6 +207,28 @@ describe.each(backends())('the evacuation roll on $name', (backend) => {
 				await cancel(thread);
 			}
 			expect(await as(db, townStaff, marks.toMove)).toEqual([]);
+		});
+
+		it('erases a warning’s marks 30 days after it ended, never sooner, and keeps the roll', async () => {
+			const thread = await issue('landslide', 'red');
+			const [first] = await as(db, townStaff, marks.toMove);
+			await as(db, townStaff, (tx) => marks.mark(tx, { key: key(), household: first!.household_id, thread, status: 'unreachable', how: null, shelter: null, markedAt: null }));
+			await cancel(thread);
+			const kept = async () => (await asService(db, (tx) => tx.query('select 1 from public.evac_marks where warning_thread = $1', [thread]))).length;
+			expect(await prunePersonalData(db)).toMatchObject({ evacuation_marks: 0 });
+			expect(await kept()).toBe(1);
+			// The same warning, ended 31 days ago (issued warnings are never edited: the guard trigger is set aside for the test).
+			await db.transaction(async (tx) => {
+				await tx.query(`set local session_replication_role = replica`);
+				await tx.query(
+				`update public.warnings set sent = now() - interval '32 days', effective = now() - interval '32 days', expires = now() - interval '31 days',
+				        ended_at = case when ended_at is null then null else now() - interval '31 days' end
+				  where thread_id = $1`, [thread]);
+			});
+			expect(await prunePersonalData(db)).toMatchObject({ evacuation_marks: 1 });
+			expect(await kept()).toBe(0);
+			expect(await as(db, townStaff, roll.list)).toHaveLength(3);
+			expect(await sqlState(as(db, townStaff, (tx) => tx.query('select * from app.prune_evacuation_marks()')))).toBe('42501');
 		});
 	});
 });
