@@ -4,7 +4,7 @@
  * waits on the device and is sent once); the district desk, on its own page, sees the
  * counts change live, without reloading.
  */
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test, type APIRequestContext, type Page } from '@playwright/test';
 import { E2E, signIn } from './fixtures';
 import { issueFloodCap } from './shelter-fixtures';
 
@@ -12,9 +12,8 @@ const XIWENGZHUANG = '110118101';
 
 const count = (page: Page, name: string) => page.getByTestId(`town-${XIWENGZHUANG}`).locator(`[data-count="${name}"]`);
 
-test('a red flash-flood warning lists the demo roll; staff mark three households and the desk sees the counts change live', async ({ browser, request }) => {
-	// Two signed-in contexts and a live stream on a shared, busy machine.
-	test.setTimeout(120_000);
+/** Issues a red flash-flood warning 2 km around the township seat; returns its Cancel. */
+async function redFlashFlood(request: APIRequestContext): Promise<() => Promise<void>> {
 	const snap = (await (await request.get('/api/shelters/snapshot')).json()) as { towns: { code: string; lat: number | null; lon: number | null }[] };
 	const seat = snap.towns.find((t) => t.code === XIWENGZHUANG)!;
 	const identifier = `e2e-evacuation-${Date.now()}`;
@@ -25,6 +24,13 @@ test('a red flash-flood warning lists the demo roll; staff mark three households
 			headline: 'Red flash flood warning (test)', areaDesc: 'Xiwengzhuang'
 		});
 	await cap('Alert');
+	return () => cap('Cancel', identifier);
+}
+
+test('a red flash-flood warning lists the demo roll; staff mark three households and the desk sees the counts change live', async ({ browser, request }) => {
+	// Two signed-in contexts and a live stream on a shared, busy machine.
+	test.setTimeout(120_000);
+	const lift = await redFlashFlood(request);
 	const staffContext = await browser.newContext();
 	const deskContext = await browser.newContext({ viewport: { width: 1280, height: 900 } });
 	try {
@@ -74,6 +80,23 @@ test('a red flash-flood warning lists the demo roll; staff mark three households
 	} finally {
 		await staffContext.close();
 		await deskContext.close();
-		await cap('Cancel', identifier);
+		await lift();
+	}
+});
+
+test('without JavaScript a mark is a plain form post', async ({ browser, request }) => {
+	test.setTimeout(120_000);
+	const lift = await redFlashFlood(request);
+	const context = await browser.newContext({ javaScriptEnabled: false });
+	try {
+		const page = await context.newPage();
+		await signIn(page, E2E.townStaff, '/console/evacuation');
+		const household = page.getByTestId('household').first();
+		const name = await household.locator('.head strong').textContent();
+		await household.getByRole('button', { name: '联系不上' }).click();
+		await expect(page.getByTestId('household').filter({ hasText: name! }).getByTestId('status')).toContainText('联系不上');
+	} finally {
+		await context.close();
+		await lift();
 	}
 });
