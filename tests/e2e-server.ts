@@ -36,6 +36,7 @@ try {
 	await seedDemo(db);
 	await addStaff(db, { ...E2E.handler, role: 'handler', departmentCode: 'water' });
 	await addStaff(db, { ...E2E.issuer, role: 'warning_issuer', departmentCode: 'emergency' });
+	await addStaff(db, { ...E2E.townStaff, role: 'dispatcher', townCode: '110118101', displayName: 'e2e xwz' });
 	const apiKey = await createApiKey(db, 'e2e-feed', 'warning_issuer');
 	const open311Key = await createApiKey(db, 'e2e-open311', 'open311');
 	const pushSimulator = { origin: pushSim.origin, keyIndex: 0, p256dh: pushKeys[0]!.p256dh, auth: pushKeys[0]!.auth };

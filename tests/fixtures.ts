@@ -7,6 +7,8 @@ export const E2E = {
 	admin: { email: DEMO_ADMIN.email, password: DEMO_ADMIN.password },
 	handler: { email: 'water-handler@e2e.test', password: 'water handler password' },
 	issuer: { email: 'issuer@e2e.test', password: 'warning issuer password' },
+	/** Staff of 溪翁庄镇 (a demo roll township): keeps its evacuation roll. */
+	townStaff: { email: 'xwz-staff@e2e.test', password: 'township staff password' },
 	secretsFile: '.test-data/e2e.json'
 };
 

@@ -12,6 +12,12 @@ export type DeliveryChannel = (typeof DeliveryChannelValues)[number];
 export const DeliveryStateValues = ["queued","sent","failed","expired","gone"] as const;
 export type DeliveryState = (typeof DeliveryStateValues)[number];
 
+export const EvacStatusValues = ["notified","moved","refused","unreachable"] as const;
+export type EvacStatus = (typeof EvacStatusValues)[number];
+
+export const EvacVulnerabilityValues = ["elderly_alone","disabled","bedridden","children"] as const;
+export type EvacVulnerability = (typeof EvacVulnerabilityValues)[number];
+
 export const HazardCodeValues = ["rainstorm","blizzard","cold_wave","gale","sandstorm","heat","drought","lightning","hail","frost","fog","haze","road_icing","typhoon","flash_flood","landslide","forest_fire","flood","earthquake","hazmat","public_emergency"] as const;
 export type HazardCode = (typeof HazardCodeValues)[number];
 
@@ -114,6 +120,39 @@ export type Tables = {
 		outline: string;
 		source: string;
 	};
+	evac_households: {
+		id: string;
+		town_code: string;
+		village_code: string;
+		ref: string | null;
+		head_name: string;
+		phone: string | null;
+		address: string | null;
+		people: number;
+		vulnerable: string[];
+		shelter_id: string | null;
+		refuge_note: string | null;
+		cadre_name: string;
+		cadre_phone: string;
+		hazards: string[];
+		demo: boolean;
+		updated_at: Date;
+		updated_by: string | null;
+	};
+	evac_marks: {
+		id: string;
+		idempotency_key: string;
+		household_id: string;
+		warning_thread: string;
+		status: EvacStatus;
+		how: string | null;
+		shelter_id: string | null;
+		note: string | null;
+		marked_at: Date;
+		recorded_at: Date;
+		marked_by: string | null;
+		marked_by_name: string | null;
+	};
 	evacuation_routes: {
 		id: string;
 		shelter_id: string;
@@ -153,6 +192,7 @@ export type Tables = {
 		excludes: boolean;
 		reason_zh: string;
 		reason_en: string;
+		evacuates_from: WarningLevel | null;
 	};
 	outbox_messages: {
 		id: number;

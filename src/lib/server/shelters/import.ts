@@ -9,7 +9,11 @@ import { isHazardCode } from '../../hazards';
 import { nearDistrict } from '../../shelters/geo';
 import { ShelterFacilityValues, ShelterStatusValues, type ShelterClass, type ShelterStatus, type Tables } from '../../db-types.gen';
 import type { Queryable } from '../db/port';
+import { parseCsv } from '../csv';
 import vocabulary from './import-vocabulary.json';
+
+// The shared reader; shelters' spec and older callers import it from here.
+export { parseCsv };
 
 export type Crs = 'wgs84' | 'gcj02' | 'bd09';
 
@@ -27,45 +31,6 @@ export const COLUMNS = [
 const MAX_ROWS = 5000;
 const lookup = <T>(table: Record<string, T>, raw: string): T | undefined =>
 	Object.hasOwn(table, raw) ? table[raw] : Object.hasOwn(table, raw.toLowerCase()) ? table[raw.toLowerCase()] : undefined;
-
-/** RFC 4180 CSV: quoted fields, doubled quotes, CRLF or LF. Returns rows with their line numbers. */
-export function parseCsv(text: string): { line: number; cells: string[] }[] {
-	const rows: { line: number; cells: string[] }[] = [];
-	let cells: string[] = [];
-	let cell = '';
-	let quoted = false;
-	let line = 1;
-	let rowLine = 1;
-	const src = text.replace(/^\uFEFF/, '');
-	for (let i = 0; i < src.length; i++) {
-		const c = src[i]!;
-		if (quoted) {
-			if (c === '"' && src[i + 1] === '"') {
-				cell += '"';
-				i++;
-			} else if (c === '"') quoted = false;
-			else {
-				if (c === '\n') line++;
-				cell += c;
-			}
-		} else if (c === '"' && cell === '') quoted = true;
-		else if (c === ',') {
-			cells.push(cell);
-			cell = '';
-		} else if (c === '\n' || c === '\r') {
-			if (c === '\r' && src[i + 1] === '\n') i++;
-			cells.push(cell);
-			if (cells.some((x) => x.trim() !== '')) rows.push({ line: rowLine, cells });
-			cells = [];
-			cell = '';
-			line++;
-			rowLine = line;
-		} else cell += c;
-	}
-	cells.push(cell);
-	if (cells.some((x) => x.trim() !== '')) rows.push({ line: rowLine, cells });
-	return rows;
-}
 
 /** One record to check: its row number, its cells by column name, and a GeoJSON point if it came as one. */
 export type Raw = { row: number; get(column: string): string; lonLat?: [number, number] };

@@ -1,0 +1,65 @@
+import { fail, redirect } from '@sveltejs/kit';
+import * as roll from '$lib/server/evacuation/roll';
+import { staffOnly } from '$lib/server/auth/staff-only';
+import type { Actions, PageServerLoad } from './$types';
+
+const MAX_BYTES = 2_000_000;
+
+export const load: PageServerLoad = async ({ locals }) => {
+	staffOnly(locals);
+	return locals.db(async (tx) => {
+		const households = await roll.list(tx);
+		const [me] = await tx.query<{ town: string | null }>('select app.staff_town() as town');
+		const villages = await tx.query<{ code: string; name_zh: string; name_en: string }>(
+			'select code, name_zh, name_en from public.villages where $1::text is null or town_code = $1 order by code',
+			[me?.town ?? null]
+		);
+		return { households, villages, columns: roll.COLUMNS, vulnerabilities: roll.VULNERABILITIES };
+	});
+};
+
+/** A rejected write: 403 when RLS refused it (another township, a handler), else the database's own error. */
+function refused(e: unknown) {
+	if ((e as { code?: string }).code === '42501') return fail(403, { errors: [{ row: 0, column: '', message: 'evacuation.no_permission' }] });
+	throw e;
+}
+
+export const actions: Actions = {
+	add: async ({ locals, request }) => {
+		staffOnly(locals);
+		const form = await request.formData();
+		const get = (name: string) => form.getAll(name).map(String).join(';');
+		const ctx = await locals.db(roll.rollContext);
+		const errors: roll.RollError[] = [];
+		const row = roll.checkHousehold(0, get, ctx, errors);
+		if (!row) return fail(400, { errors, values: Object.fromEntries(roll.COLUMNS.map((c) => [c, get(c)])) });
+		try {
+			await locals.db((tx) => roll.write(tx, [row]));
+		} catch (e) {
+			return refused(e);
+		}
+		redirect(303, '/console/evacuation/roll?added=1');
+	},
+	remove: async ({ locals, request }) => {
+		staffOnly(locals);
+		const id = String((await request.formData()).get('id') ?? '');
+		if (!(await locals.db((tx) => roll.remove(tx, id)))) return fail(403, { errors: [{ row: 0, column: '', message: 'evacuation.no_permission' }] });
+		redirect(303, '/console/evacuation/roll?removed=1');
+	},
+	import: async ({ locals, request }) => {
+		staffOnly(locals);
+		const file = (await request.formData()).get('file');
+		if (!(file instanceof File) || file.size === 0) return fail(400, { errors: [{ row: 0, column: 'file', message: 'shelters.import.no_file' }] });
+		if (file.size > MAX_BYTES) return fail(413, { errors: [{ row: 0, column: 'file', message: 'shelters.import.too_many' }] });
+		const content = await file.text();
+		const ctx = await locals.db(roll.rollContext);
+		const { rows, errors } = roll.parseRoll(content, ctx);
+		if (errors.length) return fail(400, { errors: errors.slice(0, 200) });
+		try {
+			const done = await locals.db((tx) => roll.write(tx, rows));
+			redirect(303, `/console/evacuation/roll?inserted=${done.inserted}&updated=${done.updated}`);
+		} catch (e) {
+			return refused(e);
+		}
+	}
+};
