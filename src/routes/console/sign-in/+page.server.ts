@@ -16,11 +16,11 @@ export const load: PageServerLoad = ({ locals, url }) => {
 
 export const actions: Actions = {
 	default: async ({ request, cookies, url, getClientAddress }) => {
+		const errors: { email?: string; password?: string } = {};
 		const form = await readForm(request);
-		if (!form) return fail(400, { email: '', errors: {}, message: FORM_MALFORMED, minutes: 0 });
+		if (!form) return fail(400, { email: '', errors, message: FORM_MALFORMED, minutes: 0 });
 		const email = String(form.get('email') ?? '').trim();
 		const password = String(form.get('password') ?? '');
-		const errors: { email?: string; password?: string } = {};
 		if (!email) errors.email = 'errors.required';
 		else if (email.length > 320) errors.email = 'errors.too_long';
 		if (!password) errors.password = 'errors.required';
