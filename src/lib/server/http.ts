@@ -1,4 +1,4 @@
-import { json } from '@sveltejs/kit';
+import { isHttpError, json } from '@sveltejs/kit';
 
 /** A JSON error body an API client can act on: what is wrong, and where. */
 export function apiError(status: number, error: string, details?: Record<string, unknown>, headers?: HeadersInit) {
@@ -9,15 +9,20 @@ export function wantsJson(pathname: string, accept: string | null): boolean {
 	return pathname.startsWith('/api/') || (accept?.includes('application/json') ?? false);
 }
 
+/** The i18n key a form action answers (400) when its body is not a well-formed form. */
+export const FORM_MALFORMED = 'errors.form_malformed';
+
 /**
- * The body as form data, or null when it cannot be read as such (a broken multipart
- * boundary, a truncated body): the caller answers 400, never the 500 that
- * request.formData() would throw into.
+ * A form post's fields, or null when the body is not a well-formed form (a multipart
+ * body without a boundary, or cut off): that is the client's fault, so the action
+ * answers 400 and names it, where `request.formData()` alone would throw into a 500.
+ * SvelteKit's own refusals (a body over the size limit: 413) pass through unchanged.
  */
 export async function readForm(request: Request): Promise<FormData | null> {
 	try {
 		return await request.formData();
-	} catch {
+	} catch (e) {
+		if (isHttpError(e)) throw e;
 		return null;
 	}
 }

@@ -1,8 +1,10 @@
+import { districtWideTowns } from '$lib/server/geography/district-wide';
 import { places } from '$lib/server/district';
 import type { PageServerLoad } from './$types';
 
-// Townships and their villages for the home-village picker (reference data).
+// Townships and their villages for the home-village picker (reference data), and the
+// townships with no area yet, whose villages get every warning for the district.
 export const load: PageServerLoad = async ({ locals }) => {
-	const { towns, villages } = await locals.db((tx) => places(tx));
-	return { towns, villages };
+	const { towns, villages, districtWide } = await locals.db(async (tx) => ({ ...(await places(tx)), districtWide: await districtWideTowns(tx) }));
+	return { towns, villages, districtWide };
 };

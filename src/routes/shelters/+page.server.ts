@@ -6,7 +6,8 @@ import type { PageServerLoad } from './$types';
 
 /**
  * The list works without JavaScript: ?hazard= filters, ?town= (a township seat) or
- * ?lat=&lon= sets the place, and the server answers the nearest. The snapshot rides
+ * ?lat=&lon= sets the place, and the server answers the nearest; a township with no
+ * location yet lists every shelter with a note. The snapshot rides
  * along so the page, once kept on the device, can answer offline too.
  */
 export const load: PageServerLoad = async ({ locals, url }) => {
@@ -14,12 +15,15 @@ export const load: PageServerLoad = async ({ locals, url }) => {
 	const hazard = isHazardCode(hazardRaw) ? hazardRaw : null;
 	// The snapshot comes from the read model, and so does the answer for a chosen place.
 	const snapshot = (await publicData(services().db).settled()).shelters;
-	const town = snapshot.towns.find((t) => t.code === url.searchParams.get('town') && t.lat !== null) ?? null;
+	const picked = snapshot.towns.find((t) => t.code === url.searchParams.get('town')) ?? null;
+	const town = picked?.lat != null ? picked : null;
+	// A township with no location on file yet: the page lists every shelter, and says why.
+	const unlocated = picked && !town ? picked.code : null;
 	let place: { lat: number; lon: number; town: string | null } | null = town ? { lat: town.lat!, lon: town.lon!, town: town.code } : null;
 	if (!place && url.searchParams.has('lat')) {
 		const parsed = shelters.parseNearestQuery(new URLSearchParams({ lat: url.searchParams.get('lat') ?? '', lon: url.searchParams.get('lon') ?? '' }));
 		if ('query' in parsed) place = { lat: parsed.query.lat, lon: parsed.query.lon, town: null };
 	}
 	const answer = place ? shelters.nearestFromModel(snapshot, { lat: place.lat, lon: place.lon, hazard, limit: 5 }) : null;
-	return { snapshot, hazard, place, answer };
+	return { snapshot, hazard, place, answer, unlocated };
 };

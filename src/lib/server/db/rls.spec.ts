@@ -4,8 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiKey, findApiKey } from '../auth/api-keys';
 import { ANON_CLAIMS, asService, type Claims } from './caller';
-import { addStaff } from '../staff';
-import { as, backends, sqlState } from '../testing/db';
+import { as, backends, sqlState, staffClaims } from '../testing/db';
 import type { Database } from './port';
 
 describe.each(backends())('RLS on $name', (backend) => {
@@ -14,14 +13,10 @@ describe.each(backends())('RLS on $name', (backend) => {
 
 	beforeAll(async () => {
 		db = await backend.open();
-		const add = async (email: string, role: string, unit: { departmentCode?: string; townCode?: string }) => {
-			const { userId } = await addStaff(db, { email, password: 'correct horse battery', role, ...unit });
-			return { role: 'authenticated', sub: userId, email } satisfies Claims;
-		};
-		admin = await add('admin@test.cn', 'admin', { departmentCode: 'emergency' });
-		waterHandler = await add('water@test.cn', 'handler', { departmentCode: 'water' });
-		fireHandler = await add('fire@test.cn', 'handler', { departmentCode: 'fire_rescue' });
-		townDispatcher = await add('town@test.cn', 'dispatcher', { townCode: '110118101' });
+		admin = await staffClaims(db, 'admin@test.cn', 'admin', { departmentCode: 'emergency' });
+		waterHandler = await staffClaims(db, 'water@test.cn', 'handler', { departmentCode: 'water' });
+		fireHandler = await staffClaims(db, 'fire@test.cn', 'handler', { departmentCode: 'fire_rescue' });
+		townDispatcher = await staffClaims(db, 'town@test.cn', 'dispatcher', { townCode: '110118101' });
 		const key = await createApiKey(db, 'feed', 'warning_issuer');
 		apiKey = { role: 'authenticated', sub: (await findApiKey(db, key))!.id, api_key: true };
 	});

@@ -3,8 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ANON_CLAIMS, asService, type Claims } from '../db/caller';
 import type { Database } from '../db/port';
 import { publicMap } from '../map/layers';
-import { addStaff } from '../staff';
-import { as, backends, sqlState } from '../testing/db';
+import { as, backends, sqlState, staffClaims } from '../testing/db';
 import { references } from '.';
 import { checkPoints, inArea, listForStaff, writePoints } from './hazard-points';
 
@@ -23,11 +22,9 @@ for (const backend of backends()) {
 		let admin: Claims, ownStaff: Claims, otherStaff: Claims;
 		beforeAll(async () => {
 			db = await backend.open();
-			const add = async (email: string, role: 'admin' | 'handler', unit: { departmentCode?: string; townCode?: string }) =>
-				({ role: 'authenticated', sub: (await addStaff(db, { email, password: 'correct horse battery', role, ...unit })).userId }) as Claims;
-			admin = await add('hp-a@test.cn', 'admin', { departmentCode: 'emergency' });
-			ownStaff = await add('hp-own@test.cn', 'handler', { townCode: '110118101' });
-			otherStaff = await add('hp-other@test.cn', 'handler', { townCode: '110118106' });
+			admin = await staffClaims(db, 'hp-a@test.cn', 'admin', { departmentCode: 'emergency' });
+			ownStaff = await staffClaims(db, 'hp-own@test.cn', 'handler', { townCode: '110118101' });
+			otherStaff = await staffClaims(db, 'hp-other@test.cn', 'handler', { townCode: '110118106' });
 		});
 		afterAll(() => db.close());
 

@@ -8,8 +8,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ANON_CLAIMS, asService, type Claims } from '../db/caller';
 import type { Database } from '../db/port';
-import { addStaff } from '../staff';
-import { as, backends } from '../testing/db';
+import { as, backends, staffClaims } from '../testing/db';
 import * as warnings from '../warnings/store';
 import { affected, resolveAreas } from '../warnings/area';
 import { rainstorm } from '../warnings/testing/fixtures';
@@ -56,12 +55,8 @@ describe.each(backends())('delivery on $name', (backend) => {
 				smsChannel(smsCatcher(db), 'https://safe.example.cn', messagesFor)
 			]
 		});
-		const add = async (email: string, role: string) => {
-			const { userId } = await addStaff(db, { email, password: 'correct horse battery', role, departmentCode: 'emergency' });
-			return { role: 'authenticated', sub: userId, email } satisfies Claims;
-		};
-		issuer = await add('issuer@delivery.test', 'warning_issuer');
-		handler = await add('handler@delivery.test', 'handler');
+		issuer = await staffClaims(db, 'issuer@delivery.test', 'warning_issuer');
+		handler = await staffClaims(db, 'handler@delivery.test', 'handler');
 	}, 60_000);
 	afterAll(async () => {
 		await engine?.stop();

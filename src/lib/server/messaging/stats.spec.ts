@@ -6,8 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ANON_CLAIMS, asService, type Claims } from '../db/caller';
 import type { Database } from '../db/port';
 import { confirmSubscription, createSubscription, type SubscriptionInput } from '../messaging/subscriptions';
-import { addStaff } from '../staff';
-import { as, backends, sqlState } from '../testing/db';
+import { as, backends, sqlState, staffClaims } from '../testing/db';
 import { deliveryReach, deliveryStats } from './stats';
 
 // A square around Miyun's town centre, as GeoJSON ([lon, lat])
@@ -40,13 +39,9 @@ describe.each(backends())('delivery reach on $name', (backend) => {
 
 	beforeAll(async () => {
 		db = await backend.open();
-		const add = async (email: string, role: string) => {
-			const { userId } = await addStaff(db, { email, password: 'correct horse battery', role, departmentCode: 'emergency' });
-			return { role: 'authenticated', sub: userId, email } satisfies Claims;
-		};
-		issuer = await add('issuer@reach.test', 'warning_issuer');
-		admin = await add('admin@reach.test', 'admin');
-		handler = await add('handler@reach.test', 'handler');
+		issuer = await staffClaims(db, 'issuer@reach.test', 'warning_issuer');
+		admin = await staffClaims(db, 'admin@reach.test', 'admin');
+		handler = await staffClaims(db, 'handler@reach.test', 'handler');
 
 		await subscribe([{ lat: 40.39, lon: 116.85, label: 'inside' }]);
 		await subscribe([{ lat: 40.6, lon: 116.7, label: 'outside' }]);

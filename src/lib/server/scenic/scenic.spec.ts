@@ -2,8 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ANON_CLAIMS, type Claims } from '../db/caller';
 import type { Database } from '../db/port';
-import { addStaff } from '../staff';
-import { as, backends } from '../testing/db';
+import { as, backends, staffClaims } from '../testing/db';
 import * as warnings from '../warnings/store';
 import { rainstorm } from '../warnings/testing/fixtures';
 import * as scenic from '.';
@@ -13,13 +12,9 @@ describe.each(backends())('scenic areas on $name', (backend) => {
 	let issuer: Claims, handler: Claims, gubeikou: Claims;
 	beforeAll(async () => {
 		db = await backend.open();
-		const add = async (email: string, role: string, unit: { departmentCode?: string; townCode?: string }) => {
-			const { userId } = await addStaff(db, { email, password: 'correct horse battery', role, ...unit });
-			return { role: 'authenticated', sub: userId, email } satisfies Claims;
-		};
-		issuer = await add('issuer@test.cn', 'warning_issuer', { departmentCode: 'emergency' });
-		handler = await add('handler@test.cn', 'handler', { departmentCode: 'water' });
-		gubeikou = await add('gbk@test.cn', 'dispatcher', { townCode: '110118111' });
+		issuer = await staffClaims(db, 'issuer@test.cn', 'warning_issuer', { departmentCode: 'emergency' });
+		handler = await staffClaims(db, 'handler@test.cn', 'handler', { departmentCode: 'water' });
+		gubeikou = await staffClaims(db, 'gbk@test.cn', 'dispatcher', { townCode: '110118111' });
 	});
 	afterAll(async () => {
 		await db?.close();

@@ -5,8 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ANON_CLAIMS, asService, type Claims } from '../db/caller';
 import type { Database } from '../db/port';
-import { addStaff } from '../staff';
-import { as, backends } from '../testing/db';
+import { as, backends, staffClaims } from '../testing/db';
 import { gcj02ToWgs84 } from '../../shelters/geo';
 import * as shelters from '.';
 import { create, formValues, parseShelterForm, update } from './registry';
@@ -76,13 +75,9 @@ describe.each(backends())('creating and editing shelters on $name', (backend) =>
 
 	beforeAll(async () => {
 		db = await backend.open();
-		const add = async (email: string, role: string, unit: { departmentCode?: string; townCode?: string }) => {
-			const { userId } = await addStaff(db, { email, password: 'correct horse battery', role, ...unit });
-			return { role: 'authenticated', sub: userId, email } satisfies Claims;
-		};
-		admin = await add('admin@test.cn', 'admin', { departmentCode: 'emergency' });
-		xiwengzhuangStaff = await add('xwz@test.cn', 'dispatcher', { townCode: '110118101' });
-		waterHandler = await add('water@test.cn', 'handler', { departmentCode: 'water' });
+		admin = await staffClaims(db, 'admin@test.cn', 'admin', { departmentCode: 'emergency' });
+		xiwengzhuangStaff = await staffClaims(db, 'xwz@test.cn', 'dispatcher', { townCode: '110118101' });
+		waterHandler = await staffClaims(db, 'water@test.cn', 'handler', { departmentCode: 'water' });
 	});
 	afterAll(async () => {
 		await db?.close();

@@ -5,8 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ANON_CLAIMS, asService, type Claims } from '../db/caller';
 import type { Database, Queryable } from '../db/port';
-import { addStaff } from '../staff';
-import { as, backends, sqlState } from '../testing/db';
+import { as, backends, sqlState, staffClaims } from '../testing/db';
 import { nearDistrict } from '../../shelters/geo';
 import { nearestOnDevice } from '../../shelters/nearest';
 import * as shelters from '.';
@@ -67,14 +66,10 @@ describe.each(backends())('shelters on $name', (backend) => {
 		await asService(db, async (tx) => {
 			for (const s of SPECS) ids[s.ref] = await insert(tx, s);
 		});
-		const add = async (email: string, role: string, unit: { departmentCode?: string; townCode?: string }) => {
-			const { userId } = await addStaff(db, { email, password: 'correct horse battery', role, ...unit });
-			return { role: 'authenticated', sub: userId, email } satisfies Claims;
-		};
-		admin = await add('admin@test.cn', 'admin', { departmentCode: 'emergency' });
-		mujiayuStaff = await add('mujiayu@test.cn', 'handler', { townCode: '110118106' });
-		shichengStaff = await add('shicheng@test.cn', 'dispatcher', { townCode: '110118116' });
-		waterHandler = await add('water@test.cn', 'handler', { departmentCode: 'water' });
+		admin = await staffClaims(db, 'admin@test.cn', 'admin', { departmentCode: 'emergency' });
+		mujiayuStaff = await staffClaims(db, 'mujiayu@test.cn', 'handler', { townCode: '110118106' });
+		shichengStaff = await staffClaims(db, 'shicheng@test.cn', 'dispatcher', { townCode: '110118116' });
+		waterHandler = await staffClaims(db, 'water@test.cn', 'handler', { departmentCode: 'water' });
 	});
 	afterAll(async () => {
 		await db?.close();

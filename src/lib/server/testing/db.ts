@@ -10,6 +10,7 @@ import { asCaller, type Claims } from '../db/caller';
 import { openPglite } from '../db/pglite';
 import { openPostgres } from '../db/postgres';
 import type { Database, Queryable } from '../db/port';
+import { addStaff } from '../staff';
 
 export type Backend = { name: 'pglite' | 'postgres'; open(): Promise<Database> };
 
@@ -79,4 +80,18 @@ export async function sqlState(work: Promise<unknown>): Promise<string | null> {
 	} catch (error) {
 		return (error as { code?: string }).code ?? 'unknown';
 	}
+}
+
+/**
+ * Adds a staff member and returns the claims a test acts as. The unit is a department
+ * or a township; by default, the emergency management bureau.
+ */
+export async function staffClaims(
+	db: Database,
+	email: string,
+	role: string,
+	unit: { departmentCode?: string; townCode?: string } = { departmentCode: 'emergency' }
+): Promise<Claims> {
+	const { userId } = await addStaff(db, { email, password: 'correct horse battery', role, ...unit });
+	return { role: 'authenticated', sub: userId, email };
 }

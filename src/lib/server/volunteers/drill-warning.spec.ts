@@ -10,8 +10,7 @@ import { smsCatcher } from '../messaging/sms/gateway';
 import { sendSmsTexts } from '../messaging/sms/sender';
 import { startDelivery, type Engine } from '../messaging/engine';
 import { messagesFor } from '../i18n';
-import { addStaff } from '../staff';
-import { as, backends } from '../testing/db';
+import { as, backends, staffClaims } from '../testing/db';
 import { sendDrillWarning } from './drill-warning';
 import * as events from './events';
 import { register } from './registrations';
@@ -25,12 +24,8 @@ describe.each(backends())('drill warnings on $name', (backend) => {
 	beforeAll(async () => {
 		db = await backend.open();
 		engine = await startDelivery({ db, pollMs: 100, channels: [smsChannel(smsCatcher(db), 'https://safe.example.cn', messagesFor)] });
-		const add = async (email: string, role: string) => {
-			const { userId } = await addStaff(db, { email, password: 'correct horse battery', role, departmentCode: 'emergency' });
-			return { role: 'authenticated', sub: userId, email } satisfies Claims;
-		};
-		admin = await add('admin@drill.test', 'admin');
-		handler = await add('handler@drill.test', 'handler');
+		admin = await staffClaims(db, 'admin@drill.test', 'admin');
+		handler = await staffClaims(db, 'handler@drill.test', 'handler');
 	});
 	afterAll(async () => {
 		await engine?.stop();

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ANON_CLAIMS, asService, type Claims } from '../db/caller';
 import type { Database } from '../db/port';
 import { addStaff } from '../staff';
-import { as, backends, sqlState } from '../testing/db';
+import { as, backends, sqlState, staffClaims } from '../testing/db';
 import * as events from './events';
 import * as people from './people';
 import { attendees, cancel, checkIn, checkOut, mine, register } from './registrations';
@@ -24,14 +24,10 @@ describe.each(backends())('volunteer registrations on $name', (backend) => {
 
 	beforeAll(async () => {
 		db = await backend.open();
-		const add = async (email: string, role: string, unit: { departmentCode?: string; townCode?: string }) => {
-			const { userId } = await addStaff(db, { email, password: 'correct horse battery', role, ...unit });
-			return { role: 'authenticated', sub: userId, email } satisfies Claims;
-		};
-		admin = await add('admin@v.test', 'admin', { departmentCode: 'emergency' });
-		townStaff = await add('town@v.test', 'dispatcher', { townCode: '110118101' });
-		otherTownStaff = await add('other@v.test', 'dispatcher', { townCode: '110118102' });
-		fireHandler = await add('fire@v.test', 'handler', { departmentCode: 'fire_rescue' });
+		admin = await staffClaims(db, 'admin@v.test', 'admin', { departmentCode: 'emergency' });
+		townStaff = await staffClaims(db, 'town@v.test', 'dispatcher', { townCode: '110118101' });
+		otherTownStaff = await staffClaims(db, 'other@v.test', 'dispatcher', { townCode: '110118102' });
+		fireHandler = await staffClaims(db, 'fire@v.test', 'handler', { departmentCode: 'fire_rescue' });
 	});
 	afterAll(async () => {
 		await db?.close();

@@ -9,8 +9,7 @@ import { CapMsgTypeValues, CapStatusValues, WarningLevelValues, type CapMsgType,
 import { createApiKey, findApiKey } from '../auth/api-keys';
 import { asService, type Claims } from '../db/caller';
 import type { Database, Queryable } from '../db/port';
-import { addStaff } from '../staff';
-import { as, backends, sqlState } from '../testing/db';
+import { as, backends, sqlState, staffClaims } from '../testing/db';
 import * as warnings from './store';
 import { rainstorm } from './testing/fixtures';
 
@@ -41,12 +40,8 @@ describe.each(backends())('two-person approval for direct database callers on $n
 
 	beforeAll(async () => {
 		db = await backend.open();
-		const add = async (email: string, role: string) => {
-			const { userId } = await addStaff(db, { email, password: 'correct horse battery', role, departmentCode: 'emergency' });
-			return { role: 'authenticated', sub: userId, email } satisfies Claims;
-		};
-		issuer = await add('issuer@approval.cn', 'warning_issuer');
-		admin = await add('admin@approval.cn', 'admin');
+		issuer = await staffClaims(db, 'issuer@approval.cn', 'warning_issuer');
+		admin = await staffClaims(db, 'admin@approval.cn', 'admin');
 		const key = await createApiKey(db, 'approval-feed', 'warning_issuer');
 		machine = { role: 'authenticated', sub: (await findApiKey(db, key))!.id, api_key: true };
 	});

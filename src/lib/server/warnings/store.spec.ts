@@ -6,8 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiKey, findApiKey } from '../auth/api-keys';
 import { ANON_CLAIMS, asService, type Claims } from '../db/caller';
 import type { Database } from '../db/port';
-import { addStaff } from '../staff';
-import { as, backends, sqlState } from '../testing/db';
+import { as, backends, sqlState, staffClaims } from '../testing/db';
 import { resolveAreas } from './area';
 import * as warnings from './store';
 import { rainstorm, TWO_TOWNS } from './testing/fixtures';
@@ -18,13 +17,9 @@ describe.each(backends())('warnings on $name', (backend) => {
 
 	beforeAll(async () => {
 		db = await backend.open();
-		const add = async (email: string, role: string) => {
-			const { userId } = await addStaff(db, { email, password: 'correct horse battery', role, departmentCode: 'emergency' });
-			return { role: 'authenticated', sub: userId, email } satisfies Claims;
-		};
-		issuer = await add('issuer@test.cn', 'warning_issuer');
-		admin = await add('admin@test.cn', 'admin');
-		handler = await add('handler@test.cn', 'handler');
+		issuer = await staffClaims(db, 'issuer@test.cn', 'warning_issuer');
+		admin = await staffClaims(db, 'admin@test.cn', 'admin');
+		handler = await staffClaims(db, 'handler@test.cn', 'handler');
 		const key = await createApiKey(db, 'feed', 'warning_issuer');
 		machine = { role: 'authenticated', sub: (await findApiKey(db, key))!.id, api_key: true };
 	});

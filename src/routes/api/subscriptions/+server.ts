@@ -4,11 +4,14 @@
  * is shown once. An SMS subscription works after its one-time code is confirmed. A browser
  * already subscribed (same push endpoint) replaces its subscription by sending the old
  * secret in `x-subscription-secret`; without it the answer is 409.
+ * `notes` names each village place whose township has no area yet: until the district
+ * imports its boundary, that place receives every warning for the district.
  */
 import { json } from '@sveltejs/kit';
 import { apiError } from '$lib/server/http';
 import { services } from '$lib/server/runtime';
 import { createSubscription, parseSubscription, SubscriptionError } from '$lib/server/messaging/subscriptions';
+import { districtWideNotes } from '$lib/server/geography/district-wide';
 import type { RequestHandler } from './$types';
 
 export const POST: RequestHandler = async ({ request, locals, getClientAddress }) => {
@@ -33,11 +36,11 @@ export const POST: RequestHandler = async ({ request, locals, getClientAddress }
 	try {
 		// Replacing this browser's subscription takes the old one's secret.
 		const replaces = request.headers.get('x-subscription-secret');
-		const made = await locals.db((tx) => createSubscription(tx, input, replaces));
+		const { made, notes } = await locals.db(async (tx) => ({ made: await createSubscription(tx, input, replaces), notes: await districtWideNotes(tx, input.places) }));
 		if (made.code && input.phone) {
 			await delivery.codes.send(services().db, { to: input.phone, template: 'subscription_code', code: made.code, minutes: 10, lang: input.lang });
 		}
-		return json({ id: made.id, secret: made.secret, confirm: made.code !== null }, { status: 201 });
+		return json({ id: made.id, secret: made.secret, confirm: made.code !== null, notes }, { status: 201 });
 	} catch (error) {
 		if (error instanceof SubscriptionError) return apiError(error.status, `${error.field}: ${error.message}`, { fields: { [error.field]: error.message } });
 		throw error;

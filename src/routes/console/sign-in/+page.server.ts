@@ -1,5 +1,6 @@
 import { fail, redirect } from '@sveltejs/kit';
 import { setSessionCookie } from '$lib/server/auth/cookie';
+import { FORM_MALFORMED, readForm } from '$lib/server/http';
 import { services } from '$lib/server/runtime';
 import type { Actions, PageServerLoad } from './$types';
 
@@ -15,10 +16,11 @@ export const load: PageServerLoad = ({ locals, url }) => {
 
 export const actions: Actions = {
 	default: async ({ request, cookies, url, getClientAddress }) => {
-		const form = await request.formData();
+		const errors: { email?: string; password?: string } = {};
+		const form = await readForm(request);
+		if (!form) return fail(400, { email: '', errors, message: FORM_MALFORMED, minutes: 0 });
 		const email = String(form.get('email') ?? '').trim();
 		const password = String(form.get('password') ?? '');
-		const errors: { email?: string; password?: string } = {};
 		if (!email) errors.email = 'errors.required';
 		else if (email.length > 320) errors.email = 'errors.too_long';
 		if (!password) errors.password = 'errors.required';

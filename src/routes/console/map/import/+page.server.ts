@@ -3,6 +3,7 @@ import { staffOnly } from '$lib/server/auth/staff-only';
 import { error, fail, redirect } from '@sveltejs/kit';
 import { GEO_LAYERS, type GeoLayer } from '$lib/server/geography';
 import { forgetDistrict } from '$lib/server/district';
+import { FORM_MALFORMED, readForm } from '$lib/server/http';
 import { importLayer } from '$lib/server/geography/upload';
 import type { Actions, PageServerLoad } from './$types';
 
@@ -15,7 +16,8 @@ export const load: PageServerLoad = async ({ locals }) => {
 export const actions: Actions = {
 	default: async ({ locals, request }) => {
 		staffOnly(locals, MAY.administer);
-		const form = await request.formData();
+		const form = await readForm(request);
+		if (!form) return fail(400, { layer: '', crs: 'wgs84', errors: [{ row: 0, column: 'body', message: FORM_MALFORMED }] });
 		const layerRaw = String(form.get('layer') ?? '');
 		const layer = (GEO_LAYERS as readonly string[]).includes(layerRaw) ? (layerRaw as GeoLayer) : null;
 		const crsRaw = String(form.get('crs') ?? 'wgs84');
