@@ -38,7 +38,7 @@ describe.each(backends())('villages of townships without an area on $name', (bac
 		const warning = await issueOver(db, area);
 		while (await asService(db, matchStep));
 		const rows = await asService(db, (tx) =>
-			tx.query('select 1 from public.delivery_queue where warning_id = $1 and recipient_kind = 'subscription' and recipient_id = $2', [warning, subscription])
+			tx.query("select 1 from public.delivery_queue where warning_id = $1 and recipient_kind = 'subscription' and recipient_id = $2", [warning, subscription])
 		);
 		return rows.length === 1;
 	};
