@@ -9,16 +9,18 @@ import type { Queryable } from '../db/port';
 export type VillageBroadcast = { villageCode: string; nameZh: string; nameEn: string; broadcastAt: Date | null; confirmedBy: string | null };
 
 /**
- * The villages the caller may confirm for (RLS and app.serves_village: their township's,
- * all for an admin) with the broadcast of this warning, when confirmed.
+ * The villages the warning's area touches that the caller may confirm for (their
+ * township's; all for an admin), with the broadcast of this warning when confirmed.
  */
 export function villagesFor(tx: Queryable, warningId: string): Promise<VillageBroadcast[]> {
 	return tx.query<VillageBroadcast>(
 		`select v.code as "villageCode", v.name_zh as "nameZh", v.name_en as "nameEn",
 		        b.broadcast_at as "broadcastAt", b.confirmed_by_label as "confirmedBy"
 		   from public.villages v
+		   join public.warnings w on w.id = $1
+		   join public.village_areas va on va.code = v.code
 		   left join public.village_broadcasts b on b.village_code = v.code and b.warning_id = $1
-		  where app.serves_village(v.code)
+		  where app.serves_village(v.code) and app.area_touches(w.area, va.area)
 		  order by v.town_code, v.code
 		  limit 1000`,
 		[warningId]
