@@ -91,7 +91,9 @@ const URL = new RegExp(`(?:(?:${words.urlLeads.map(escape).join('|')})\\s*[:：]
 const DROP = new RegExp(`[${escape(words.dropSymbols)}]`, 'g');
 /** Numbers people dial; read digit by digit when they are not a quantity (拨打120, not 120毫米). */
 const DIAL = /^(?:110|119|120|122|12345|12379|12395)$/;
-const QUANTITY_AFTER = /^\s*(?:[年月日时点分秒个人户名次级度处条座辆]|毫米|厘米|公里|米|小时|立方)/;
+const QUANTITY_AFTER = new RegExp(words.quantityAfter);
+const YEAR = new RegExp(`(\\d{4})\\s*${words.year}`, 'g');
+const WRITTEN_TIME = new RegExp(`(\\d{1,2})${words.writtenHour}(?:(\\d{1,2})${words.minute})?`, 'g');
 
 /** The Chinese text of a warning made fit to be read aloud (see the module comment). */
 export function speakable(raw: string): string {
@@ -105,9 +107,9 @@ export function speakable(raw: string): string {
 		// list numbering ("1.停止作业；2.转移") is for the eye: drop it
 		.replace(/(^|[；;。.:：，,\s])\d{1,2}\s*[.、．)）]\s*(?=\D)/g, '$1')
 		.replace(/(?<!\d)(0\d{2,3})\s*[-－]\s*(\d{5,8})(?!\d)/g, (_, area: string, line: string) => digitWords(area + line, true))
-		.replace(/(\d{4})\s*年/g, (_, y: string) => digitWords(y) + words.year)
+		.replace(YEAR, (_, y: string) => digitWords(y) + words.year)
 		.replace(/(\d{1,2})\s*[:：]\s*(\d{2})(?!\d)/g, (_, h: string, m: string) => clockWords(Number(h) % 24, Number(m)))
-		.replace(/(\d{1,2})时(?:(\d{1,2})分)?/g, (_, h: string, m?: string) => clockWords(Number(h) % 24, Number(m ?? 0)))
+		.replace(WRITTEN_TIME, (_, h: string, m?: string) => clockWords(Number(h) % 24, Number(m ?? 0)))
 		.replace(/(\d+(?:\.\d+)?)\s*[%％]/g, (_, n: string) => words.percent + numberWords(n))
 		.replace(/(\d)\s*[-~～—–]+\s*(?=\d)/g, `$1${words.to}`);
 	// what is left: plain numbers, each possibly followed by a unit symbol
