@@ -27,6 +27,9 @@ test('a display screen shows a warning live, then its last state as not current 
 	await page.goto(`/display/${slug}`);
 	await page.locator('html[data-hydrated]').waitFor({ state: 'attached' });
 	const screen = page.getByTestId('display');
+	// check-ins are sized and name a known screen
+	expect((await request.post('/display/no-such-screen/state')).status()).toBe(404);
+	expect((await request.post(`/display/${slug}/state`, { data: 'x'.repeat(1000) })).status()).toBe(413);
 	await expect(screen).toContainText('目前没有生效的预警');
 	await expect(screen).toContainText('更新于');
 	await page.screenshot({ path: 'test-results/display-calm-zh.png' });
@@ -81,6 +84,19 @@ test('a display screen shows a warning live, then its last state as not current 
 		// the screen checked in: the console no longer raises the alarm
 		await page.goto('/console/screens');
 		await expect(row.locator('.ok')).toBeVisible();
+
+		// the loudspeaker script of the same warning, and a village's confirmation
+		await page.goto('/console/warnings');
+		await page.getByRole('link', { name: /古北口暴雨橙色预警/ }).first().click();
+		await page.getByRole('link', { name: '大喇叭广播稿与村级确认' }).click();
+		await page.locator('html[data-hydrated]').waitFor({ state: 'attached' });
+		const script = page.getByTestId('broadcast-script');
+		await expect(script).toContainText('再播一遍');
+		await expect(script).toContainText('请立即远离河道，转移到高处。');
+		expect(await script.textContent()).not.toMatch(/[0-9()（）]/);
+		const confirm = page.getByRole('button', { name: '已广播' }).first();
+		await confirm.click();
+		await expect(page.locator('.villages .done').first()).toContainText('已于');
 	} finally {
 		const lifted = await post(cap(`${id}-cancel`, `<msgType>Cancel</msgType><references>${sender},${id},${sent}</references>`));
 		expect(lifted.status(), await lifted.text()).toBe(201);
