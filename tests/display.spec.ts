@@ -97,6 +97,10 @@ test('a display screen shows a warning live, then its last state as not current 
 		const confirm = page.getByRole('button', { name: '已广播' }).first();
 		await confirm.click();
 		await expect(page.locator('.villages .done').first()).toContainText('已于');
+		await page.setViewportSize({ width: 390, height: 844 });
+		await page.screenshot({ path: 'test-results/broadcast-zh.png', fullPage: false });
+		await page.goto(page.url() + '?lang=en');
+		await page.screenshot({ path: 'test-results/broadcast-en.png', fullPage: false });
 	} finally {
 		const lifted = await post(cap(`${id}-cancel`, `<msgType>Cancel</msgType><references>${sender},${id},${sent}</references>`));
 		expect(lifted.status(), await lifted.text()).toBe(201);

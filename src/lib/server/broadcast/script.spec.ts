@@ -43,7 +43,7 @@ describe('numbers in words', () => {
 	it('reads clock times with the part of the day, in Beijing time', () => {
 		expect(clockWords(15, 20)).toBe('下午三点二十分');
 		expect(clockWords(8, 0)).toBe('上午八点整');
-		expect(clockWords(0, 30)).toBe('凌晨十二点三十分');
+		expect(clockWords(0, 30)).toBe('凌晨零点三十分');
 		expect(clockWords(12, 5)).toBe('中午十二点五分');
 		expect(clockWords(21, 0)).toBe('晚上九点整');
 		expect(momentWords(new Date('2026-12-04T07:20:00Z'))).toBe('十二月四日下午三点二十分');

@@ -71,7 +71,8 @@ export function numberWords(text: string): string {
 /** A clock time with its part of the day: 15:20 → 下午三点二十分, 8:00 → 上午八点整. */
 export function clockWords(hour: number, minute: number): string {
 	const part = words.dayParts.find((p) => hour < p.until)!.word;
-	const h12 = hour % 12 === 0 ? 12 : hour % 12;
+	// 0:30 is 凌晨零点三十分; noon stays 中午十二点
+	const h12 = hour === 0 ? 0 : hour % 12 === 0 ? 12 : hour % 12;
 	const m = minute === 0 ? words.hourExact : integerWords(minute) + words.minute;
 	return part + integerWords(h12) + words.hour + m;
 }
