@@ -113,6 +113,20 @@ export type Tables = {
 		active: boolean;
 		updated_at: Date;
 	};
+	display_screens: {
+		id: string;
+		slug: string;
+		name: string;
+		site: string;
+		place_kind: string;
+		town_code: string | null;
+		scenic_id: string | null;
+		point: string | null;
+		radius_m: number | null;
+		created_by: string | null;
+		created_at: Date;
+		last_seen_at: Date | null;
+	};
 	district: {
 		adcode: number;
 		name_zh: string;
@@ -409,6 +423,14 @@ export type Tables = {
 		seat_source: string | null;
 		population: number | null;
 		population_source: string | null;
+	};
+	village_broadcasts: {
+		warning_id: string;
+		village_code: string;
+		broadcast_at: Date;
+		confirmed_by: string;
+		confirmed_by_label: string | null;
+		confirmed_at: Date;
 	};
 	village_places: {
 		village_code: string;

@@ -55,6 +55,7 @@ const ANON_FUNCTIONS: Record<string, string> = {
 	'app.report_token_hash(p_token text)': 'pure hash of a tracking token the caller holds',
 	'app.report_photo_ok(p_type text, p_bytes bytea)': 'pure check of photo bytes the caller sends',
 	'app.report_route(p_category report_category, p_town text)': 'which unit would handle a report: shown on the form',
+	'app.display_checkin(p_slug text)': 'a public display screen checks in: records when it was seen (at most once per 20 s) and returns its place, nothing else',
 	'app.report_watch(p_ticket text, p_token text, p_subscription uuid, p_secret_hash text)': 'a phone follows its report: needs the tracking token and the subscription secret',
 	'app.delivery_receipt(p_warning uuid, p_subscription uuid, p_event text)': 'service worker receipts (delivered/shown): counts only',
 	'app.subscription_create(p_secret_hash text, p_channel delivery_channel, p_endpoint text, p_p256dh text, p_auth text, p_phone text, p_code_hash text, p_lang text, p_hazards hazard_code[], p_min_level warning_level, p_exercises boolean, p_until timestamp with time zone, p_places jsonb, p_replaces_secret_hash text)':
