@@ -39,4 +39,10 @@ if (!process.env.ORIGIN && !process.env.PROTOCOL_HEADER) {
 // BODY_SIZE_LIMIT to change it; see docs/decisions.md.
 process.env.BODY_SIZE_LIMIT ??= '34M';
 
+// Node closes an idle keep-alive connection after 5 s; a proxy (nginx keeps upstream
+// connections 60 s) or any client reusing the socket at that moment gets a reset or a
+// 502. Keep connections longer than the proxy does; KEEP_ALIVE_TIMEOUT (s) overrides.
+process.env.KEEP_ALIVE_TIMEOUT ??= '65';
+process.env.HEADERS_TIMEOUT ??= '66';
+
 await import(path.resolve('build/index.js'));
