@@ -131,4 +131,17 @@ describe('the shelter finder', () => {
 		await g.start();
 		expect(g.snap.as_of).toBe('2026-12-03T10:00:00Z');
 	});
+
+	it('keeps a hazard and a township chosen before hydration; the township waits for “Find”', async () => {
+		const { api, asked } = device();
+		const f = new ShelterFinder(() => page({ hazard: 'flood' }), api);
+		f.keepBefore('flood', '');
+		expect({ hazard: f.chosenHazard, town: f.pendingTown }).toEqual({ hazard: null, town: null });
+		f.keepBefore('earthquake', 'seat');
+		expect({ hazard: f.hazard, town: f.town, place: f.place }).toEqual({ hazard: 'earthquake', town: 'seat', place: null });
+		expect(asked).toEqual([]);
+		await f.choose('earthquake', 'seat');
+		expect(f.pendingTown).toBeNull();
+		expect(f.place).toEqual({ lat: 40.4, lon: 116.9 });
+	});
 });

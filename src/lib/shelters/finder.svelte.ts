@@ -62,6 +62,8 @@ export class ShelterFinder {
 	locating = $state(false);
 	/** i18n key of why the device's position is not known */
 	problem = $state<string | null>(null);
+	/** A township picked in the form before hydration, not yet asked for ("Find"). */
+	pendingTown = $state<string | null>(null);
 
 	readonly snap = $derived.by(() => this.fresher ?? this.#source().snapshot);
 	/** The hazard in force: chosen here, else the address's, else the server's; '' for any. */
@@ -79,7 +81,7 @@ export class ShelterFinder {
 	});
 	readonly answer = $derived.by(() => this.live?.answer ?? this.#source().answer);
 	/** The township shown in the form. */
-	readonly town = $derived.by(() => this.chosenTown ?? this.#source().place?.town ?? this.#source().unlocated ?? '');
+	readonly town = $derived.by(() => this.pendingTown ?? this.chosenTown ?? this.#source().place?.town ?? this.#source().unlocated ?? '');
 	/** Every shelter for the hazard, when no place is chosen. */
 	readonly listed = $derived(this.snap.shelters.filter((s) => !this.hazard || s.hazards.includes(this.hazard)));
 
@@ -135,17 +137,29 @@ export class ShelterFinder {
 		}
 		this.gps = here;
 		this.chosenTown = null;
+		this.pendingTown = null;
 		await this.refresh();
 	};
 
 	/** The form's choice: a hazard ('' for any) and, if one is picked, a township instead of the device's position. */
 	choose(hazard: string, town: string): Promise<void> {
 		this.chosenHazard = hazard;
+		this.pendingTown = null;
 		if (town) {
 			this.chosenTown = town;
 			this.gps = null;
 		}
 		return this.refresh();
+	}
+
+	/**
+	 * What the visitor chose in the server-rendered form before the page hydrated
+	 * (lib/hydration.ts): a hazard takes effect as its change would have; a township
+	 * stays in the form until "Find", as it would have.
+	 */
+	keepBefore(hazard: string, town: string): void {
+		if (hazard !== this.hazard) this.chosenHazard = hazard;
+		if (town !== this.town) this.pendingTown = town;
 	}
 
 	chooseHazard(hazard: string): Promise<void> {
