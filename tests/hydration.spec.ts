@@ -44,3 +44,16 @@ test('/alerts: a township and a warning level chosen before hydration are kept',
 	// The running picker follows the township: its villages can be picked now.
 	await expect(page.locator('#alerts-village')).toBeEnabled();
 });
+
+test('/shelters: a hazard and a township chosen before hydration are kept', async ({ page }) => {
+	const hydrate = await openHeld(page, '/shelters?lang=en');
+	await page.locator('#hazard').selectOption('flood');
+	await page.locator('#town').selectOption('110118106');
+	await hydrate();
+	await expect(page.locator('#hazard')).toHaveValue('flood');
+	await expect(page.locator('#town')).toHaveValue('110118106');
+	// The running finder lists only the flood shelters until a place is asked for.
+	const all = await page.getByRole('heading', { name: /^All shelters/ }).innerText();
+	await page.locator('#hazard').selectOption('');
+	await expect(page.getByRole('heading', { name: /^All shelters/ })).not.toHaveText(all);
+});

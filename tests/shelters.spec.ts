@@ -81,6 +81,8 @@ test.describe('finding a shelter', () => {
 		await issueCap(request, id, 'Alert', square);
 		try {
 			await page.goto('/shelters?lang=en');
+			// A choice made before hydration is set back (the select is not bound to chosenBefore).
+			await page.locator('html[data-hydrated]').waitFor({ state: 'attached' });
 			await page.getByLabel('Hazard').selectOption('flood');
 			await page.getByRole('button', { name: 'Find the nearest shelter from my location' }).click();
 			const region = page.getByRole('region', { name: /nearest/i });

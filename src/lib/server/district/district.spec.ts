@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { asService } from '../db/caller';
 import type { Database, Queryable } from '../db/port';
 import { backends } from '../testing/db';
-import { district, forgetDistrict, townCodes, villagesOf } from '.';
+import { district, forgetDistrict, isDepartment, nameOf, townCodes, villagesOf } from '.';
 
 describe.each(backends())('the district on $name', (backend) => {
 	let db: Database;
@@ -49,5 +49,24 @@ describe.each(backends())('the district on $name', (backend) => {
 		expect((await asService(db, district)).departments.find((d) => d.code === first!.code)?.name_en).toBe('Renamed for the test');
 		await asService(db, (tx) => tx.query('update public.departments set name_en = $2 where code = $1', [first!.code, first!.name_en]));
 		forgetDistrict();
+	});
+
+	it('still names a retired department (reports were routed to it) and knows it exists, but offers it no more', async () => {
+		forgetDistrict();
+		const [first] = (await asService(db, district)).departments;
+		await asService(db, (tx) => tx.query('update public.departments set active = false where code = $1', [first!.code]));
+		forgetDistrict();
+		try {
+			const d = await asService(db, district);
+			expect(d.departments.map((x) => x.code)).not.toContain(first!.code);
+			expect(d.retired).toEqual([{ code: first!.code, name_zh: first!.name_zh, name_en: first!.name_en }]);
+			const names = await asService(db, (tx) => nameOf(tx, 'en'));
+			expect([names.get(first!.code), names.get('110118101')]).toEqual([first!.name_en, d.towns.find((t) => t.code === '110118101')!.name_en]);
+			expect(await asService(db, (tx) => isDepartment(tx, first!.code))).toBe(true);
+			expect(await asService(db, (tx) => isDepartment(tx, 'no_such_department'))).toBe(false);
+		} finally {
+			await asService(db, (tx) => tx.query('update public.departments set active = true where code = $1', [first!.code]));
+			forgetDistrict();
+		}
 	});
 });

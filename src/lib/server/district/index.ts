@@ -13,8 +13,11 @@ export type Place = { code: string; name_zh: string; name_en: string };
 export type Village = Place & { town_code: string };
 export type Town = Place & { has_area: boolean; lat: number | null; lon: number | null };
 
-/** towns and villages by code; departments: the active ones, in their order. */
-export type District = { towns: Town[]; villages: Village[]; departments: Place[] };
+/**
+ * towns and villages by code; departments: the active ones, in their order; retired: the
+ * departments no longer active, still named where reports were routed to them.
+ */
+export type District = { towns: Town[]; villages: Village[]; departments: Place[]; retired: Place[] };
 
 const CACHE_MS = 60_000;
 let cached: { at: number; district: Promise<District> } | null = null;
@@ -41,8 +44,8 @@ async function readDistrict(tx: Queryable): Promise<District> {
 		   from public.towns t order by t.code`
 	);
 	const villages = await tx.query<Village>('select code, town_code, name_zh, name_en from public.villages order by code');
-	const departments = await tx.query<Place>('select code, name_zh, name_en from public.departments where active order by sort, code');
-	return { towns, villages, departments };
+	const departments = await tx.query<Place & { active: boolean }>('select code, name_zh, name_en, active from public.departments order by sort, code');
+	return { towns, villages, departments: departments.filter((d) => d.active).map(named), retired: departments.filter((d) => !d.active).map(named) };
 }
 
 /** Just the names, for pages that list places (no seats). */
@@ -77,6 +80,18 @@ export function unitNames(p: { towns: Place[]; departments: Place[] }, lang: str
 /** code → [lat, lon] of the township seats that are known. */
 export function seatsOf(towns: Town[]): Map<string, [number, number]> {
 	return new Map(towns.filter((t) => t.lat !== null && t.lon !== null).map((t) => [t.code, [t.lat!, t.lon!]]));
+}
+
+/** code → name in `lang` of every township, village and department (retired ones too). */
+export async function nameOf(tx: Queryable, lang: string): Promise<Map<string, string>> {
+	const d = await district(tx);
+	return new Map([...d.towns, ...d.villages, ...d.departments, ...d.retired].map((p) => [p.code, lang === 'en' ? p.name_en : p.name_zh]));
+}
+
+/** Whether a department with this code exists, active or retired. */
+export async function isDepartment(tx: Queryable, code: string): Promise<boolean> {
+	const d = await district(tx);
+	return [...d.departments, ...d.retired].some((p) => p.code === code);
 }
 
 /** The caller's own department's names (to prefill a warning's sender): per caller, so not cached. */

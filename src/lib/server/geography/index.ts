@@ -7,6 +7,7 @@
  */
 import type { Crs } from '../shelters/import';
 import type { Queryable } from '../db/port';
+import { district } from '../district';
 import { checkGeometry, type GeoError } from './check';
 import { parseGeoJson, type Feature, type GeoLayer } from './parse';
 
@@ -16,8 +17,7 @@ export type { GeoError } from './check';
 export type References = { towns: Set<string>; villages: Map<string, string> };
 
 export async function references(tx: Queryable): Promise<References> {
-	const towns = await tx.query<{ code: string }>('select code from public.towns');
-	const villages = await tx.query<{ code: string; town_code: string }>('select code, town_code from public.villages');
+	const { towns, villages } = await district(tx);
 	return { towns: new Set(towns.map((t) => t.code)), villages: new Map(villages.map((v) => [v.code, v.town_code])) };
 }
 

@@ -7,6 +7,7 @@ import type { TFunction } from 'i18next';
 import type { Lang } from '$lib/i18n';
 import { ReportCategoryValues, type ReportCategory } from '../../db-types.gen';
 import type { Queryable } from '../db/port';
+import { nameOf } from '../district';
 import { capTime } from '../warnings/model';
 import { Open311Error } from './format';
 import { categories, translator, type CategoryRow } from './services';
@@ -111,16 +112,6 @@ export type ServiceRequest = {
 	media_url: string | null;
 };
 
-async function names(tx: Queryable, codes: string[], lang: Lang): Promise<Map<string, string>> {
-	const rows = await tx.query<{ code: string; name_zh: string; name_en: string }>(
-		`select code, name_zh, name_en from public.towns where code = any ($1)
-		 union all select code, name_zh, name_en from public.villages where code = any ($1)
-		 union all select code, name_zh, name_en from public.departments where code = any ($1)`,
-		[codes]
-	);
-	return new Map(rows.map((r) => [r.code, lang === 'en' ? r.name_en : r.name_zh]));
-}
-
 /** What the district promises for an open request: the 12345 clocks of its category. */
 export function notice(t: TFunction, ticket: string, c: CategoryRow | undefined): string | null {
 	return c ? t('open311.notice', { ticket, dispatch: c.dispatch_hours, hours: c.feedback_hours }) : null;
@@ -167,7 +158,7 @@ export async function findRequests(tx: Queryable, filters: Filters, lang: Lang, 
 	const codes = rows.flatMap((r) => [r.town_code, r.village_code, r.department_code, r.unit_town_code]).filter((c): c is string => !!c);
 	const context: Context = {
 		t: translator(lang),
-		name: await names(tx, [...new Set(codes)], lang),
+		name: await nameOf(tx, lang),
 		clocks: new Map((await categories(tx)).map((c) => [c.code, c])),
 		origin
 	};

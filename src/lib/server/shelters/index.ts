@@ -12,6 +12,7 @@ import type { ExcludedShelter, ExclusionRule, NearestAnswer, NearestShelter, She
 import { polygonsOf } from '../../geo';
 import { ShelterStatusValues, type ShelterStatus } from '../../db-types.gen';
 import type { Queryable } from '../db/port';
+import { district } from '../district';
 import { refusable, UUID } from './registry';
 
 export const MAX_LIMIT = 50;
@@ -84,12 +85,10 @@ export async function snapshot(tx: Queryable): Promise<ShelterSnapshot> {
 		   from public.evacuation_routes r join public.shelters s on s.id = r.shelter_id
 		  where s.retired_at is null order by r.origin_name_zh`
 	);
-	const [district] = await tx.query<{ outline: string }>(
+	const [bounds] = await tx.query<{ outline: string }>(
 		`select extensions.st_asgeojson(extensions.st_simplifypreservetopology(outline, 0.002), 4) as outline from public.district limit 1`
 	);
-	const towns = await tx.query<ShelterSnapshot['towns'][number]>(
-		`select code, name_zh, name_en, extensions.st_y(seat) as lat, extensions.st_x(seat) as lon from public.towns order by code`
-	);
+	const towns = (await district(tx)).towns.map(({ code, name_zh, name_en, lat, lon }) => ({ code, name_zh, name_en, lat, lon }));
 	// The rule and the areas it applies to now, so the device leaves out what the server does.
 	const exclusion = await tx.query<ExclusionRule>('select hazard, excludes, reason_zh, reason_en from public.hazard_shelter_exclusion order by hazard');
 	const areas = await tx.query<Omit<WarningArea, 'area'> & { area: string }>(
@@ -97,7 +96,7 @@ export async function snapshot(tx: Queryable): Promise<ShelterSnapshot> {
 		   from app.shelter_exclusion_areas() a order by a.warning_id, a.hazard`
 	);
 	// Simplifying may turn the MultiPolygon into a Polygon: either way, a list of rings.
-	const shape = district ? (JSON.parse(district.outline) as { type: string; coordinates: unknown }) : null;
+	const shape = bounds ? (JSON.parse(bounds.outline) as { type: string; coordinates: unknown }) : null;
 	const outline = !shape ? [] : shape.type === 'Polygon' ? (shape.coordinates as [number, number][][]) : (shape.coordinates as [number, number][][][]).flat();
 	const body = {
 		walk_kmh: WALK_KMH,

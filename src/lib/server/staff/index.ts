@@ -5,6 +5,7 @@
 import { StaffRoleValues, type StaffRole } from '../../db-types.gen';
 import { asService } from '../db/caller';
 import type { Database, Queryable } from '../db/port';
+import { isDepartment, townCodes } from '../district';
 import { hashPassword, passwordProblem } from '../auth/passwords';
 
 export class InputError extends Error {
@@ -37,12 +38,10 @@ async function checkUnit(tx: Queryable, departmentCode: string | null, townCode:
 		throw new InputError('unit', 'give exactly one of --department CODE or --town CODE');
 	}
 	if (departmentCode) {
-		const found = await tx.query('select 1 from public.departments where code = $1', [departmentCode]);
-		if (!found.length) throw new InputError('department', `no department with code "${departmentCode}"`);
+		if (!(await isDepartment(tx, departmentCode))) throw new InputError('department', `no department with code "${departmentCode}"`);
 	}
 	if (townCode) {
-		const found = await tx.query('select 1 from public.towns where code = $1', [townCode]);
-		if (!found.length) throw new InputError('town', `no township with code "${townCode}"`);
+		if (!(await townCodes(tx)).has(townCode)) throw new InputError('town', `no township with code "${townCode}"`);
 	}
 }
 
