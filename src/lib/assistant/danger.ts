@@ -35,6 +35,8 @@ export function dangerNow(text: string): EmergencyNumber[] {
 	// "How to help someone having a seizure": the danger is the topic of a question. Only a
 	// signal above says it is happening now; the model still reads the message.
 	if (any(text, words.emergency_topic)) return [];
+	// A grave sign or a threat told about the past ("昨天胸口疼 去医院看了") is not now, unless something says it still is.
+	if (has(d.past) && !has(d.still_now)) return [];
 	if (has(d.grave)) return [...new Set(['120' as const, ...threats])];
 	if (has(d.nobody) || has(d.unharmed) || has(d.calm)) return [];
 	if (has(d.immobile) && !has(d.drill) && (threats.length || hazardIn(text))) return threats.length ? threats : ['120', '119'];
