@@ -66,7 +66,8 @@ describe('danger now', () => {
 		['my uncle is slurring his words and his face is drooping on one side', '120'],
 		['my sister cut her foot on the rocks and it wont stop bleeding', '120'],
 		['the baby has a high fever and is convulsing', '120'],
-		['my roommate took too many pills and is hard to wake', '120']
+		['my roommate took too many pills and is hard to wake', '120'],
+		['奶奶在厨房坐地上了 怎么叫都不睁眼', '120']
 	])('calls on a grave sign of the body alone: %s', (text, first) => {
 		expect(dangerNow(normalize(text))[0]).toBe(first);
 		expect(intent(text)).toBe('emergency');
@@ -93,8 +94,12 @@ describe('danger now', () => {
 		expect(intent(text)).not.toBe('emergency');
 	});
 
-	it.each(['how to help someone having a seizure', '下个月搞防震演练 腿脚不好的老人怎么撤', '昨天我爸胸口疼 去医院查了 已经好了', '路口那个下水井没盖 怕有人掉进去'])('is not told by a grave sign asked about as a topic, nor by a drill: %s', (text) => {
+	it.each(['how to help someone having a seizure', '下个月搞防震演练 腿脚不好的老人怎么撤', '昨天我爸胸口疼 去医院查了 已经好了', '路口那个下水井没盖 怕有人掉进去', '老人卧床的人家 地震的时候怎么转移', '我爷爷有心脏病 平常胸口疼该注意啥'])('is not told by a grave sign asked about as a topic, nor by a drill: %s', (text) => {
 		expect(dangerNow(normalize(text))).toEqual([]);
+	});
+
+	it('reads "if it catches fire we are done for" as a worry, not a fire now', () => {
+		expect(emergencyIn(normalize('车库里电动车一排排地充电 着火了就麻烦了'))).toEqual([]);
 	});
 
 	it('reads venting with nothing else asked as small talk', () => {
