@@ -67,7 +67,8 @@ describe('danger now', () => {
 		['my sister cut her foot on the rocks and it wont stop bleeding', '120'],
 		['the baby has a high fever and is convulsing', '120'],
 		['my roommate took too many pills and is hard to wake', '120'],
-		['奶奶在厨房坐地上了 怎么叫都不睁眼', '120']
+		['奶奶在厨房坐地上了 怎么叫都不睁眼', '120'],
+		['my friend is having an asthma attack on the trail and has no inhaler', '120']
 	])('calls on a grave sign of the body alone: %s', (text, first) => {
 		expect(dangerNow(normalize(text))[0]).toBe(first);
 		expect(intent(text)).toBe('emergency');
