@@ -79,7 +79,7 @@ export function sectionAsked(text: string): SectionId {
  */
 export function emergencyIn(text: string): EmergencyNumber[] {
 	if (isOnly(text, words.urgent_alone)) return ['110', '120', '119'];
-	if (any(text, words.hypothetical) || longAgo(text)) return [];
+	if (any(text, words.hypothetical) || longAgo(text) || unharmed(text)) return [];
 	const hits = (['119', '110', '120'] as const).map((n) => [n, found(text, words.emergency[n])] as const);
 	const weakOnly = hits.every(([, list]) => list.every((w) => words.emergency_weak.includes(w)));
 	if (weakOnly && any(text, words.guide_cues)) return [];
@@ -110,6 +110,14 @@ export function plain(text: string): string {
 export function namedFirst(text: string, numbers: EmergencyNumber[]): EmergencyNumber[] {
 	const named = (['120', '119', '110'] as const).filter((n) => any(text, words.number_named[n]));
 	return named.length ? [...new Set([...named, ...numbers])] : numbers;
+}
+
+/**
+ * The message says nobody is at risk (nobody hurt, everyone is out, nobody around): a
+ * hazard told so is a report, not a call (danger-now's own signals still call). `text` is normalized.
+ */
+export function unharmed(text: string): boolean {
+	return any(text, words.danger.unharmed) || any(text.replace(/'/g, ''), words.danger.unharmed);
 }
 
 /** It happened long ago (last year, yesterday) and nothing says it is still happening now. */

@@ -55,4 +55,55 @@ describe('danger now', () => {
 		expect(dangerCues(normalize('the bridge rail was fixed yesterday'))).toContain('D:past');
 		expect(dangerCues(normalize('what if the river floods'))).toContain('D:hypothetical');
 	});
+
+	// Cases written for the rules of issue 15's third round, not taken from any corpus.
+	it.each([
+		['我姥爷在菜地里摔了 脑袋磕石头上了 现在一个劲儿吐 还犯迷糊', '120'],
+		['刀切到手了 按了十分钟血还是止不住', '120'],
+		['闺女发烧烧得浑身烫 刚才突然抽起来了', '120'],
+		['我爸在山上歇脚 说心口疼 脸都白了', '120'],
+		['姥姥吃饭吃着嘴歪了 说话不利索', '120'],
+		['my uncle is slurring his words and his face is drooping on one side', '120'],
+		['my sister cut her foot on the rocks and it wont stop bleeding', '120'],
+		['the baby has a high fever and is convulsing', '120'],
+		['my roommate took too many pills and is hard to wake', '120'],
+		['奶奶在厨房坐地上了 怎么叫都不睁眼', '120'],
+		['my friend is having an asthma attack on the trail and has no inhaler', '120']
+	])('calls on a grave sign of the body alone: %s', (text, first) => {
+		expect(dangerNow(normalize(text))[0]).toBe(first);
+		expect(intent(text)).toBe('emergency');
+	});
+
+	it.each([
+		'我们厂有人下到污水池里检查 上来的时候晕了 底下还有一个',
+		'送外卖的让水泥罐车挂倒了 人在车底下',
+		'a worker went down the manhole and has not come back up',
+		'烟从一楼往上冒 我们在五楼 往哪边跑',
+		'有个大爷在河滩棚子里睡着呢 水已经漫到棚子边了',
+		'房子晃完了墙上全是缝 我爷爷卧床下不来'
+	])('calls when a person is inside, under or cut off: %s', (text) => {
+		expect(intent(text)).toBe('emergency');
+	});
+
+	it.each([
+		['仓库顶塌了一角 没伤着人 麻烦派人来看看', 'report'],
+		['a tree fell on the power line by the school, nobody around, sparks now and then', 'report'],
+		['小区门口燃气管子漏气了 人都撤出来了 已经关阀', 'report']
+	])('gives no call box to a hazard where nobody is at risk: %s', (text) => {
+		expect(dangerNow(normalize(text))).toEqual([]);
+		expect(emergencyIn(normalize(text))).toEqual([]);
+		expect(intent(text)).not.toBe('emergency');
+	});
+
+	it.each(['how to help someone having a seizure', '下个月搞防震演练 腿脚不好的老人怎么撤', '昨天我爸胸口疼 去医院查了 已经好了', '路口那个下水井没盖 怕有人掉进去', '老人卧床的人家 地震的时候怎么转移', '我爷爷有心脏病 平常胸口疼该注意啥'])('is not told by a grave sign asked about as a topic, nor by a drill: %s', (text) => {
+		expect(dangerNow(normalize(text))).toEqual([]);
+	});
+
+	it('reads "if it catches fire we are done for" as a worry, not a fire now', () => {
+		expect(emergencyIn(normalize('车库里电动车一排排地充电 着火了就麻烦了'))).toEqual([]);
+	});
+
+	it('reads venting with nothing else asked as small talk', () => {
+		expect(intent('烦死了 今天啥都不顺')).toBe('smalltalk');
+	});
 });

@@ -6,10 +6,17 @@
  * three (出不去, 喊不应, not a drill). "Nobody" takes the people away and "calm" words
  * (already out, burning straw) the threat; "if …", "what if"
  * take the danger away (the model and the emergency phrases still see the message).
+ * Two more readings, for the medical and indirect emergencies a blind split showed the
+ * rules missing: a grave sign of the body (bleeding that will not stop, vomiting and
+ * drowsy, convulsing, chest pain, a face drooping) is a person in danger now by itself,
+ * unless the message asks about it as a topic ("how to help someone having a seizure",
+ * which also holds for the other readings below a signal);
+ * and someone who cannot get away (can't walk, bedridden) near a threat or a named
+ * hazard is in danger now even without a "now" word.
  * The words are data: words.json, `danger`.
  */
 import type { EmergencyNumber } from '$lib/reports/emergency';
-import { longAgo } from './classify';
+import { hazardIn, longAgo } from './classify';
 import { any } from './text';
 import words from './words.json';
 
@@ -25,6 +32,14 @@ export function dangerNow(text: string): EmergencyNumber[] {
 	const threats = NUMBERS.filter((n) => has(d.threat[n]));
 	if (has(d.hypothetical) || longAgo(text)) return [];
 	if (signals.length) return [...new Set([...signals, ...threats])];
-	if (!threats.length || has(d.nobody) || has(d.calm)) return [];
+	// "How to help someone having a seizure": the danger is the topic of a question. Only a
+	// signal above says it is happening now; the model still reads the message.
+	if (any(text, words.emergency_topic)) return [];
+	// A grave sign or a threat told about the past ("昨天胸口疼 去医院看了") is not now, unless something says it still is.
+	if (has(d.past) && !has(d.still_now)) return [];
+	if (has(d.grave)) return [...new Set(['120' as const, ...threats])];
+	if (has(d.nobody) || has(d.unharmed) || has(d.calm)) return [];
+	if (has(d.immobile) && !has(d.drill) && (threats.length || hazardIn(text))) return threats.length ? threats : ['120', '119'];
+	if (!threats.length) return [];
 	return (has(d.people) && has(d.now)) || has(d.hurry) ? threats : [];
 }
