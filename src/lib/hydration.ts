@@ -11,9 +11,22 @@ function hydrating(): boolean {
 	return typeof document !== 'undefined' && !document.documentElement.hasAttribute('data-hydrated');
 }
 
-/** The value of the form control with this id as the visitor left it, while hydrating; else `fallback`. */
+/** What the server rendered a control with: the value it shows when nobody has touched it. */
+function renderedValue(control: HTMLSelectElement | HTMLInputElement | HTMLTextAreaElement): string {
+	if (!(control instanceof HTMLSelectElement)) return control.defaultValue;
+	const options = Array.from(control.options);
+	return (options.find((o) => o.defaultSelected) ?? options[0])?.value ?? '';
+}
+
+/**
+ * The value of the form control with this id if the visitor changed it before the page
+ * hydrated; else `fallback`. A control still showing what the server rendered says
+ * nothing: offline, the service worker answers /shelters?hazard=flood with the page it
+ * kept for /shelters, whose hazard is "any", and that must not override the address.
+ */
 export function chosenBefore(id: string, fallback: string): string {
 	if (!hydrating()) return fallback;
 	const control = document.getElementById(id);
-	return control instanceof HTMLSelectElement || control instanceof HTMLInputElement || control instanceof HTMLTextAreaElement ? control.value : fallback;
+	if (!(control instanceof HTMLSelectElement || control instanceof HTMLInputElement || control instanceof HTMLTextAreaElement)) return fallback;
+	return control.value === renderedValue(control) ? fallback : control.value;
 }
