@@ -36,3 +36,29 @@ for (const { name, type, body } of BROKEN) {
 		await expectRefused(page.request, origin, '/console/map/import', type, body);
 	});
 }
+
+/**
+ * Every other form action reads its body through formOf(): a broken body is the error
+ * page with 400 and the words for it, never a 500 with a stack (each had been).
+ */
+async function expectErrorPage(request: APIRequestContext, origin: string, path: string) {
+	const post = (accept: string) =>
+		request.post(path, { headers: { origin, 'content-type': BROKEN[1]!.type, accept, connection: 'close' }, data: Buffer.from(BROKEN[1]!.body) });
+	const html = await post('text/html');
+	expect(html.status(), path).toBe(400);
+	const text = await html.text();
+	expect(text).not.toMatch(/at \w+ \(|node_modules|Internal Error/);
+	expect(text).toContain('表单数据不完整或格式不对');
+	const enhanced = await post('application/json');
+	expect(enhanced.status(), path).toBeLessThan(500);
+	expect(await enhanced.json()).toMatchObject({ type: 'error', error: { message: 'form_malformed' } });
+}
+
+test('a malformed body is a 400 on the other form actions too, anonymous and staff', async ({ page, baseURL }) => {
+	const origin = new URL(baseURL!).origin;
+	await expectErrorPage(page.request, origin, '/volunteer/sign-in?/send');
+	await signIn(page, E2E.admin, '/console/scenic');
+	for (const path of ['/console/scenic?/status', '/console/warnings/new?/preview', '/console/volunteers/events/new?/create']) {
+		await expectErrorPage(page.request, origin, path);
+	}
+});

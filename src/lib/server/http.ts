@@ -1,4 +1,4 @@
-import { isHttpError, json } from '@sveltejs/kit';
+import { error, isHttpError, json } from '@sveltejs/kit';
 
 /** A JSON error body an API client can act on: what is wrong, and where. */
 export function apiError(status: number, error: string, details?: Record<string, unknown>, headers?: HeadersInit) {
@@ -25,4 +25,15 @@ export async function readForm(request: Request): Promise<FormData | null> {
 		if (isHttpError(e)) throw e;
 		return null;
 	}
+}
+
+/**
+ * A form action's fields; a body that is not a well-formed form answers 400 through the
+ * error page ("form_malformed", worded in the page's language), never a 500. For actions
+ * that have no form of their own to show the problem in (readForm is for those that do).
+ */
+export async function formOf(request: Request): Promise<FormData> {
+	const form = await readForm(request);
+	if (!form) error(400, 'form_malformed');
+	return form;
 }

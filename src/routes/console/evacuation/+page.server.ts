@@ -1,3 +1,4 @@
+import { formOf } from '$lib/server/http';
 import { fail, redirect } from '@sveltejs/kit';
 import * as evacuation from '$lib/server/evacuation/marks';
 import { staffOnly } from '$lib/server/auth/staff-only';
@@ -20,7 +21,7 @@ export const load: PageServerLoad = async ({ locals }) => {
 export const actions: Actions = {
 	mark: async ({ locals, request }) => {
 		staffOnly(locals);
-		const form = Object.fromEntries(await request.formData());
+		const form = Object.fromEntries(await formOf(request));
 		const parsed = evacuation.parseMark(form);
 		if ('error' in parsed) return fail(400, { error: parsed.error });
 		const result = await locals.db((tx) => evacuation.mark(tx, parsed.mark));

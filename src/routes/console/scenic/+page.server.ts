@@ -1,3 +1,4 @@
+import { formOf } from '$lib/server/http';
 import { fail, redirect } from '@sveltejs/kit';
 import * as scenic from '$lib/server/scenic';
 import type { Actions, PageServerLoad } from './$types';
@@ -11,7 +12,7 @@ export const load: PageServerLoad = async ({ locals }) => {
 export const actions: Actions = {
 	status: async ({ locals, request }) => {
 		staffOnly(locals);
-		const form = await request.formData();
+		const form = await formOf(request);
 		const id = String(form.get('id') ?? '');
 		const { input, errors } = scenic.parseStatus(form);
 		if (Object.keys(errors).length) return fail(400, { id, values: input, errors, message: null });

@@ -1,3 +1,4 @@
+import { formOf } from '$lib/server/http';
 import { fail, redirect } from '@sveltejs/kit';
 import { staffOnly } from '$lib/server/auth/staff-only';
 import { SCREEN_SLUG } from '$lib/server/display';
@@ -41,7 +42,7 @@ function placeFrom(form: FormData): ScreenPlace | null {
 export const actions: Actions = {
 	create: async ({ locals, request }) => {
 		staffOnly(locals, WRITERS);
-		const form = await request.formData();
+		const form = await formOf(request);
 		const values = Object.fromEntries([...form].map(([k, v]) => [k, String(v)]));
 		const slug = values.slug ?? '';
 		const name = (values.name ?? '').trim();

@@ -1,3 +1,4 @@
+import { formOf } from '$lib/server/http';
 import { fail, redirect } from '@sveltejs/kit';
 import * as shelters from '$lib/server/shelters';
 import { towns as townNames } from '$lib/server/district';
@@ -26,7 +27,7 @@ const back = (form: FormData, id: string, saved: boolean) => {
 export const actions: Actions = {
 	live: async ({ locals, request }) => {
 		staffOnly(locals);
-		const form = await request.formData();
+		const form = await formOf(request);
 		const id = String(form.get('id') ?? '');
 		const { patch, errors } = shelters.parseLive(form);
 		if (Object.keys(errors).length) return fail(400, { id, values: patch, errors, message: null });
@@ -36,7 +37,7 @@ export const actions: Actions = {
 	},
 	retire: async ({ locals, request }) => {
 		staffOnly(locals);
-		const form = await request.formData();
+		const form = await formOf(request);
 		const id = String(form.get('id') ?? '');
 		const done = await locals.db((tx) => shelters.retire(tx, id, form.get('retired') === 'true'));
 		if (!done) return fail(403, { id, values: null, errors: {}, message: 'shelters.console.no_permission' });

@@ -1,3 +1,4 @@
+import { formOf } from '$lib/server/http';
 import { fail, redirect } from '@sveltejs/kit';
 import * as events from '$lib/server/volunteers/events';
 import * as people from '$lib/server/volunteers/people';
@@ -24,7 +25,7 @@ export const load: PageServerLoad = async ({ locals }) => {
 export const actions: Actions = {
 	addTeam: async ({ locals, request }) => {
 		staffOnly(locals);
-		const form = await request.formData();
+		const form = await formOf(request);
 		const values = { town_code: String(form.get('town_code') ?? ''), name: String(form.get('name') ?? '').trim() };
 		const errors: Record<string, string> = {};
 		if (!values.name) errors.name = 'errors.required';
@@ -37,7 +38,7 @@ export const actions: Actions = {
 	},
 	addMember: async ({ locals, request }) => {
 		staffOnly(locals);
-		const form = await request.formData();
+		const form = await formOf(request);
 		const values = { team: String(form.get('team') ?? ''), phone: String(form.get('phone') ?? '').trim(), leader: form.get('leader') === 'on' };
 		const phone = normalisePhone(values.phone);
 		if (!phone || !UUID.test(values.team)) {

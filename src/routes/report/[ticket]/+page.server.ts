@@ -1,3 +1,4 @@
+import { formOf } from '$lib/server/http';
 import { error, fail, redirect } from '@sveltejs/kit';
 import { ReportRatingValues, type ReportRating } from '$lib/db-types.gen';
 import { places, unitNames } from '$lib/server/district';
@@ -18,7 +19,7 @@ export const load: PageServerLoad = async ({ locals, params, url, setHeaders }) 
 
 export const actions: Actions = {
 	rate: async ({ locals, params, request }) => {
-		const form = await request.formData();
+		const form = await formOf(request);
 		const token = String(form.get('t') ?? '');
 		const rating = String(form.get('rating') ?? '');
 		const reopen = form.get('reopen') === '1';

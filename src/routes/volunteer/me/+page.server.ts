@@ -1,3 +1,4 @@
+import { formOf } from '$lib/server/http';
 import { fail, redirect } from '@sveltejs/kit';
 import { services } from '$lib/server/runtime';
 import * as people from '$lib/server/volunteers/people';
@@ -30,7 +31,7 @@ export const actions: Actions = {
 	save: async ({ locals, request, url }) => {
 		const me = locals.volunteer;
 		if (!me) redirect(303, '/volunteer/sign-in');
-		const { values, errors } = people.parseProfile(await request.formData());
+		const { values, errors } = people.parseProfile(await formOf(request));
 		if (Object.keys(errors).length) return fail(400, { values, errors });
 		await locals.db((tx) => people.saveProfile(tx, me.userId, values));
 		redirect(303, safeNext(url.searchParams.get('next')) ?? '/volunteer/me');
@@ -38,7 +39,7 @@ export const actions: Actions = {
 	delete: async ({ locals, request, cookies }) => {
 		const me = locals.volunteer;
 		if (!me) redirect(303, '/volunteer/sign-in');
-		if ((await request.formData()).get('confirm') !== 'on') return fail(400, { deleteError: 'volunteer.delete_confirm_needed' });
+		if ((await formOf(request)).get('confirm') !== 'on') return fail(400, { deleteError: 'volunteer.delete_confirm_needed' });
 		await locals.db((tx) => people.deleteAccount(tx));
 		clearVolunteerCookie(cookies);
 		redirect(303, '/volunteer?deleted=1');

@@ -1,3 +1,4 @@
+import { formOf } from '$lib/server/http';
 import { fail, redirect } from '@sveltejs/kit';
 import { services } from '$lib/server/runtime';
 import { normalisePhone, requestCode, setVolunteerCookie, verifyCode } from '$lib/server/volunteers/sign-in';
@@ -17,7 +18,7 @@ export const load: PageServerLoad = ({ locals, url }) => {
 
 export const actions: Actions = {
 	send: async ({ request, getClientAddress }) => {
-		const form = await request.formData();
+		const form = await formOf(request);
 		const input = String(form.get('phone') ?? '').trim();
 		// Asking again too soon keeps the code step: the code already sent still works.
 		const again = form.get('again') === '1';
@@ -30,7 +31,7 @@ export const actions: Actions = {
 		return { step: 'code', phone, errors: {}, message: null, seconds: 0 };
 	},
 	verify: async ({ request, cookies, url }) => {
-		const form = await request.formData();
+		const form = await formOf(request);
 		const phone = normalisePhone(String(form.get('phone') ?? ''));
 		const code = String(form.get('code') ?? '').trim();
 		if (!phone) return fail(400, { step: 'phone', phone: '', errors: { phone: 'volunteer.errors.phone' }, message: null, seconds: 0 });

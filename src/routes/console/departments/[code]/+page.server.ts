@@ -1,3 +1,4 @@
+import { formOf } from '$lib/server/http';
 import { error, fail, redirect } from '@sveltejs/kit';
 import * as departments from '$lib/server/departments';
 import { forgetDistrict } from '$lib/server/district';
@@ -18,7 +19,7 @@ export const load: PageServerLoad = async ({ locals, params }) => {
 export const actions: Actions = {
 	save: async ({ locals, params, request }) => {
 		staffOnly(locals);
-		const { patch, errors } = departments.parsePatch(await request.formData());
+		const { patch, errors } = departments.parsePatch(await formOf(request));
 		if (Object.keys(errors).length) return fail(400, { values: patch, errors, message: null });
 		const saved = await locals.db((tx) => departments.update(tx, params.code, patch));
 		if (saved) forgetDistrict();

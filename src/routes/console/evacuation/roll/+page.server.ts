@@ -1,3 +1,4 @@
+import { formOf } from '$lib/server/http';
 import { fail, redirect } from '@sveltejs/kit';
 import * as roll from '$lib/server/evacuation/roll';
 import { staffOnly } from '$lib/server/auth/staff-only';
@@ -27,7 +28,7 @@ function refused(e: unknown) {
 export const actions: Actions = {
 	add: async ({ locals, request }) => {
 		staffOnly(locals);
-		const form = await request.formData();
+		const form = await formOf(request);
 		const get = (name: string) => form.getAll(name).map(String).join(';');
 		const ctx = await locals.db(roll.rollContext);
 		const errors: roll.RollError[] = [];
@@ -42,13 +43,13 @@ export const actions: Actions = {
 	},
 	remove: async ({ locals, request }) => {
 		staffOnly(locals);
-		const id = String((await request.formData()).get('id') ?? '');
+		const id = String((await formOf(request)).get('id') ?? '');
 		if (!(await locals.db((tx) => roll.remove(tx, id)))) return fail(403, { errors: [{ row: 0, column: '', message: 'evacuation.no_permission' }] });
 		redirect(303, '/console/evacuation/roll?removed=1');
 	},
 	import: async ({ locals, request }) => {
 		staffOnly(locals);
-		const file = (await request.formData()).get('file');
+		const file = (await formOf(request)).get('file');
 		if (!(file instanceof File) || file.size === 0) return fail(400, { errors: [{ row: 0, column: 'file', message: 'shelters.import.no_file' }] });
 		if (file.size > MAX_BYTES) return fail(413, { errors: [{ row: 0, column: 'file', message: 'shelters.import.too_many' }] });
 		const content = await file.text();

@@ -1,3 +1,4 @@
+import { formOf } from '$lib/server/http';
 import { error, fail, redirect } from '@sveltejs/kit';
 import { photoFiles, PhotoError, processPhotos } from '$lib/server/reports/photos';
 import { places, unitNames } from '$lib/server/district';
@@ -30,7 +31,7 @@ async function act<P = null>(
 ) {
 	staffOnly(event.locals);
 	const id = Number(event.params.id);
-	const form = await event.request.formData();
+	const form = await formOf(event.request);
 	try {
 		// Slow work (re-encoding photos) before the transaction, not inside it.
 		const prepared = (prepare ? await prepare(form) : null) as P;

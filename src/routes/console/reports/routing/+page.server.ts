@@ -1,3 +1,4 @@
+import { formOf } from '$lib/server/http';
 import { fail, redirect } from '@sveltejs/kit';
 import type { ReportCategory } from '$lib/db-types.gen';
 import { places } from '$lib/server/district';
@@ -18,20 +19,20 @@ export const load: PageServerLoad = async ({ locals }) => {
 export const actions: Actions = {
 	save: async ({ locals, request }) => {
 		staffOnly(locals, MAY.administer);
-		const { route, error: problem } = routing.parseRoute(await request.formData());
+		const { route, error: problem } = routing.parseRoute(await formOf(request));
 		if (!route) return fail(400, { message: problem });
 		if (!(await locals.db((tx) => routing.saveRoute(tx, route)))) return fail(403, { message: 'reports.errors.not_allowed' });
 		redirect(303, '/console/reports/routing');
 	},
 	remove: async ({ locals, request }) => {
 		staffOnly(locals, MAY.administer);
-		const id = Number((await request.formData()).get('id'));
+		const id = Number((await formOf(request)).get('id'));
 		if (!(await locals.db((tx) => routing.deleteRoute(tx, id)))) return fail(403, { message: 'reports.errors.not_allowed' });
 		redirect(303, '/console/reports/routing');
 	},
 	clock: async ({ locals, request }) => {
 		staffOnly(locals, MAY.administer);
-		const form = await request.formData();
+		const form = await formOf(request);
 		const ok = await locals.db((tx) =>
 			routing.setFeedbackHours(tx, String(form.get('category')) as ReportCategory, Number(form.get('hours')))
 		);

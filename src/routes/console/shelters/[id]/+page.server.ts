@@ -1,3 +1,4 @@
+import { formOf } from '$lib/server/http';
 import { error, fail, redirect } from '@sveltejs/kit';
 import { townCodes, towns as townNames } from '$lib/server/district';
 import * as registry from '$lib/server/shelters/registry';
@@ -24,7 +25,7 @@ export const load: PageServerLoad = async ({ locals, params }) => {
 export const actions: Actions = {
 	save: async ({ locals, params, request }) => {
 		staffOnly(locals, MAY.administer);
-		const form = await request.formData();
+		const form = await formOf(request);
 		const towns = await locals.db(townCodes);
 		const { row, values, errors } = registry.parseShelterForm(form, towns);
 		if (!row) return fail(400, { values, errors, message: null });

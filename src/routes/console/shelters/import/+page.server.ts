@@ -1,3 +1,4 @@
+import { formOf } from '$lib/server/http';
 import { error, fail, redirect } from '@sveltejs/kit';
 import { townCodes } from '$lib/server/district';
 import * as importer from '$lib/server/shelters/import';
@@ -26,7 +27,7 @@ async function read(form: FormData) {
 export const actions: Actions = {
 	preview: async ({ locals, request }) => {
 		staffOnly(locals, MAY.administer);
-		const input = await read(await request.formData());
+		const input = await read(await formOf(request));
 		if (!input.content.trim()) return fail(400, { ...input, content: '', errors: [{ row: 0, column: 'file', message: 'shelters.import.no_file' }], rows: [] });
 		const towns = await locals.db(townCodes);
 		const { rows, errors } = importer.parseFile(input.content, input.format, input.crs, towns);
@@ -35,7 +36,7 @@ export const actions: Actions = {
 	},
 	import: async ({ locals, request }) => {
 		staffOnly(locals, MAY.administer);
-		const input = await read(await request.formData());
+		const input = await read(await formOf(request));
 		const towns = await locals.db(townCodes);
 		const { rows, errors } = importer.parseFile(input.content, input.format, input.crs, towns);
 		if (errors.length || rows.length === 0) return fail(400, { ...input, content: '', errors, rows: [] });

@@ -1,3 +1,4 @@
+import { formOf } from '$lib/server/http';
 import { error, fail, redirect } from '@sveltejs/kit';
 import { deliveryStats } from '$lib/server/messaging/stats';
 import { concerns, inWarning } from '$lib/server/geography/hazard-points';
@@ -45,7 +46,7 @@ export const actions: Actions = {
 	approve: async ({ locals, params, request }) => {
 		staffOnly(locals, MAY.issue_warnings);
 		// The approval names the revision the approver read on this page.
-		const revision = Number((await request.formData()).get('revision'));
+		const revision = Number((await formOf(request)).get('revision'));
 		if (!Number.isInteger(revision) || revision < 1) return fail(400, { message: 'warnings.err_changed_since_review' });
 		return outcome(await locals.db((tx) => warnings.approve(tx, params.id, revision)), params.id);
 	},

@@ -1,3 +1,4 @@
+import { formOf } from '$lib/server/http';
 import { error, fail, redirect } from '@sveltejs/kit';
 import { deliveryReach } from '$lib/server/messaging/stats';
 import { isUnavailable } from '$lib/server/db/unavailable';
@@ -55,7 +56,7 @@ async function parse(locals: App.Locals, form: FormData) {
  * typed, so the form shows it again (also with JavaScript off) and nothing is lost.
  */
 async function keepDraft<T>(request: Request, work: (form: FormData) => Promise<T>) {
-	const form = await request.formData();
+	const form = await formOf(request);
 	try {
 		return await work(form);
 	} catch (error) {

@@ -1,3 +1,4 @@
+import { formOf } from '$lib/server/http';
 import { error, fail, redirect } from '@sveltejs/kit';
 import * as events from '$lib/server/volunteers/events';
 import { cancel, mine, register } from '$lib/server/volunteers/registrations';
@@ -24,7 +25,7 @@ export const actions: Actions = {
 	},
 	cancel: async ({ locals, params, request }) => {
 		if (!locals.volunteer) redirect(303, `/volunteer/sign-in?next=/volunteer/events/${params.id}`);
-		const id = String((await request.formData()).get('registration') ?? '');
+		const id = String((await formOf(request)).get('registration') ?? '');
 		const result = await locals.db((tx) => cancel(tx, id));
 		if (!result.ok) return fail(400, { message: `volunteer.problems.${result.problem}` });
 		redirect(303, `/volunteer/events/${params.id}`);

@@ -1,3 +1,4 @@
+import { formOf } from '$lib/server/http';
 import { error, fail, redirect } from '@sveltejs/kit';
 import * as events from '$lib/server/volunteers/events';
 import { sendDrillWarning } from '$lib/server/volunteers/drill-warning';
@@ -25,7 +26,7 @@ export const load: PageServerLoad = async ({ locals, params, url }) => {
 export const actions: Actions = {
 	status: async ({ locals, params, request }) => {
 		staffOnly(locals);
-		const status = String((await request.formData()).get('status') ?? '');
+		const status = String((await formOf(request)).get('status') ?? '');
 		if (!['open', 'cancelled', 'done', 'draft'].includes(status)) return fail(400, { message: 'volunteer.console.bad_status', code: '' });
 		const done = await locals.db((tx) => events.setStatus(tx, params.id, status as 'open'));
 		if (!done) return fail(403, { message: 'volunteer.console.not_organiser', code: '' });
@@ -33,7 +34,7 @@ export const actions: Actions = {
 	},
 	checkin: async ({ locals, params, request }) => {
 		const me = staffOnly(locals);
-		const code = String((await request.formData()).get('code') ?? '').trim();
+		const code = String((await formOf(request)).get('code') ?? '').trim();
 		if (!code) return fail(400, { message: null, code, errors: { code: 'errors.required' } });
 		const result = await locals.db((tx) => checkIn(tx, params.id, code, me.userId));
 		if (!result.ok) return fail(400, { message: null, code, errors: { code: `volunteer.console.check_in_${result.problem}` } });
@@ -50,7 +51,7 @@ export const actions: Actions = {
 	},
 	checkout: async ({ locals, params, request }) => {
 		staffOnly(locals);
-		const id = String((await request.formData()).get('registration') ?? '');
+		const id = String((await formOf(request)).get('registration') ?? '');
 		const done = await locals.db((tx) => checkOut(tx, id));
 		if (!done) return fail(400, { message: 'volunteer.console.check_out_refused', code: '' });
 		redirect(303, `/console/volunteers/events/${params.id}`);

@@ -1,3 +1,4 @@
+import { formOf } from '$lib/server/http';
 import { fail, redirect } from '@sveltejs/kit';
 import * as events from '$lib/server/volunteers/events';
 import { towns } from '$lib/server/district';
@@ -12,7 +13,7 @@ export const load: PageServerLoad = async ({ locals }) => {
 export const actions: Actions = {
 	create: async ({ locals, request }) => {
 		const me = staffOnly(locals);
-		const parsed = events.parseEvent(await request.formData());
+		const parsed = events.parseEvent(await formOf(request));
 		if (!parsed.event) return fail(400, { values: parsed.values, errors: parsed.errors, message: null });
 		const id = await locals.db((tx) => events.create(tx, parsed, me.userId, me.departmentCode));
 		if (!id) return fail(403, { values: parsed.values, errors: {}, message: 'volunteer.console.not_organiser' });

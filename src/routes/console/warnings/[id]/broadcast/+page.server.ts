@@ -1,3 +1,4 @@
+import { formOf } from '$lib/server/http';
 import { error, fail, redirect } from '@sveltejs/kit';
 import { staffOnly } from '$lib/server/auth/staff-only';
 import { broadcastScript } from '$lib/server/broadcast/script';
@@ -23,7 +24,7 @@ export const actions: Actions = {
 	confirm: async ({ locals, params, request }) => {
 		const who = staffOnly(locals);
 		if (!UUID.test(params.id)) error(404, 'not found');
-		const village = String((await request.formData()).get('village') ?? '');
+		const village = String((await formOf(request)).get('village') ?? '');
 		if (!VILLAGE_CODE.test(village)) return fail(400, { message: 'village: not a 12-digit village code of Miyun' });
 		const result = await locals.db((tx) => confirmBroadcast(tx, { warningId: params.id, villageCode: village, label: who.displayName ?? who.email }));
 		if (!result.ok && result.reason === 'refused') return fail(403, { message: 'reach.broadcast_refused' });

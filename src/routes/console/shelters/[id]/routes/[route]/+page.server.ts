@@ -1,3 +1,4 @@
+import { formOf } from '$lib/server/http';
 import { error, fail, redirect } from '@sveltejs/kit';
 import * as registry from '$lib/server/shelters/registry';
 import * as routes from '$lib/server/shelters/routes';
@@ -38,7 +39,7 @@ export const actions: Actions = {
 		staffOnly(locals, MAY.administer);
 		const found = await context(locals, params.id);
 		if (!found) error(404, 'not found');
-		const { input, values, errors, line } = routes.parseRouteForm(await request.formData(), new Set(found.villages.map((v) => v.code)));
+		const { input, values, errors, line } = routes.parseRouteForm(await formOf(request), new Set(found.villages.map((v) => v.code)));
 		if (!input) return fail(400, { values, errors, line, message: null });
 		const done = await locals.db((tx) =>
 			params.route === 'new' ? routes.createRoute(tx, params.id, input) : routes.updateRoute(tx, params.id, params.route, input)
