@@ -1,6 +1,7 @@
 /**
  * POST /api/sms/inbound — the SMS gateway posts the texts residents send back to a
- * warning: JSON {from, text, id?}, with `Authorization: Bearer <SMS_INBOUND_TOKEN>`.
+ * warning: JSON {from, text, id?}, with the header `X-Gateway-Token: <SMS_INBOUND_TOKEN>`
+ * (not Authorization: that header names staff sessions and API keys to the identity hook).
  * Answers {action, reply, ticket?}; `reply` is the text to send back. Off (404)
  * without SMS_INBOUND_TOKEN.
  */
@@ -16,8 +17,9 @@ const MAX_BODY = 8 * 1024;
 export const POST: RequestHandler = async ({ request }) => {
 	const { config, db, limits } = services();
 	if (!config.smsInbound) error(404, 'the SMS inbound webhook is not enabled on this server (SMS_INBOUND_TOKEN is not set)');
-	const bearer = /^Bearer (.+)$/.exec(request.headers.get('authorization') ?? '')?.[1] ?? null;
-	if (!tokenMatches(bearer, config.smsInbound.token)) return apiError(401, 'authorization: Bearer <SMS_INBOUND_TOKEN> is missing or wrong');
+	if (!tokenMatches(request.headers.get('x-gateway-token'), config.smsInbound.token)) {
+		return apiError(401, 'x-gateway-token: the SMS_INBOUND_TOKEN is missing or wrong');
+	}
 	const raw = await request.text();
 	if (raw.length > MAX_BODY) return apiError(413, `body: at most ${MAX_BODY} bytes`);
 	let body: unknown;
