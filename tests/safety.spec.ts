@@ -39,7 +39,13 @@ test('residents mark themselves safe or ask for help; relatives and staff see wh
 		await expect(page.getByTestId('safe-done')).toContainText('您已报平安');
 		await expect(page.getByTestId('safe-done')).toContainText('知道您手机号的人现在可以看到');
 
-		// A relative who knows the number: only "safe at … (at a shelter)".
+		// A relative who knows the number: only "safe at … (at a shelter)", in either language.
+		await page.goto('/safe/lookup?lang=zh-CN');
+		await page.locator('html[data-hydrated]').waitFor();
+		await page.getByLabel('对方手机号').fill(SAFE_PHONE);
+		await page.getByRole('button', { name: '查询' }).click();
+		await expect(page.getByTestId('lookup-answer')).toContainText(/已于 \d\d:\d\d 报平安（在避难场所）/);
+		await shot(page, 'lookup-zh');
 		await page.goto('/safe/lookup?lang=en');
 		await page.locator('html[data-hydrated]').waitFor();
 		await page.getByLabel('Their mobile number').fill(SAFE_PHONE);
@@ -82,6 +88,11 @@ test('residents mark themselves safe or ask for help; relatives and staff see wh
 		await staff.goto('/console/map?lang=zh-CN');
 		await expect(staff.getByTestId('map-evacuation')).toBeVisible();
 		await shot(staff, 'map-zh');
+		// The roll's edit history: the demo seed's households were added by the system.
+		await staff.goto('/console/evacuation/roll');
+		await staff.getByTestId('roll-history').locator('summary').click();
+		await expect(staff.getByTestId('roll-history')).toContainText('系统 新增了');
+		await staff.getByTestId('roll-history').screenshot({ path: 'test-results/safety/roll-history-zh.png' });
 
 		// "I need help" on the web: the call-now box comes first, then the form.
 		await page.goto('/safe?s=help&lang=en');
