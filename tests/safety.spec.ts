@@ -9,7 +9,7 @@
  */
 import { expect, test, type Page } from '@playwright/test';
 import { redFlashFlood } from './evacuation-fixtures';
-import { fakeSmsGateway } from './fake-sms-gateway';
+import { E2E_SMS_INBOUND_TOKEN, fakeSmsGateway } from './fake-sms-gateway';
 import { E2E, signIn } from './fixtures';
 
 // Demo households (src/lib/server/evacuation/seed.ts): phones 1390000NNNN by village and head.
@@ -65,6 +65,10 @@ test('residents mark themselves safe or ask for help; relatives and staff see wh
 		expect(help.body.reply).toContain(help.body.ticket!);
 		// A gateway without the token is refused, and nothing is recorded.
 		expect((await fakeSmsGateway(request, 'wrong-token-wrong-token-wrong-token').reply(`+86${HELP_PHONE}`, 'SAFE')).status).toBe(401);
+		// A post without the sender is a 400 that names the field.
+		const bad = await request.post('/api/sms/inbound', { headers: { 'x-gateway-token': E2E_SMS_INBOUND_TOKEN }, data: { text: 'SAFE' } });
+		expect(bad.status()).toBe(400);
+		expect((await bad.json()).error).toMatch(/^from:/);
 
 		// The township's staff see both beside the roll, matched by phone.
 		const staff = await staffContext.newPage();
