@@ -28,6 +28,10 @@ test('residents mark themselves safe or ask for help; relatives and staff see wh
 		const check = page.getByTestId('safety-check');
 		await expect(check).toBeVisible();
 		await shot(page, 'warning-zh');
+		await page.goto(`${page.url()}?lang=en`);
+		await expect(check.getByRole('link', { name: 'I need help' })).toBeVisible();
+		await shot(page, 'warning-en');
+		await page.goto(`${page.url().replace('lang=en', 'lang=zh-CN')}`);
 		await check.getByRole('link', { name: '我已安全' }).click();
 		await expect(page).toHaveURL(/\/safe\?w=[0-9a-f-]{36}/);
 		await page.locator('html[data-hydrated]').waitFor();
@@ -92,8 +96,11 @@ test('residents mark themselves safe or ask for help; relatives and staff see wh
 		await staff.goto('/console/map?lang=zh-CN');
 		await expect(staff.getByTestId('map-evacuation')).toBeVisible();
 		await shot(staff, 'map-zh');
+		await staff.goto('/console/map?lang=en');
+		await expect(staff.getByTestId('map-evacuation')).toContainText('households reached');
+		await shot(staff, 'map-en');
+		await staff.goto('/console/evacuation/roll?lang=zh-CN');
 		// The roll's edit history: the demo seed's households were added by the system.
-		await staff.goto('/console/evacuation/roll');
 		await staff.getByTestId('roll-history').locator('summary').click();
 		await expect(staff.getByTestId('roll-history')).toContainText('系统 新增了');
 		await staff.getByTestId('roll-history').screenshot({ path: 'test-results/safety/roll-history-zh.png' });
