@@ -24,8 +24,8 @@ export async function evacuationLayer(tx: Queryable): Promise<EvacVillage[]> {
 	return villages.flatMap((v) => {
 		const p = at.get(v.village_code);
 		if (!p) return [];
-		// Villages placed only by their township share its point: set them in a row, 4 km apart.
-		const shift = p.approximate ? p.nth * 0.05 : 0;
+		// Villages placed only by their township share its point: set them in a row, about 7 km apart (a badge's width at the whole-district view).
+		const shift = p.approximate ? p.nth * 0.085 : 0;
 		return [{
 			code: v.village_code, name_zh: v.village_zh, name_en: v.village_en, lat: p.lat, lon: p.lon + shift, approximate: p.approximate,
 			households: v.households, settled: v.households - v.to_notify - v.unreachable, to_notify: v.to_notify, unreachable: v.unreachable,
