@@ -16,6 +16,7 @@ import { seedDemo } from '../src/lib/server/seed';
 import { makeKeys, startSimulator } from '../src/lib/server/messaging/testing/push-simulator';
 import { addStaff } from '../src/lib/server/staff';
 import { E2E } from './fixtures';
+import { E2E_SMS_INBOUND_TOKEN } from './fake-sms-gateway';
 
 const dataDir = path.resolve('.test-data/e2e');
 fs.rmSync(dataDir, { recursive: true, force: true });
@@ -48,4 +49,6 @@ try {
 // Every journey comes from 127.0.0.1: the per-address write limit would throttle the
 // suite itself, not a person. (The limiter has its own tests.)
 process.env.ANON_WRITES_PER_MINUTE = '2000';
+// The fake SMS gateway's token (tests/fake-sms-gateway.ts): replies to warning texts.
+process.env.SMS_INBOUND_TOKEN = E2E_SMS_INBOUND_TOKEN;
 await import('../scripts/start.js');

@@ -4,28 +4,11 @@
  * waits on the device and is sent once); the district desk, on its own page, sees the
  * counts change live, without reloading.
  */
-import { expect, test, type APIRequestContext, type Page } from '@playwright/test';
+import { expect, test, type Page } from '@playwright/test';
+import { redFlashFlood, XIWENGZHUANG } from './evacuation-fixtures';
 import { E2E, signIn } from './fixtures';
-import { issueFloodCap } from './shelter-fixtures';
-
-const XIWENGZHUANG = '110118101';
 
 const count = (page: Page, name: string) => page.getByTestId(`town-${XIWENGZHUANG}`).locator(`[data-count="${name}"]`);
-
-/** Issues a red flash-flood warning 2 km around the township seat; returns its Cancel. */
-async function redFlashFlood(request: APIRequestContext): Promise<() => Promise<void>> {
-	const snap = (await (await request.get('/api/shelters/snapshot')).json()) as { towns: { code: string; lat: number | null; lon: number | null }[] };
-	const seat = snap.towns.find((t) => t.code === XIWENGZHUANG)!;
-	const identifier = `e2e-evacuation-${Date.now()}`;
-	const cap = (msgType: 'Alert' | 'Cancel', references?: string) =>
-		issueFloodCap(request, {
-			identifier: msgType === 'Alert' ? identifier : `${identifier}-cancel`, msgType, references, hazard: 'flash_flood', severity: 'Extreme',
-			area: `<circle>${seat.lat!.toFixed(5)},${seat.lon!.toFixed(5)} 2</circle>`, sender: 'e2e-evacuation@miyun.test',
-			headline: 'Red flash flood warning (test)', areaDesc: 'Xiwengzhuang'
-		});
-	await cap('Alert');
-	return () => cap('Cancel', identifier);
-}
 
 test('a red flash-flood warning lists the demo roll; staff mark three households and the desk sees the counts change live', async ({ browser, request }) => {
 	// Two signed-in contexts and a live stream on a shared, busy machine.

@@ -27,7 +27,7 @@ export type RecipientKind = (typeof RecipientKindValues)[number];
 export const RegistrationStatusValues = ["confirmed","waitlisted","cancelled"] as const;
 export type RegistrationStatus = (typeof RegistrationStatusValues)[number];
 
-export const ReportCategoryValues = ["geological","fire_safety","gas","hazmat","flood_water","forest_fire","road_bridge","construction","confined_space","ebike_charging","special_equipment","tourism","other"] as const;
+export const ReportCategoryValues = ["rescue","geological","fire_safety","gas","hazmat","flood_water","forest_fire","road_bridge","construction","confined_space","ebike_charging","special_equipment","tourism","other"] as const;
 export type ReportCategory = (typeof ReportCategoryValues)[number];
 
 export const ReportRatingValues = ["satisfied","basically_satisfied","unsatisfied"] as const;
@@ -35,6 +35,12 @@ export type ReportRating = (typeof ReportRatingValues)[number];
 
 export const ReportStatusValues = ["received","dispatched","accepted","closed","merged","hidden"] as const;
 export type ReportStatus = (typeof ReportStatusValues)[number];
+
+export const SafetyPlaceValues = ["home","shelter","relatives"] as const;
+export type SafetyPlace = (typeof SafetyPlaceValues)[number];
+
+export const SafetyStatusValues = ["safe","need_help"] as const;
+export type SafetyStatus = (typeof SafetyStatusValues)[number];
 
 export const ScenicStateValues = ["open","restricted","closed"] as const;
 export type ScenicState = (typeof ScenicStateValues)[number];
@@ -133,6 +139,16 @@ export type Tables = {
 		name_en: string;
 		outline: string;
 		source: string;
+	};
+	evac_household_changes: {
+		id: number;
+		household_id: string;
+		town_code: string;
+		action: string;
+		changes: unknown;
+		changed_at: Date;
+		changed_by: string | null;
+		changed_by_name: string | null;
 	};
 	evac_households: {
 		id: string;
@@ -321,6 +337,23 @@ export type Tables = {
 		merged_into: number | null;
 		texts_erased_at: Date | null;
 		reviewed_at: Date | null;
+	};
+	safety_lookups: {
+		client: string;
+		number: string;
+		at: Date;
+	};
+	safety_marks: {
+		id: string;
+		idempotency_key: string;
+		warning_thread: string | null;
+		status: SafetyStatus;
+		place: SafetyPlace | null;
+		phone_key: string | null;
+		share: boolean;
+		channel: string;
+		report_id: number | null;
+		created_at: Date;
 	};
 	scenic_areas: {
 		id: string;

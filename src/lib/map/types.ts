@@ -5,7 +5,7 @@
 import type { HazardCode, ScenicState, ShelterStatus, WarningLevel } from '../db-types.gen';
 
 export const PUBLIC_LAYERS = ['warnings', 'shelters', 'routes', 'scenic', 'hazard_points', 'water', 'towns'] as const;
-export const STAFF_LAYERS = ['reports', 'reach'] as const;
+export const STAFF_LAYERS = ['reports', 'reach', 'evacuation'] as const;
 export type LayerName = (typeof PUBLIC_LAYERS)[number] | (typeof STAFF_LAYERS)[number];
 
 export type MapTown = { code: string; name_zh: string; name_en: string; area: string | null; approximate: boolean; lat: number | null; lon: number | null };
@@ -44,6 +44,22 @@ export type PublicMap = {
 export type MapReport = { id: string; ticket: string; status: string; lat: number; lon: number; overdue: boolean };
 export type VillageReach = { code: string; name_zh: string; name_en: string; lat: number; lon: number; subscriptions: number };
 export type StaffMap = PublicMap & { reports: MapReport[]; reach: VillageReach[] | null };
+/** A village on the evacuation list now: its counts (marks.ts picture) at its place. */
+export type EvacVillage = {
+	code: string;
+	name_zh: string;
+	name_en: string;
+	lat: number;
+	lon: number;
+	/** placed by its township's area (its own place is not imported) */
+	approximate: boolean;
+	households: number;
+	settled: number;
+	to_notify: number;
+	unreachable: number;
+	people_moved: number;
+	lagging: boolean;
+};
 
 export const HAZARD_POINT_KINDS = ['collapse', 'landslide', 'debris_flow', 'ground_collapse', 'ground_fissure', 'ground_subsidence', 'unstable_slope'] as const;
 export type HazardPointKind = (typeof HAZARD_POINT_KINDS)[number];

@@ -8,12 +8,14 @@ import words from './emergency-words.json';
 
 export type EmergencyNumber = '119' | '110' | '120';
 
-/** Categories where a report often describes a fire or a leak in progress. */
+/** Categories where a report often describes a fire, a leak or a person in danger now. */
 const CATEGORY_NUMBERS: Partial<Record<ReportCategory, EmergencyNumber[]>> = {
 	forest_fire: ['119'],
 	gas: ['119'],
 	hazmat: ['119'],
-	confined_space: ['119', '120']
+	confined_space: ['119', '120'],
+	// "I need help": a person in danger (rescue, police, ambulance).
+	rescue: ['119', '110', '120']
 };
 
 /** The numbers to call first, most relevant first; empty when nothing says "now". */

@@ -37,6 +37,8 @@ export type Config = {
 	};
 	/** The WeChat Official Account's message token (WECHAT_TOKEN); /wechat is off without it. */
 	wechat: { token: string } | null;
+	/** The token the SMS gateway sends with replies (SMS_INBOUND_TOKEN); /api/sms/inbound is off without it. */
+	smsInbound: { token: string } | null;
 };
 
 export class ConfigError extends Error {
@@ -136,6 +138,11 @@ export function readConfig(env: Env = process.env): Config {
 
 	const port = integer(env, 'PORT', 3000, 1, 65535);
 	const wechatToken = nonEmpty(env, 'WECHAT_TOKEN');
+	const smsInboundToken = nonEmpty(env, 'SMS_INBOUND_TOKEN');
+	// A guessable token would let anyone mark numbers safe or file calls for help as "from this phone".
+	if (smsInboundToken && !/^[A-Za-z0-9_-]{32,256}$/.test(smsInboundToken)) {
+		throw new ConfigError('SMS_INBOUND_TOKEN', 'must be 32 to 256 letters, digits, - or _ (openssl rand -hex 32)');
+	}
 	// The platform's own rule for the token: 3-32 letters or digits.
 	if (wechatToken && !/^[A-Za-z0-9]{3,32}$/.test(wechatToken)) {
 		throw new ConfigError('WECHAT_TOKEN', 'must be 3-32 letters or digits (the Token set in the Official Account\'s server settings)');
@@ -157,7 +164,8 @@ export function readConfig(env: Env = process.env): Config {
 		anonWritesPerMinute: integer(env, 'ANON_WRITES_PER_MINUTE', 30, 1, 100_000),
 		seedDemo,
 		delivery: readDelivery(env, port),
-		wechat: wechatToken ? { token: wechatToken } : null
+		wechat: wechatToken ? { token: wechatToken } : null,
+		smsInbound: smsInboundToken ? { token: smsInboundToken } : null
 	};
 }
 

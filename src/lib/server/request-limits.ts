@@ -12,7 +12,7 @@
  *   report media): `api`;
  * - receipts from service workers: their own large budget (every phone a warning reaches);
  * - /wechat: WeChat's servers post for every user of the account, so that endpoint
- *   limits per user itself.
+ *   limits per user itself; /api/sms/inbound: the SMS gateway likewise (per number).
  * Decided by the route SvelteKit matched, never by the raw path (`/%61pi/...` is `/api/...`).
  */
 import type { Handle } from '@sveltejs/kit';
@@ -35,6 +35,8 @@ const EXPENSIVE_READS = new Set([
 export function budgetsFor(method: string, routeId: string | null): (keyof AnonymousLimits)[] {
 	if (routeId === '/api/subscriptions/receipts') return ['receipts'];
 	if (routeId === '/wechat') return [];
+	// The SMS gateway posts every reply from one address; it is authenticated by its token.
+	if (routeId === '/api/sms/inbound') return [];
 	if (!READS.has(method)) return ['anonWrites'];
 	return routeId !== null && EXPENSIVE_READS.has(routeId) ? ['api'] : [];
 }

@@ -3,6 +3,7 @@
  * scenic areas (facts from the database). Every sentence is an i18n template filled
  * with data, or a guide's own words.
  */
+import { safetyLinks } from '../evacuation/assistant-links';
 import type { TFunction } from 'i18next';
 import type { HazardCode } from '$lib/hazards';
 import { makeT, type Lang } from '$lib/i18n';
@@ -34,7 +35,8 @@ export function translator(lang: Lang): TFunction {
 export const placeName = (p: { name_zh: string; name_en: string }, lang: Lang) => (lang === 'en' ? p.name_en : p.name_zh);
 
 export function emergencyAnswer(lang: Lang, numbers: EmergencyNumber[], act: Act | null = null): Answer {
-	return { intent: 'emergency', ...callNow(translator(lang), numbers, act) };
+	const call = callNow(translator(lang), numbers, act);
+	return { intent: 'emergency', ...call, links: [...call.links, ...safetyLinks(translator(lang), null, 'help')] };
 }
 
 /** While the ground shakes: the earthquake guide's "during" steps (drop, cover, hold on) and link, then the numbers. */
@@ -138,7 +140,7 @@ export async function warningsAnswer(tx: Queryable, lang: Lang, place: KnownPlac
 	}
 	const lines = list.slice(0, 5).map((w) => `${t(`levels.${w.level}`)} · ${infoFor(w.infos, lang)?.headline ?? t(`hazards.${w.hazard}`)}`);
 	const links = list.slice(0, 5).map((w) => ({ href: `/warnings/${w.threadId}`, title: infoFor(w.infos, lang)?.headline ?? t(`hazards.${w.hazard}`) }));
-	links.push({ href: '/warnings', title: t('assistant.reply.warnings_all') });
+	links.push({ href: '/warnings', title: t('assistant.reply.warnings_all') }, ...safetyLinks(t, list[0]!.threadId));
 	return { intent: 'warnings', reply: [t('assistant.reply.warnings_head', { where, time, count: list.length }), ...lines].join('\n'), links };
 }
 

@@ -209,3 +209,32 @@ export async function exportCsv(tx: Queryable): Promise<string> {
 }
 
 export { EvacVulnerabilityValues as VULNERABILITIES };
+
+export type RollChange = {
+	id: number;
+	household_id: string;
+	action: 'added' | 'edited' | 'removed';
+	/** field → {from, to} (added: {to}); values blanked ({}) once the household is removed */
+	changes: Record<string, { from?: unknown; to?: unknown }>;
+	changed_at: string;
+	changed_by_name: string | null;
+	/** the household as it is now (null once removed) */
+	head_name: string | null;
+	ref: string | null;
+};
+
+/**
+ * The roll's history (written by a trigger on every insert, update and delete, whoever
+ * made it), newest first: of one household, or the latest of the roll the caller keeps.
+ */
+export async function changes(tx: Queryable, household: string | null = null, limit = 200): Promise<RollChange[]> {
+	if (household !== null && !/^[0-9a-f-]{36}$/i.test(household)) return [];
+	const rows = await tx.query<RollChange>(
+		`select c.id::integer, c.household_id, c.action, c.changes, c.changed_at, c.changed_by_name, h.head_name, h.ref
+		   from public.evac_household_changes c left join public.evac_households h on h.id = c.household_id
+		  where ($1::uuid is null or c.household_id = $1::uuid)
+		  order by c.changed_at desc, c.id desc limit $2`,
+		[household, limit]
+	);
+	return rows.map((r) => ({ ...r, changed_at: new Date(r.changed_at).toISOString() }));
+}

@@ -4,6 +4,7 @@
  * one request, tokens, media — the spec's error list for every refusal, and no
  * personal data, hidden report or redacted photo in any answer.
  */
+import { ReportCategoryValues } from '../../db-types.gen';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ANON_CLAIMS, asService, type Claims } from '../db/caller';
 import type { Database } from '../db/port';
@@ -62,7 +63,7 @@ describe.each(backends())('Open311 reads on $name', (backend) => {
 			expect(status).toBe(200);
 			expect(headers.get('access-control-allow-origin')).toBe('*');
 			const list = (format === 'json' ? body : (body as { services: { service: Json[] } }).services.service) as Json[];
-			expect(list).toHaveLength(13);
+			expect(list).toHaveLength(ReportCategoryValues.length);
 			const flood = list.find((s) => s.service_code === 'flood_water')!;
 			expect(Object.keys(flood).sort()).toEqual(['description', 'group', 'keywords', 'metadata', 'service_code', 'service_name', 'type']);
 			expect(flood).toMatchObject({ service_name: '山洪 / 积水 / 河道', type: 'realtime', metadata: format === 'json' ? false : 'false' });

@@ -11,7 +11,7 @@ import type { Queryable } from '../db/port';
 import { MAX_PHOTOS, photoFiles } from './photos';
 import { nearby, parseDraft, preparePhotos, submit, SubmitError, type Draft, type DraftErrors, type Filed, type Nearby, type PreparedPhotos } from './submit';
 
-export type ReportChannel = 'form' | 'api' | 'open311' | 'assistant';
+export type ReportChannel = 'form' | 'api' | 'open311' | 'assistant' | 'safety';
 
 type ChannelRules = {
 	/** Stop once to show 119/110/120 before filing (the resident then posts again, having seen them). */
@@ -31,7 +31,10 @@ export const CHANNELS: Record<ReportChannel, ChannelRules> = {
 	// A server must not fetch the media_url a client names, so Open311 carries no photo.
 	open311: { confirmEmergency: false, nearby: false, photos: 0 },
 	// The dialogue asks for one photo; the emergency answer is the assistant's own intent.
-	assistant: { confirmEmergency: false, nearby: false, photos: 1 }
+	assistant: { confirmEmergency: false, nearby: false, photos: 1 },
+	// "I need help" (the warning page's form, an SMS reply): the call-now box is shown
+	// first by the page itself; a person in danger is never asked "is it one of these?".
+	safety: { confirmEmergency: false, nearby: false, photos: 0 }
 };
 
 /** Who files: their database access and the rate limit that applies to them. */

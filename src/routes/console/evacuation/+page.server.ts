@@ -1,16 +1,21 @@
 import { formOf } from '$lib/server/http';
 import { fail, redirect } from '@sveltejs/kit';
 import * as evacuation from '$lib/server/evacuation/marks';
+import { forRoll } from '$lib/server/evacuation/safety';
 import { staffOnly } from '$lib/server/auth/staff-only';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async ({ locals }) => {
-	staffOnly(locals);
+	const who = staffOnly(locals);
 	return locals.db(async (tx) => {
 		const rows = await evacuation.toMove(tx);
 		return {
 			groups: evacuation.byCadre(rows),
 			picture: evacuation.picture(rows),
+			// What residents said themselves (报平安), matched by phone; RLS keeps it to the caller's roll.
+			residents: await forRoll(tx),
+			// A township's staff work the list; the district desk watches the counts first.
+			listFirst: who.townCode !== null,
 			shelters: await evacuation.sheltersFor(tx, [...new Set(rows.map((r) => r.town_code))]),
 			// A fresh key per page view: a form posted twice (JavaScript off, a double tap) is one mark.
 			formKey: crypto.randomUUID()

@@ -3,6 +3,7 @@ import { isHazardCode } from '$lib/hazards';
 import { layersFrom } from '$lib/map/layers';
 import { PUBLIC_LAYERS, STAFF_LAYERS } from '$lib/map/types';
 import { staffMap } from '$lib/server/map/staff';
+import { evacuationLayer } from '$lib/server/evacuation/map';
 import type { PageServerLoad } from './$types';
 
 const LAYERS = [...PUBLIC_LAYERS, ...STAFF_LAYERS];
@@ -11,6 +12,6 @@ export const load: PageServerLoad = async ({ locals, url }) => {
 	staffOnly(locals);
 	const raw = url.searchParams.get('hazard');
 	const hazard = isHazardCode(raw) ? raw : null;
-	const map = await locals.db((tx) => staffMap(tx, hazard, locals.lang));
-	return { map, on: layersFrom(url.searchParams, LAYERS), layers: LAYERS };
+	const [map, evacuation] = await locals.db(async (tx) => [await staffMap(tx, hazard, locals.lang), await evacuationLayer(tx)] as const);
+	return { map, evacuation, on: layersFrom(url.searchParams, LAYERS), layers: LAYERS };
 };

@@ -15,7 +15,7 @@ export const load: PageServerLoad = async ({ locals }) => {
 			'select code, name_zh, name_en from public.villages where $1::text is null or town_code = $1 order by code',
 			[me?.town ?? null]
 		);
-		return { households, villages, columns: roll.COLUMNS, vulnerabilities: roll.VULNERABILITIES };
+		return { households, villages, columns: roll.COLUMNS, vulnerabilities: roll.VULNERABILITIES, changes: await roll.changes(tx, null, 50) };
 	});
 };
 
