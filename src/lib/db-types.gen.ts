@@ -208,19 +208,6 @@ export type Tables = {
 		reason_en: string;
 		evacuates_from: WarningLevel | null;
 	};
-	outbox_messages: {
-		id: number;
-		channel: string;
-		recipient: string;
-		template: string;
-		params: unknown;
-		created_at: Date;
-		delivered_at: Date | null;
-		expires_at: Date;
-		warning_id: string | null;
-		demo: boolean;
-		expired_at: Date | null;
-	};
 	report_categories: {
 		code: ReportCategory;
 		urgency: string;
@@ -366,6 +353,21 @@ export type Tables = {
 		demo: boolean;
 		retired_at: Date | null;
 		updated_at: Date;
+	};
+	sms_messages: {
+		id: number;
+		channel: string;
+		recipient: string;
+		template: string;
+		params: unknown;
+		created_at: Date;
+		delivered_at: Date | null;
+		expires_at: Date;
+		warning_id: string | null;
+		demo: boolean;
+		expired_at: Date | null;
+		recipient_kind: RecipientKind;
+		recipient_id: string | null;
 	};
 	staff: {
 		user_id: string;
