@@ -6,7 +6,7 @@ export type CapMsgType = (typeof CapMsgTypeValues)[number];
 export const CapStatusValues = ["Actual","Exercise","System","Test","Draft"] as const;
 export type CapStatus = (typeof CapStatusValues)[number];
 
-export const DeliveryChannelValues = ["push","sms"] as const;
+export const DeliveryChannelValues = ["push","sms","wechat"] as const;
 export type DeliveryChannel = (typeof DeliveryChannelValues)[number];
 
 export const DeliveryStateValues = ["queued","sent","failed","expired","gone"] as const;
@@ -408,6 +408,7 @@ export type Tables = {
 		exercises: boolean;
 		until: Date | null;
 		created_at: Date;
+		openid: string | null;
 	};
 	town_boundaries: {
 		town_code: string;
