@@ -18,6 +18,9 @@ import { deliveryStats } from './stats';
 import { issueOver } from './testing/fanout-fixture';
 import { wechatChannel, WechatToken, type WechatApi } from './wechat';
 import { findPlace, runWechatCommand, wechatCommand } from './wechat-subscribe';
+import { answerWechat } from '../assistant/wechat-endpoint';
+import { NonceMemory, signature } from '../assistant/wechat';
+import { RateLimiter } from '../rate-limit';
 
 type Sent = { touser: string; template_id: string; page: string; data: Record<string, { value: string }> };
 
@@ -207,6 +210,24 @@ describe.each(backends())('the WeChat channel on $name', (backend) => {
 		expect(places).toEqual([{ village_code: village.code }, { village_code: null }]);
 		expect(await run('unsubscribe', 'en')).toMatch(/cancelled/);
 		expect(await asService(db, (tx) => tx.query(`select 1 from public.subscriptions where openid = 'oNewFollower0001'`))).toEqual([]);
+	});
+
+	it('/wechat takes "订阅预警 <place>" before the assistant, and answers in the reply format', async () => {
+		const now = Math.floor(Date.now() / 1000);
+		const query = { signature: signature('miyunTest2026', String(now), '77'), timestamp: String(now), nonce: '77' };
+		const body = `<xml><ToUserName><![CDATA[gh_miyun]]></ToUserName><FromUserName><![CDATA[oEndpointUser01]]></FromUserName><CreateTime>${now}</CreateTime><MsgType><![CDATA[text]]></MsgType><Content><![CDATA[订阅预警 溪翁庄镇]]></Content><MsgId>9900000000000000001</MsgId></xml>`;
+		const limits = { anonWrites: new RateLimiter(30, 60_000), reportsPerDevice: new RateLimiter(5, 600_000), wechatNonces: new NonceMemory() };
+		const r = await answerWechat((work) => as(db, ANON_CLAIMS, work), (work) => asService(db, work), 'miyunTest2026', query, body, 'https://m.example.cn', limits);
+		expect(r).toMatchObject({ status: 200, xml: true });
+		expect(r.body).toContain('<ToUserName><![CDATA[oEndpointUser01]]></ToUserName>');
+		expect(r.body).toContain('溪翁庄镇');
+		const [row] = await asService(db, (tx) =>
+			tx.query<{ channel: string; confirmed: boolean; places: number }>(
+				`select s.channel, s.confirmed, (select count(*)::int from public.subscription_places p where p.subscription_id = s.id) as places
+				   from public.subscriptions s where s.openid = 'oEndpointUser01'`
+			)
+		);
+		expect(row).toEqual({ channel: 'wechat', confirmed: true, places: 1 });
 	});
 
 	it('nobody but the service subscribes a follower or reads an OpenID', async () => {
