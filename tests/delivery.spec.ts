@@ -223,7 +223,7 @@ test('what we store about me, and delete everything (English)', async ({ browser
 	await expect(stored.filter({ hasText: 'Yellow warning and above' })).toBeVisible();
 	await expect(stored.filter({ hasText: /^Rainstorm$/ })).toBeVisible();
 	await page.screenshot({ path: 'screenshots/alerts-stored-en.png', fullPage: true });
-	const { id, secret } = await page.evaluate(() => JSON.parse(localStorage.getItem('alerts.subscriptions')!)[0]);
+	const { id, secret } = await page.evaluate(() => JSON.parse(localStorage.getItem('subscriptions.device')!)[0]);
 
 	await page.getByRole('button', { name: 'Delete everything' }).click();
 	await page.getByRole('button', { name: 'Yes, delete everything' }).click();
@@ -232,7 +232,7 @@ test('what we store about me, and delete everything (English)', async ({ browser
 	// gone on the server, on the device, and the browser's push subscription is ended
 	const after = await page.request.get(`/api/subscriptions/${id}`, { headers: { 'x-subscription-secret': secret } });
 	expect(after.status()).toBe(404);
-	expect(await page.evaluate(() => [localStorage.getItem('alerts.subscriptions'), localStorage.getItem('e2e.stubbed-push-subscription')])).toEqual(['[]', null]);
+	expect(await page.evaluate(() => [localStorage.getItem('subscriptions.device'), localStorage.getItem('e2e.stubbed-push-subscription')])).toEqual(['[]', null]);
 	await context.close();
 });
 

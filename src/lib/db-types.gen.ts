@@ -6,7 +6,7 @@ export type CapMsgType = (typeof CapMsgTypeValues)[number];
 export const CapStatusValues = ["Actual","Exercise","System","Test","Draft"] as const;
 export type CapStatus = (typeof CapStatusValues)[number];
 
-export const DeliveryChannelValues = ["push","sms"] as const;
+export const DeliveryChannelValues = ["push","sms","wechat"] as const;
 export type DeliveryChannel = (typeof DeliveryChannelValues)[number];
 
 export const DeliveryStateValues = ["queued","sent","failed","expired","gone"] as const;
@@ -224,19 +224,6 @@ export type Tables = {
 		reason_en: string;
 		evacuates_from: WarningLevel | null;
 	};
-	outbox_messages: {
-		id: number;
-		channel: string;
-		recipient: string;
-		template: string;
-		params: unknown;
-		created_at: Date;
-		delivered_at: Date | null;
-		expires_at: Date;
-		warning_id: string | null;
-		demo: boolean;
-		expired_at: Date | null;
-	};
 	report_categories: {
 		code: ReportCategory;
 		urgency: string;
@@ -400,6 +387,21 @@ export type Tables = {
 		retired_at: Date | null;
 		updated_at: Date;
 	};
+	sms_messages: {
+		id: number;
+		channel: string;
+		recipient: string;
+		template: string;
+		params: unknown;
+		created_at: Date;
+		delivered_at: Date | null;
+		expires_at: Date;
+		warning_id: string | null;
+		demo: boolean;
+		expired_at: Date | null;
+		recipient_kind: RecipientKind;
+		recipient_id: string | null;
+	};
 	staff: {
 		user_id: string;
 		email: string;
@@ -439,6 +441,7 @@ export type Tables = {
 		exercises: boolean;
 		until: Date | null;
 		created_at: Date;
+		openid: string | null;
 	};
 	town_boundaries: {
 		town_code: string;

@@ -9,7 +9,7 @@ import { when } from './volunteers/format';
 
 export type SmsTextParams = Record<string, string | number | null>;
 
-/** Templates that carry a one-time code (also listed in the database's outbox_codes_not_kept check). */
+/** Templates that carry a one-time code (also listed in the database's sms_codes_not_kept check). */
 export const CODE_TEMPLATES = ['sign_in_code', 'subscription_code'] as const;
 export type CodeTemplate = (typeof CODE_TEMPLATES)[number];
 
@@ -19,7 +19,7 @@ export function isCodeTemplate(template: string): template is CodeTemplate {
 
 export function renderSmsText(t: TFunction, lang: Lang, message: { template: string; params: SmsTextParams }): string {
 	const p = message.params;
-	return t(`outbox.templates.${message.template}`, {
+	return t(`sms_texts.templates.${message.template}`, {
 		...p,
 		title: lang === 'en' ? p.title_en : p.title_zh,
 		when: p.starts_at ? when(String(p.starts_at), lang) : ''
@@ -31,6 +31,6 @@ export function renderSmsText(t: TFunction, lang: Lang, message: { template: str
  * the demo, otherwise that a code was sent (the outbox never holds it).
  */
 export function consoleText(t: TFunction, lang: Lang, message: { template: string; params: SmsTextParams }): string {
-	if (isCodeTemplate(message.template) && !('code' in message.params)) return t('outbox.code_sent', { minutes: message.params.minutes ?? 10 });
+	if (isCodeTemplate(message.template) && !('code' in message.params)) return t('sms_texts.code_sent', { minutes: message.params.minutes ?? 10 });
 	return renderSmsText(t, lang, message);
 }

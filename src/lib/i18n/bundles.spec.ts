@@ -12,12 +12,12 @@ describe('translation bundles', () => {
 		expect(bundleFor('/consoles')).toBe('public');
 	});
 
-	it.each(LANGS)('%s: the public bundle leaves out volunteer, outbox and Open311 words; the console has every group', async (lang) => {
+	it.each(LANGS)('%s: the public bundle leaves out volunteer, SMS text and Open311 words; the console has every group', async (lang) => {
 		const pub = await loadMessages(lang, 'public');
 		const volunteer = await loadMessages(lang, 'volunteer');
 		const all = await loadMessages(lang, 'console');
 		expect(Object.keys(pub)).toEqual(expect.arrayContaining(['app', 'nav', 'warnings', 'hazards', 'levels', 'shelters', 'scenic', 'guides', 'errors']));
-		for (const group of ['volunteer', 'outbox', 'open311']) expect(pub).not.toHaveProperty(group);
+		for (const group of ['volunteer', 'sms_texts', 'open311']) expect(pub).not.toHaveProperty(group);
 		expect(volunteer).toHaveProperty('volunteer');
 		expect(Object.keys(all).length).toBeGreaterThan(Object.keys(volunteer).length);
 		// The public bundle now carries /map's words too; staff-only files stay out (asserted above).

@@ -13,8 +13,8 @@ const FILES = import.meta.glob<Messages>('./locales/*/*.json', { import: 'defaul
 
 /** Files a group does not use (staff-only words stay out of the residents' pages). */
 const LEFT_OUT: Record<Bundle, readonly string[]> = {
-	public: ['evacuation', 'open311', 'outbox', 'volunteer'],
-	volunteer: ['evacuation', 'open311', 'outbox'],
+	public: ['evacuation', 'open311', 'sms_texts', 'volunteer'],
+	volunteer: ['evacuation', 'open311', 'sms_texts'],
 	console: []
 };
 

@@ -5,7 +5,9 @@
  * filed it) gives the same report, never a second one.
  */
 const DB_NAME = 'safe-miyun-reports';
-const STORE = 'outbox';
+const STORE = 'waiting';
+/** The store's name before 2026-12-04 (version 1): its reports are moved on upgrade, never dropped. */
+const OLD_STORE = 'outbox';
 const SENT_KEY = 'safe-miyun.reports.sent';
 
 export type Waiting = { key: string; fields: [string, string][]; photos: Blob[]; savedAt: number };
@@ -13,8 +15,19 @@ export type Sent = { ticket: string; url: string; sentAt: number };
 
 function open(): Promise<IDBDatabase> {
 	return new Promise((resolve, reject) => {
-		const req = indexedDB.open(DB_NAME, 1);
-		req.onupgradeneeded = () => req.result.createObjectStore(STORE, { keyPath: 'key' });
+		const req = indexedDB.open(DB_NAME, 2);
+		req.onupgradeneeded = () => {
+			const db = req.result;
+			const store = db.createObjectStore(STORE, { keyPath: 'key' });
+			if (!db.objectStoreNames.contains(OLD_STORE)) return;
+			// Reports a phone kept offline under the old name are still to be sent: copy
+			// them within the upgrade, then drop the old store. The open waits for this.
+			const old = req.transaction!.objectStore(OLD_STORE).getAll();
+			old.onsuccess = () => {
+				for (const item of old.result) store.put(item);
+				db.deleteObjectStore(OLD_STORE);
+			};
+		};
 		req.onsuccess = () => resolve(req.result);
 		req.onerror = () => reject(req.error);
 	});

@@ -65,6 +65,17 @@ describe('readConfig', () => {
 		expect(readConfig({ SMS_GATEWAY_URL: 'https://sms.example.cn/send', SMS_GATEWAY_TOKEN: 't' }).delivery.smsGateway).toEqual({ url: 'https://sms.example.cn/send', token: 't' });
 	});
 
+	it('reads the WeChat API settings only together, and names the one missing or wrong', () => {
+		const wechat = { WECHAT_APPID: 'wx0123456789abcdef', WECHAT_SECRET: 's', WECHAT_TEMPLATE_ID: 'tpl' };
+		expect(readConfig({}).delivery.wechatApi).toBeNull();
+		expect(readConfig(wechat).delivery.wechatApi).toEqual({ appId: 'wx0123456789abcdef', secret: 's', templateId: 'tpl', base: 'https://api.weixin.qq.com' });
+		expect(readConfig({ ...wechat, WECHAT_API_URL: 'http://127.0.0.1:9/x' }).delivery.wechatApi?.base).toBe('http://127.0.0.1:9');
+		expect(problem({ WECHAT_APPID: 'wx0123456789abcdef' })).toMatch(/^WECHAT_SECRET: /);
+		expect(problem({ ...wechat, WECHAT_TEMPLATE_ID: '' })).toMatch(/^WECHAT_TEMPLATE_ID: /);
+		expect(problem({ ...wechat, WECHAT_APPID: 'not-an-appid' })).toMatch(/^WECHAT_APPID: /);
+		expect(problem({ ...wechat, WECHAT_API_URL: 'http://api.example.cn' })).toMatch(/^WECHAT_API_URL: .*https/);
+	});
+
 	it('reads the anonymous write limit', () => {
 		expect(readConfig({}).anonWritesPerMinute).toBe(30);
 		expect(readConfig({ ANON_WRITES_PER_MINUTE: '600' }).anonWritesPerMinute).toBe(600);

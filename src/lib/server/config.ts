@@ -34,6 +34,8 @@ export type Config = {
 		smsGateway: { url: string; token: string } | null;
 		/** the public address of the app, for the links in texts */
 		publicOrigin: string;
+		/** WECHAT_APPID/WECHAT_SECRET/WECHAT_TEMPLATE_ID: warnings as WeChat subscription messages; off without them */
+		wechatApi: { appId: string; secret: string; templateId: string; base: string } | null;
 	};
 	/** The WeChat Official Account's message token (WECHAT_TOKEN); /wechat is off without it. */
 	wechat: { token: string } | null;
@@ -207,7 +209,17 @@ function readDelivery(env: Env, port: number): Config['delivery'] {
 		throw new ConfigError(smsUrl ? 'SMS_GATEWAY_TOKEN' : 'SMS_GATEWAY_URL', 'the SMS gateway needs both its URL and its token');
 	}
 	const origin = nonEmpty(env, 'ORIGIN');
+	const appId = nonEmpty(env, 'WECHAT_APPID');
+	const appSecret = nonEmpty(env, 'WECHAT_SECRET');
+	const templateId = nonEmpty(env, 'WECHAT_TEMPLATE_ID');
+	if ((appId || appSecret || templateId) && !(appId && appSecret && templateId)) {
+		throw new ConfigError(!appId ? 'WECHAT_APPID' : !appSecret ? 'WECHAT_SECRET' : 'WECHAT_TEMPLATE_ID', 'WeChat messages need WECHAT_APPID, WECHAT_SECRET and WECHAT_TEMPLATE_ID together');
+	}
+	if (appId && !/^wx[0-9a-f]{16}$/.test(appId)) throw new ConfigError('WECHAT_APPID', 'must be an Official Account AppID (wx + 16 hex digits)');
+	// The operator's setting, never user input: a proxy in front of the platform, or the tests' fake.
+	const wechatBase = httpsUrl('WECHAT_API_URL', nonEmpty(env, 'WECHAT_API_URL') ?? 'https://api.weixin.qq.com');
 	return {
+		wechatApi: appId && appSecret && templateId ? { appId, secret: appSecret, templateId, base: wechatBase } : null,
 		pushAllowlist,
 		pushCa,
 		vapid: publicKey && privateKey ? { publicKey, privateKey } : null,

@@ -3,7 +3,7 @@
  * the service worker's pushManager, the SMS code, and the device's own record of what
  * it subscribed (localStorage for the page, the Cache API for the service worker).
  */
-import { DEVICE_CACHE, DEVICE_URL, STORAGE_KEY, type DevicePlace, type DeviceSubscription } from './device';
+import { DEVICE_CACHE, DEVICE_URL, STORAGE_KEY, storedJson, type DevicePlace, type DeviceSubscription } from './device';
 
 export type Preferences = {
 	places: DevicePlace[];
@@ -25,7 +25,7 @@ export class ApiError extends Error {
 	}
 }
 
-/** Where the browser cannot do something: an i18n key under `alerts.`. */
+/** Where the browser cannot do something: an i18n key under `subscriptions.`. */
 export class DeviceError extends Error {}
 
 async function call<T>(url: string, init: RequestInit): Promise<T> {
@@ -41,7 +41,7 @@ const withSecret = (secret: string, init: RequestInit = {}): RequestInit => ({ .
 
 export function stored(): DeviceSubscription[] {
 	try {
-		const list = JSON.parse(localStorage.getItem(STORAGE_KEY) ?? '[]') as DeviceSubscription[];
+		const list = JSON.parse(storedJson(localStorage) ?? '[]') as DeviceSubscription[];
 		return Array.isArray(list) ? list : [];
 	} catch {
 		return [];
@@ -164,7 +164,7 @@ export async function deleteEverything(sub: DeviceSubscription): Promise<void> {
 
 export type Problem = { key: string; values?: Record<string, string> };
 
-/** What went wrong, as `alerts.*` message keys: one per field the API named. */
+/** What went wrong, as `subscriptions.*` message keys: one per field the API named. */
 export function problems(error: unknown): Problem[] {
 	if (error instanceof DeviceError) return [{ key: error.message }];
 	if (error instanceof ApiError) {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { placeCheck, round3, type DevicePlace } from './device';
+import { OLD_STORAGE_KEY, STORAGE_KEY, placeCheck, round3, storedJson, type DevicePlace } from './device';
 
 // [lon, lat] rings, as in the push payload's MultiPolygon coordinates
 const square = [[[116.8, 40.36], [116.9, 40.36], [116.9, 40.42], [116.8, 40.42], [116.8, 40.36]]];
@@ -30,5 +30,34 @@ describe('placeCheck', () => {
 	it('rounds to about 100 m like the server', () => {
 		expect(round3(40.376349)).toBe(40.376);
 		expect(round3(116.8435)).toBe(116.844);
+	});
+});
+
+describe('storedJson', () => {
+	const memory = (entries: Record<string, string>) => {
+		const map = new Map(Object.entries(entries));
+		return {
+			map,
+			getItem: (k: string) => map.get(k) ?? null,
+			setItem: (k: string, v: string) => void map.set(k, v),
+			removeItem: (k: string) => void map.delete(k)
+		};
+	};
+
+	it('moves a list kept under the old key, once, and keeps it', () => {
+		const storage = memory({ [OLD_STORAGE_KEY]: '[{"id":"a"}]' });
+		expect(storedJson(storage)).toBe('[{"id":"a"}]');
+		expect([...storage.map.keys()]).toEqual([STORAGE_KEY]);
+		expect(storedJson(storage)).toBe('[{"id":"a"}]');
+	});
+
+	it('never lets the old key overwrite a list kept under the new one', () => {
+		const storage = memory({ [OLD_STORAGE_KEY]: '[]', [STORAGE_KEY]: '[{"id":"b"}]' });
+		expect(storedJson(storage)).toBe('[{"id":"b"}]');
+		expect(storage.map.has(OLD_STORAGE_KEY)).toBe(false);
+	});
+
+	it('is null on a phone that never subscribed', () => {
+		expect(storedJson(memory({}))).toBeNull();
 	});
 });

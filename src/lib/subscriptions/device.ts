@@ -10,7 +10,19 @@ export type DevicePlace = { lat: number; lon: number; label: string | null } | {
 export type DeviceSubscription = { id: string; secret: string; channel: 'push' | 'sms'; places: DevicePlace[] };
 
 /** localStorage (the page) and the Cache API (the worker, which has no localStorage). */
-export const STORAGE_KEY = 'alerts.subscriptions';
+export const STORAGE_KEY = 'subscriptions.device';
+/** Where the list was kept before the rename of 2026-12-04: read once, moved, removed. */
+export const OLD_STORAGE_KEY = 'alerts.subscriptions';
+
+/** The stored list's JSON; a phone that kept it under the old key has it moved first, so nothing is lost. */
+export function storedJson(storage: Pick<Storage, 'getItem' | 'setItem' | 'removeItem'>): string | null {
+	const old = storage.getItem(OLD_STORAGE_KEY);
+	if (old !== null) {
+		if (storage.getItem(STORAGE_KEY) === null) storage.setItem(STORAGE_KEY, old);
+		storage.removeItem(OLD_STORAGE_KEY);
+	}
+	return storage.getItem(STORAGE_KEY);
+}
 export const DEVICE_CACHE = 'alerts';
 export const DEVICE_URL = '/alerts/device.json';
 

@@ -7,6 +7,7 @@ import type { RateLimiter } from '../rate-limit';
 import { smalltalkAnswer } from './answers';
 import { converse } from '.';
 import { wechatConversationId } from './store';
+import { runWechatCommand, wechatCommand, type WechatCommand } from '../messaging/wechat-subscribe';
 import { parseMessage, replyXml, REPLY_WITHIN_MS, verify, within, type NonceMemory, type Signed } from './wechat';
 
 export type Run = <T>(work: (tx: Queryable) => Promise<T>) => Promise<T>;
@@ -48,18 +49,25 @@ export async function answerWechat(
 		const seconds = limits.reportsPerDevice.hit(`wechat:${incoming.from}`);
 		return seconds ? new Date(Date.now() + seconds * 1000) : null;
 	};
-	const answering = run(async (tx) => {
-		const answer =
-			incoming.type === 'text' || incoming.type === 'location'
-				? await converse(tx, {
-						id: wechatConversationId(secret, incoming.from),
-						fixedId: true,
-						message: { text: incoming.text, lang, lat: incoming.lat, lon: incoming.lon, photos: [] },
-						channel: { kind: 'wechat', photos: false, reportLimit }
-					})
-				: smalltalkAnswer(lang);
-		return replyXml(incoming, answer, origin);
-	}).then(async (xml) => {
+	// "订阅预警 <place>" and "取消订阅预警" are the messaging module's, before the assistant
+	// (as service_role: the subscription is the follower's, named by the platform's OpenID).
+	const command = incoming.type === 'text' ? wechatCommand(incoming.text) : null;
+	const subscribing = (c: WechatCommand) =>
+		service(async (tx) => replyXml(incoming, { intent: 'smalltalk', reply: await runWechatCommand(tx, incoming.from, c, lang), links: [] }, origin));
+	const assistant = () =>
+		run(async (tx) => {
+			const answer =
+				incoming.type === 'text' || incoming.type === 'location'
+					? await converse(tx, {
+							id: wechatConversationId(secret, incoming.from),
+							fixedId: true,
+							message: { text: incoming.text, lang, lat: incoming.lat, lon: incoming.lon, photos: [] },
+							channel: { kind: 'wechat', photos: false, reportLimit }
+						})
+					: smalltalkAnswer(lang);
+			return replyXml(incoming, answer, origin);
+		});
+	const answering = (command ? subscribing(command) : assistant()).then(async (xml) => {
 		await service((tx) => tx.query('select public.wechat_answered($1, $2)', [incoming.id, xml]));
 		return xml;
 	});

@@ -9,10 +9,15 @@ import { LANGS, makeT, type Lang } from '../../i18n';
 import type { Queryable } from '../db/port';
 import type { Place } from '../messaging/subscriptions';
 import { messagesFor } from '../i18n';
+import { district } from '../district';
 
+/**
+ * One concept, one place: a township is matched district-wide exactly when it has no
+ * area (the district module's `has_area`, the same test as village_areas' `a.code is
+ * null`). Read from the district module's cache, not per page load.
+ */
 export async function districtWideTowns(tx: Queryable): Promise<string[]> {
-	const rows = await tx.query<{ town_code: string }>('select distinct town_code from public.village_areas where district_wide order by town_code');
-	return rows.map((r) => r.town_code);
+	return (await district(tx)).towns.filter((t) => !t.has_area).map((t) => t.code);
 }
 
 export type DistrictWideNote = {
@@ -28,18 +33,23 @@ export type DistrictWideNote = {
 export async function districtWideNotes(tx: Queryable, places: Place[]): Promise<DistrictWideNote[]> {
 	const codes = places.map((p) => ('village' in p ? p.village : null));
 	if (!codes.some(Boolean)) return [];
-	const rows = await tx.query<{ code: string; town: string; name_zh: string; name_en: string }>(
-		`select va.code, t.code as town, t.name_zh, t.name_en
-		   from public.village_areas va join public.towns t on t.code = va.town_code
-		  where va.district_wide and va.code = any($1::text[])`,
+	// Which of them the matcher treats district-wide (a village with a point of its own is
+	// not); the township's names come from the district module.
+	const wide = await tx.query<{ code: string; town: string }>(
+		`select va.code, va.town_code as town from public.village_areas va where va.district_wide and va.code = any($1::text[])`,
 		[codes.filter(Boolean)]
 	);
+	const towns = new Map((await district(tx)).towns.map((t) => [t.code, t]));
+	const rows = wide.flatMap((w) => {
+		const town = towns.get(w.town);
+		return town ? [{ ...w, name_zh: town.name_zh, name_en: town.name_en }] : [];
+	});
 	const say = Object.fromEntries(LANGS.map((lang) => [lang, makeT(lang, messagesFor(lang))])) as Record<Lang, TFunction>;
 	return codes.flatMap((code, i) => {
 		const row = rows.find((r) => r.code === code);
 		if (!row) return [];
 		const message = Object.fromEntries(
-			LANGS.map((lang) => [lang, say[lang]('alerts.district_wide_note', { town: lang === 'en' ? row.name_en : row.name_zh })])
+			LANGS.map((lang) => [lang, say[lang]('subscriptions.district_wide_note', { town: lang === 'en' ? row.name_en : row.name_zh })])
 		) as Record<Lang, string>;
 		return [{ field: `places[${i}]`, code: 'district_wide' as const, town: row.town, message }];
 	});

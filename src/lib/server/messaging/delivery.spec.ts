@@ -293,7 +293,7 @@ describe.each(backends())('delivery on $name', (backend) => {
 		expect((await states(after)).find((r) => r.subscription_id === made.id)?.state).toBe('sent');
 		// kept without a gateway as the warning's template, rendered when a gateway sends it
 		const [kept] = await asService(db, (tx) =>
-			tx.query<{ template: string; params: object }>(`select template, params from public.outbox_messages where recipient = '13800138000' order by id desc limit 1`)
+			tx.query<{ template: string; params: object }>(`select template, params from public.sms_messages where recipient = '13800138000' order by id desc limit 1`)
 		);
 		expect(kept).toMatchObject({ template: 'warning', params: { lang: 'zh-CN' } });
 		const texts: { to: string; text: string }[] = [];

@@ -8,6 +8,7 @@ import type { Config } from '../config';
 import type { Database } from '../db/port';
 import { pushChannel, type PushParts } from './push';
 import { smsChannel } from './sms';
+import { wechatChannel } from './wechat';
 import { httpGateway, smsCatcher } from './sms/gateway';
 import { sendReportUpdates } from './report-updates';
 import { EncryptPool } from './encrypt-pool';
@@ -40,7 +41,12 @@ export async function startDeliveryService(config: Config, db: Database): Promis
 	// gateway the SMS texts table is the console's catcher and nothing empties it.
 	const engine = await startDelivery({
 		db,
-		channels: [pushChannel(push), smsChannel(sms, settings.publicOrigin, messagesFor)],
+		channels: [
+			pushChannel(push),
+			smsChannel(sms, settings.publicOrigin, messagesFor),
+			// WeChat subscribers are matched either way; without the account's API settings they wait in the queue
+			...(settings.wechatApi ? [wechatChannel(settings.wechatApi, settings.publicOrigin, messagesFor)] : [])
+		],
 		queues: [
 			{ name: 'report updates', send: () => sendReportUpdates(db, push) },
 			...(settings.smsGateway ? [{ name: 'sms texts', send: async () => (await sendSmsTexts(db, sms, messagesFor, settings.publicOrigin)).sent }] : [])

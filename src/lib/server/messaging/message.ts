@@ -146,3 +146,14 @@ export function smsText(w: DeliveryWarning, lang: Lang, origin: string, messages
 				: [head, starts ?? '', summary ?? '', link];
 	return parts.filter(Boolean).join(lang === 'en' ? ' ' : '');
 }
+
+/**
+ * A WeChat subscription message's fields: the platform takes at most 20 characters in a
+ * `thing` field and a time as "YYYY-MM-DD HH:mm"; the whole text is on the warning's page.
+ */
+export function wechatFields(w: DeliveryWarning, lang: Lang, messages: MessagesFor): { title: string; area: string; time: string } {
+	const { info, title } = texts(w, lang, messages);
+	const names = w.areaNames.map((n) => (lang === 'zh-CN' ? n.zh : n.en)).join(lang === 'zh-CN' ? '、' : ', ');
+	const at = new Date(w.effective.getTime() + 8 * 3600_000).toISOString();
+	return { title: clip(title, 20), area: clip(names || info?.areaDesc || '—', 20), time: `${at.slice(0, 10)} ${at.slice(11, 16)}` };
+}

@@ -54,6 +54,8 @@ export type Recipient = RecipientKey & {
 	p256dh: string | null;
 	auth: string | null;
 	phone: string | null;
+	/** a WeChat subscriber's OpenID */
+	openid: string | null;
 	deadline: Date;
 };
 
@@ -76,7 +78,7 @@ export function claim(tx: Queryable, channel: DeliveryChannel, limit: number, le
 		 )
 		 select u.warning_id as "warningId", u.recipient_kind as kind, u.recipient_id as "recipientId", u.attempts,
 		        coalesce(s.lang, case when v.user_id is not null then 'zh-CN' end) as lang,
-		        s.endpoint, s.p256dh, s.auth, coalesce(s.phone, v.phone) as phone, d.deadline
+		        s.endpoint, s.p256dh, s.auth, coalesce(s.phone, v.phone) as phone, s.openid, d.deadline
 		   from u join public.deliveries d on d.warning_id = u.warning_id
 		   -- the address, by the recipient's kind (a volunteer reads Chinese texts)
 		   left join public.subscriptions s on u.recipient_kind = 'subscription' and s.id = u.recipient_id

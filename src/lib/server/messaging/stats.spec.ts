@@ -54,6 +54,8 @@ describe.each(backends())('delivery reach on $name', (backend) => {
 		const confirmed = await subscribe([{ lat: 40.39, lon: 116.86, label: 'grandma' }], { ...sms, phone: '13800000001' });
 		await as(db, ANON_CLAIMS, (tx) => confirmSubscription(tx, confirmed.id, confirmed.secret, confirmed.code!));
 		await subscribe([{ lat: 40.39, lon: 116.87, label: 'never confirmed' }], { ...sms, phone: '13800000002' });
+		// a WeChat follower who subscribed through the Official Account
+		await asService(db, (tx) => tx.query(`select * from app.wechat_subscribe('oReachFollower01', '{"lat":40.39,"lon":116.85,"label":"inside"}', 'zh-CN')`));
 	}, 120_000);
 	afterAll(async () => {
 		await db?.close();
@@ -67,12 +69,12 @@ describe.each(backends())('delivery reach on $name', (backend) => {
 				[SQUARE]
 			)
 		))[0]!.ok;
-		// inside, inside+drills (an Actual warning still reaches it), the village if its township touches, one confirmed SMS
-		expect(await reach(issuer)).toEqual({ push: 2 + (touchesVillage ? 1 : 0), sms: 1 });
+		// inside, inside+drills (an Actual warning still reaches it), the village if its township touches, one confirmed SMS, one WeChat follower
+		expect(await reach(issuer)).toEqual({ push: 2 + (touchesVillage ? 1 : 0), sms: 1, wechat: 1 });
 		expect((await reach(issuer, { hazard: 'flood' })).push).toBe(3 + (touchesVillage ? 1 : 0));
 		expect((await reach(issuer, { level: 'red' })).push).toBe(3 + (touchesVillage ? 1 : 0));
-		expect(await reach(admin, { status: 'Exercise' })).toEqual({ push: 1, sms: 0 });
-		expect(await reach(admin, { status: 'Test' })).toEqual({ push: 0, sms: 0 });
+		expect(await reach(admin, { status: 'Exercise' })).toEqual({ push: 1, sms: 0, wechat: 0 });
+		expect(await reach(admin, { status: 'Test' })).toEqual({ push: 0, sms: 0, wechat: 0 });
 	});
 
 	it('reaches a village subscription when the area covers its township', async () => {

@@ -31,7 +31,7 @@ export async function deliveryReach(
 		'select channel, subscriptions::int as subscriptions from app.delivery_reach($1, $2, $3, $4)',
 		[w.geojson, w.hazard, w.level, w.status]
 	);
-	const reach: Reach = { push: 0, sms: 0 };
+	const reach: Reach = { push: 0, sms: 0, wechat: 0 };
 	for (const row of rows) reach[row.channel] = row.subscriptions;
 	return reach;
 }

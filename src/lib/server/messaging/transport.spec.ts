@@ -55,6 +55,7 @@ describe.each(['h2', 'http/1.1'] as const)('a push service speaking %s', (protoc
 			p256dh: keys[i % keys.length]!.p256dh,
 			auth: keys[i % keys.length]!.auth,
 			phone: null,
+			openid: null,
 			deadline: warning.deadline
 		}));
 		const outcomes = await channel.send(warning, recipients);

@@ -43,6 +43,7 @@ const recipient = (w: DeliveryWarning): Recipient => ({
 	p256dh: 'x'.repeat(87),
 	auth: 'y'.repeat(22),
 	phone: null,
+	openid: null,
 	deadline: new Date(Date.now() + 3600_000)
 });
 

@@ -37,7 +37,7 @@ describe.each(backends())('escalation notices on $name', (backend) => {
 	const texts = () =>
 		asService(db, (tx) =>
 			tx.query<{ recipient: string; ticket: string }>(
-				`select recipient, params ->> 'ticket' as ticket from public.outbox_messages where template = 'report_overdue' order by recipient`
+				`select recipient, params ->> 'ticket' as ticket from public.sms_messages where template = 'report_overdue' order by recipient`
 			)
 		);
 
@@ -56,6 +56,16 @@ describe.each(backends())('escalation notices on $name', (backend) => {
 		// The next tick finds nothing new: no second text for the same escalation.
 		expect(await asService(db, (tx) => escalateOverdue(tx))).toEqual([]);
 		expect(await texts()).toHaveLength(2);
+		// Through the "staff on duty" resolver: each text names its staff member, not only a number.
+		const typed = await asService(db, (tx) =>
+			tx.query<{ kind: string; id: string }>(
+				`select recipient_kind as kind, recipient_id as id from public.sms_messages where template = 'report_overdue' order by recipient`
+			)
+		);
+		expect(typed).toEqual([
+			{ kind: 'staff', id: who.desk!.sub },
+			{ kind: 'staff', id: who.town!.sub }
+		]);
 
 		expect(await as(db, who.desk!, overdueCount)).toBe(1);
 		expect(await as(db, who.town!, overdueCount)).toBe(1);
@@ -68,7 +78,16 @@ describe.each(backends())('escalation notices on $name', (backend) => {
 		expect(await sqlState(as(db, { role: 'anon' }, (tx) => tx.query(`select public.staff_set_duty('13700000009', true)`)))).toBe('42501');
 	});
 
-	it('nobody but the service sends duty texts', async () => {
+	it('nobody but the service sends duty texts or lists who is on duty', async () => {
 		expect(await sqlState(as(db, who.desk!, (tx) => tx.query('select app.report_escalation_notify(1)')))).toBe('42501');
+		expect(await sqlState(as(db, who.desk!, (tx) => tx.query(`select * from app.staff_on_duty('110118101')`)))).toBe('42501');
+		expect(await sqlState(as(db, { role: 'anon' }, (tx) => tx.query(`select * from app.staff_on_duty(null)`)))).toBe('42501');
+	});
+
+	it('the "staff on duty" resolver: the desk for a report with no township, both for a township, one row per phone', async () => {
+		const onDuty = (town: string | null) =>
+			asService(db, (tx) => tx.query<{ phone: string }>('select phone from app.staff_on_duty($1) order by phone', [town]));
+		expect(await onDuty(null)).toEqual([{ phone: '13700000001' }]);
+		expect(await onDuty('110118102')).toEqual([{ phone: '13700000001' }, { phone: '13700000004' }]);
 	});
 });

@@ -55,7 +55,7 @@ describe.each(backends())('drill warnings on $name', (backend) => {
 			tx.query<{ recipient_kind: string }>(`select recipient_kind from public.delivery_queue q join public.warnings w on w.id = q.warning_id where w.status = 'Exercise'`)
 		);
 		expect(queued.map((q) => q.recipient_kind)).toEqual(['volunteer', 'volunteer']);
-		const kept = await asService(db, (tx) => tx.query<{ recipient: string; params: { lang: string } }>(`select recipient, params from public.outbox_messages where template = 'warning'`));
+		const kept = await asService(db, (tx) => tx.query<{ recipient: string; params: { lang: string } }>(`select recipient, params from public.sms_messages where template = 'warning'`));
 		expect(kept.map((m) => m.recipient).sort()).toEqual([people[0]!.phone, people[1]!.phone].sort());
 		expect(kept.every((m) => m.params.lang === 'zh-CN')).toBe(true);
 		const texts: string[] = [];

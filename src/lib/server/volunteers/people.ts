@@ -3,6 +3,7 @@
  */
 import type { Tables } from '../../db-types.gen';
 import type { Queryable } from '../db/port';
+import { district } from '../district';
 
 export type Profile = Omit<Tables['volunteers'], 'team_id' | 'created_at' | 'updated_at'> & {
 	team_name: string | null;
@@ -116,11 +117,14 @@ export type TownFigures = {
 	people_trained: number;
 };
 
-export function figures(tx: Queryable, year: number): Promise<TownFigures[]> {
-	return tx.query<TownFigures>(
-		`select f.*, t.name_zh, t.name_en from app.volunteer_figures($1) f join public.towns t on t.code = f.town_code order by t.code`,
-		[year]
-	);
+export async function figures(tx: Queryable, year: number): Promise<TownFigures[]> {
+	const rows = await tx.query<Omit<TownFigures, 'name_zh' | 'name_en'>>(`select f.* from app.volunteer_figures($1) f order by f.town_code`, [year]);
+	// The townships' names from the district module, not a join per page.
+	const towns = new Map((await district(tx)).towns.map((t) => [t.code, t]));
+	return rows.flatMap((r) => {
+		const town = towns.get(r.town_code);
+		return town ? [{ ...r, name_zh: town.name_zh, name_en: town.name_en }] : [];
+	});
 }
 
 

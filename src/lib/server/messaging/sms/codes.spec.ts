@@ -40,7 +40,7 @@ describe.each(backends())('outbox codes and validity on $name', (backend) => {
 	let seq = 0;
 	const phone = () => `1360000${String(++seq).padStart(4, '0')}`;
 	const rowsTo = (to: string) => asService(db, (tx) => latest(tx, 500)).then((rows) => rows.filter((r) => r.recipient === to));
-	const everything = async () => JSON.stringify(await asService(db, (tx) => tx.query('select * from public.outbox_messages')));
+	const everything = async () => JSON.stringify(await asService(db, (tx) => tx.query('select * from public.sms_messages')));
 
 	beforeAll(async () => {
 		db = await backend.open();
@@ -85,7 +85,7 @@ describe.each(backends())('outbox codes and validity on $name', (backend) => {
 		expect(row).toMatchObject({ demo: true, params: { code: '975310' } });
 		expect(consoleText(en, 'en', row!)).toContain('975310');
 		expect(
-			await sqlState(asService(db, (tx) => tx.query(`insert into public.outbox_messages (channel, recipient, template, params) values ('sms', '13600009999', 'sign_in_code', '{"code":"111111"}')`)))
+			await sqlState(asService(db, (tx) => tx.query(`insert into public.sms_messages (channel, recipient, template, params) values ('sms', '13600009999', 'sign_in_code', '{"code":"111111"}')`)))
 		).toBe('23514');
 	});
 
@@ -105,7 +105,7 @@ describe.each(backends())('outbox codes and validity on $name', (backend) => {
 		await asService(db, async (tx) => {
 			const put = (to: string, template: string, params: object, extra: { expires?: string; warning?: string } = {}) =>
 				tx.query(
-					`insert into public.outbox_messages (channel, recipient, template, params, expires_at, warning_id)
+					`insert into public.sms_messages (channel, recipient, template, params, expires_at, warning_id)
 					 values ('sms', $1, $2, $3, coalesce($4::timestamptz, now() + interval '1 day'), $5)`,
 					[to, template, JSON.stringify(params), extra.expires ?? null, extra.warning ?? null]
 				);

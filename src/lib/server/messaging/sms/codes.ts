@@ -4,7 +4,7 @@
  * goes straight to it and the outbox keeps "code sent"; without one the code reaches
  * nobody, except on the embedded default with demo data, where the console shows it
  * marked as demo (there is no phone to send it to). The database refuses a code in any
- * other outbox row (check outbox_codes_not_kept).
+ * other outbox row (check sms_codes_not_kept).
  */
 import { makeT, type Lang } from '../../../i18n';
 import { renderSmsText, type CodeTemplate } from '../../../sms-text';
@@ -29,7 +29,7 @@ export function codeSender(gateway: SmsGateway | null, demo: boolean, messages: 
 			const params = show ? { minutes: m.minutes, code: m.code } : { minutes: m.minutes };
 			const [row] = await asService(db, (tx) =>
 				tx.query<{ id: number }>(
-					`insert into public.outbox_messages (channel, recipient, template, params, expires_at, demo)
+					`insert into public.sms_messages (channel, recipient, template, params, expires_at, demo)
 					 values ('sms', $1, $2, $3, now() + make_interval(mins => $4), $5) returning id`,
 					[m.to, m.template, JSON.stringify(params), m.minutes, show]
 				)
@@ -43,7 +43,7 @@ export function codeSender(gateway: SmsGateway | null, demo: boolean, messages: 
 				console.error(`SMS gateway refused a ${m.template}: ${(error as Error).message}`);
 				return 'failed';
 			}
-			await asService(db, (tx) => tx.query('update public.outbox_messages set delivered_at = now() where id = $1', [row!.id]));
+			await asService(db, (tx) => tx.query('update public.sms_messages set delivered_at = now() where id = $1', [row!.id]));
 			return 'sent';
 		}
 	};

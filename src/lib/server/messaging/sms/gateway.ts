@@ -25,7 +25,7 @@ export const smsCatcher = (db: { transaction<T>(work: (tx: Queryable) => Promise
 		if (!about) throw new Error('the SMS catcher keeps warning texts only; other texts are kept by sms/texts.ts');
 		await db.transaction((tx) =>
 			tx.query(
-				`insert into public.outbox_messages (channel, recipient, template, params, expires_at, warning_id)
+				`insert into public.sms_messages (channel, recipient, template, params, expires_at, warning_id)
 				 values ('sms', $1, 'warning', $2, $3, $4)`,
 				[phone, JSON.stringify({ lang: about.lang, thread: about.threadId }), about.validUntil, about.warningId]
 			)

@@ -46,7 +46,7 @@ describe.each(backends())('the SMS outbox sender on $name', (backend) => {
 
 	it('sends each message once, and keeps the ones the gateway refused for later', async () => {
 		await asService(db, (tx) =>
-			tx.query(`insert into public.outbox_messages (channel, recipient, template, params) values
+			tx.query(`insert into public.sms_messages (channel, recipient, template, params) values
 				('sms', '13800000001', 'text', '{"text": "【平安密云】测试 123456"}'),
 				('sms', '13800000002', 'text', '{"text": "hello"}')`)
 		);

@@ -3,7 +3,7 @@
  * (reminders, waiting-list promotions, warning texts caught while there was no gateway)
  * are sent through it, oldest first, each marked delivered once the gateway took it. A
  * failure leaves the message for the next run. A message past its validity
- * (app.outbox_state) is marked expired and never sent, so turning a gateway on does not
+ * (app.sms_message_state) is marked expired and never sent, so turning a gateway on does not
  * send a used code or a warning already lifted. One-time codes are never sent from here:
  * they went to the gateway when asked for, and the outbox does not hold them.
  */
@@ -19,16 +19,16 @@ export async function sendSmsTexts(db: Database, gateway: SmsGateway, messages: 
 	const t = makeT('zh-CN', messages('zh-CN'));
 	return asService(db, async (tx) => {
 		await tx.query(
-			`update public.outbox_messages set expired_at = now()
-			  where id in (select id from public.outbox_messages m
+			`update public.sms_messages set expired_at = now()
+			  where id in (select id from public.sms_messages m
 			                where delivered_at is null and expired_at is null
-			                  and (app.outbox_state(m) = 'expired' or template = any($1::text[]))
+			                  and (app.sms_message_state(m) = 'expired' or template = any($1::text[]))
 			                for update skip locked)`,
 			[CODE_TEMPLATES]
 		);
 		const rows = await tx.query<{ id: number; recipient: string; template: string; params: SmsTextParams; warning_id: string | null }>(
-			`select id, recipient, template, params, warning_id from public.outbox_messages m
-			  where delivered_at is null and expired_at is null and channel = 'sms' and app.outbox_state(m) = 'waiting'
+			`select id, recipient, template, params, warning_id from public.sms_messages m
+			  where delivered_at is null and expired_at is null and channel = 'sms' and app.sms_message_state(m) = 'waiting'
 			  order by id limit $1 for update skip locked`,
 			[limit]
 		);
@@ -44,7 +44,7 @@ export async function sendSmsTexts(db: Database, gateway: SmsGateway, messages: 
 		for (const row of rows) {
 			try {
 				await gateway.deliver(row.recipient, await render(tx, row));
-				await tx.query('update public.outbox_messages set delivered_at = now() where id = $1', [row.id]);
+				await tx.query('update public.sms_messages set delivered_at = now() where id = $1', [row.id]);
 				sent += 1;
 			} catch {
 				failed += 1;

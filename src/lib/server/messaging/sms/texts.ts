@@ -2,7 +2,7 @@
  * Messages to people go through channels behind one interface, `send(tx, message)`,
  * FixMyStreet-style: one module per channel. Until a real SMS provider is configured
  * (the Delivery issue), the only channel is the catcher, which keeps each message in
- * public.outbox_messages for admins to read in the console — as Supabase's local mail
+ * public.sms_messages for admins to read in the console — as Supabase's local mail
  * catcher does. Sending inside the caller's transaction makes a message exist exactly
  * when the change it reports does.
  */
@@ -12,7 +12,7 @@ export type SmsText = {
 	channel: 'sms';
 	/** a phone number for SMS */
 	to: string;
-	/** i18n key under `outbox.templates.` — rendered in the reader's language, never stored as text */
+	/** i18n key under `sms_texts.templates.` — rendered in the reader's language, never stored as text */
 	template: string;
 	params: Record<string, string | number | null>;
 	/** never sent after this; unset: a day, or until the event in `params.starts_at` starts (SQL) */
@@ -29,7 +29,7 @@ export interface TextSink {
 export const catcher: TextSink = {
 	async send(tx, message) {
 		await tx.query(
-			`insert into public.outbox_messages (channel, recipient, template, params, expires_at, warning_id)
+			`insert into public.sms_messages (channel, recipient, template, params, expires_at, warning_id)
 			 values ($1, $2, $3, $4, coalesce($5::timestamptz, now() + interval '1 day'), $6)`,
 			[message.channel, message.to, message.template, JSON.stringify(message.params), message.validUntil ?? null, message.warningId ?? null]
 		);
@@ -53,8 +53,8 @@ export type SmsTextRow = {
 /** The latest messages; RLS shows them to admins only (others get none). */
 export function latest(tx: Queryable, limit = 100): Promise<SmsTextRow[]> {
 	return tx.query<SmsTextRow>(
-		`select id, channel, recipient, template, params, created_at, expires_at, app.outbox_state(m) as state, demo
-		   from public.outbox_messages m order by id desc limit $1`,
+		`select id, channel, recipient, template, params, created_at, expires_at, app.sms_message_state(m) as state, demo
+		   from public.sms_messages m order by id desc limit $1`,
 		[limit]
 	);
 }
