@@ -12,6 +12,9 @@
  * the receiver's TCP work too): the server's CPU time from the POST to the last stream
  * is printed with it, the time the same work takes on a core of its own.
  *
+ * BENCH_SSE_CLIENT_NICE=10 runs the clients at a lower priority than the server (they
+ * stand for phones elsewhere; on a 2-core machine they compete with the server for CPU).
+ *
  * Clients run in child processes of at most 5,000 streams each (a process holds at most
  * its open-file limit of sockets), from their own loopback addresses (no shortage of
  * ports). The server needs one descriptor per stream: a count above what its limit
@@ -33,6 +36,7 @@ const COUNTS = (process.env.BENCH_SSE ?? '5000,20000').split(',').map(Number);
 const BASELINE = Number(process.env.BENCH_SSE_BASELINE ?? 5000);
 const PORT = Number(process.env.BENCH_PORT ?? 4292);
 const PER_CLIENT_PROCESS = 5000;
+const CLIENT_NICE = Number(process.env.BENCH_SSE_CLIENT_NICE ?? 0);
 const origin = `http://127.0.0.1:${PORT}`;
 const wait = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const mb = (b: number) => `${(b / 2 ** 20).toFixed(0)} MB`;
@@ -132,6 +136,8 @@ async function measureOne(entry: string, asked: number): Promise<Measure> {
 		const got: Promise<{ first: number; last: number }>[] = [];
 		for (let offset = 0, i = 0; offset < count; offset += PER_CLIENT_PROCESS, i++) {
 			const client = fork(path.resolve('scripts/bench/sse-clients.js'), { stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+			// BENCH_SSE_CLIENT_NICE: the clients stand for phones elsewhere; niced, they take less of the cores the server needs.
+			if (CLIENT_NICE) os.setPriority(client.pid!, CLIENT_NICE);
 			clients.push(client);
 			const messages = new Map<string, (m: unknown) => void>();
 			opened.push(new Promise((r) => messages.set('opened', r)));
@@ -182,7 +188,7 @@ const line = (m: Measure) =>
 	`server CPU from the POST to the last ${m.cpu.toFixed(0)} ms`;
 
 try {
-	console.log(`bench:sse (${backend}; load average ${os.loadavg()[0]!.toFixed(1)} on ${os.cpus().length} cores)`);
+	console.log(`bench:sse (${backend}; load average ${os.loadavg()[0]!.toFixed(1)} on ${os.cpus().length} cores${CLIENT_NICE ? `; clients at nice ${CLIENT_NICE}` : ''})`);
 	const baseline = BASELINE > 0 ? (await measure('build/index.js', [BASELINE]))[0]! : null;
 	if (baseline) console.log(`baseline, through the SvelteKit route (node build/index.js): ${line(baseline)}`);
 	for (const m of await measure('scripts/serve.js', COUNTS)) {
