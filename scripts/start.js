@@ -1,7 +1,8 @@
 /**
  * `npm start`: builds the app when the build is missing or older than the sources,
- * then runs the production server (adapter-node) on PORT (default 3000). The server
- * itself applies migrations and, on the embedded default, the demo seed.
+ * then runs the production server (scripts/serve.js: adapter-node, with the live event
+ * streams at the Node layer) on PORT (default 3000). The server itself applies migrations
+ * and, on the embedded default, the demo seed.
  */
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -26,23 +27,4 @@ if (built < Math.max(...SOURCES.map(newest))) {
 	if (result.status !== 0) process.exit(result.status ?? 1);
 }
 
-// adapter-node takes the public origin from ORIGIN (or proxy headers) and otherwise
-// assumes https, which would make SvelteKit's CSRF check refuse every form post on a
-// plain-http local start. Behind a proxy, set ORIGIN to the public URL.
-if (!process.env.ORIGIN && !process.env.PROTOCOL_HEADER) {
-	process.env.ORIGIN = `http://localhost:${process.env.PORT || 3000}`;
-	console.log(`safe-miyun: ORIGIN not set; using ${process.env.ORIGIN} (open the app at that address)`);
-}
-
-// Hazard reports carry up to 4 photos of up to 8 MB each (multipart, also with
-// JavaScript off); adapter-node's own default (512K) would refuse them. Set
-// BODY_SIZE_LIMIT to change it; see docs/decisions.md.
-process.env.BODY_SIZE_LIMIT ??= '34M';
-
-// Node closes an idle keep-alive connection after 5 s; a proxy (nginx keeps upstream
-// connections 60 s) or any client reusing the socket at that moment gets a reset or a
-// 502. Keep connections longer than the proxy does; KEEP_ALIVE_TIMEOUT (s) overrides.
-process.env.KEEP_ALIVE_TIMEOUT ??= '65';
-process.env.HEADERS_TIMEOUT ??= '66';
-
-await import(path.resolve('build/index.js'));
+await import('./serve.js');

@@ -12,6 +12,7 @@ import { chooseLang } from '$lib/server/i18n';
 import { refuse } from '$lib/server/open311/format';
 import { anonymousLimits } from '$lib/server/request-limits';
 import { securityHeaders } from '$lib/server/security-headers';
+import { exposeToNodeLayer } from '$lib/server/public/events';
 import { compress, publicPages } from '$lib/server/public/hooks';
 import { bodyLimit } from '$lib/server/reports/uploads';
 import { services, setServices } from '$lib/server/runtime';
@@ -34,6 +35,8 @@ export const init: ServerInit = async () => {
 				`sign-in via ${started.auth.provider}${started.seeded ? '; demo admin created' : ''}`
 		);
 		shutdownGracefully(started);
+		// scripts/serve.js serves the live event streams from here, before SvelteKit (events.ts).
+		exposeToNodeLayer(started.db);
 	} catch (error) {
 		// One line that names what is wrong; no stack trace for a configuration mistake.
 		console.error(`safe-miyun: cannot start: ${(error as Error).message.split('\n')[0]}`);

@@ -1,5 +1,5 @@
 /**
- * The built server (build/index.js, what `npm start` runs) as a child process for the
+ * The built server (scripts/serve.js over build/index.js, what `npm start` runs) as a child process for the
  * fault suite, plus the small clients the suite drives it with: a Server-Sent Events
  * reader, a hazard report through the API, a poller that records every answer.
  */
@@ -11,7 +11,8 @@ import pg from 'pg';
 import { startSimulator, type SimKey, type Simulator } from '../../src/lib/server/messaging/testing/push-simulator';
 import { createInstance, type Instance } from './postgres-instance';
 
-export const BUILD = path.resolve('build/index.js');
+/** What `npm start` runs once built: adapter-node's server with the event streams at the Node layer. */
+export const BUILD = path.resolve('scripts/serve.js');
 
 export type Server = {
 	child: ChildProcess;
@@ -24,7 +25,7 @@ export type Server = {
 };
 
 export async function startServer(port: number, env: Record<string, string>): Promise<Server> {
-	if (!fs.existsSync(BUILD)) throw new Error('build/index.js is missing: run `npx vite build` first (npm test does)');
+	if (!fs.existsSync('build/index.js')) throw new Error('build/index.js is missing: run `npx vite build` first (npm test does)');
 	const base = `http://127.0.0.1:${port}`;
 	let output = '';
 	const child = spawn(process.execPath, [BUILD], {
