@@ -6,7 +6,7 @@
 import type { Queryable } from '../db/port';
 import { emergencyAnswer, guideAnswer, guideLink, quakeAnswer, scenicAnswer, shelterAnswer, smalltalkAnswer, unknownAnswer, warningsAnswer, whereFrom } from './answers';
 import { continueReport, startReport } from './dialogue';
-import type { Act, Intent } from '$lib/assistant/classify';
+import { asks, type Act, type Intent } from '$lib/assistant/classify';
 import { understand } from '$lib/assistant/understand';
 import type { Lang } from '$lib/i18n';
 import type { EmergencyNumber } from '$lib/reports/emergency';
@@ -69,14 +69,18 @@ async function respond(tx: Queryable, c: Conversation, state: ConversationState)
 	// While the ground shakes: take cover first (the guide's words), then the numbers.
 	if (u.intent === 'emergency' && u.act === 'earthquake') return { answer: quakeAnswer(lang, u.call), next: { ...state, pending: null } };
 	if (u.intent === 'emergency') {
+		// The guide of what is happening, never a search hit's other hazard (smoke in the stairwell: the fire guide, not the flood's "run uphill").
+		const linked = emergencyGuide(lang, text);
+		const happening: GuideMatch | null = linked ? { slug: linked, by: 'topic' } : null;
 		// The model's guess: the call box leads, then the question is answered as asked.
 		if (u.then && u.then !== 'unknown' && u.then !== 'smalltalk') {
-			const after = await answerFor(ctx, u.then, state, place, guide, text);
+			const after = await answerFor(ctx, u.then, state, place, happening ?? guide, text);
 			return { answer: callFirst(lang, u.call, after.answer, u.act), next: after.next };
 		}
+		// Asked what to do, which way to run: the numbers first, then that guide's steps.
+		if (happening && asks(text)) return { answer: callFirst(lang, u.call, guideAnswer(lang, happening, text), u.act), next: { ...state, pending: null } };
 		// After the numbers, a link to the guide that fits (never its advice in place of the call).
 		const call = emergencyAnswer(lang, u.call, u.act);
-		const linked = emergencyGuide(lang, text);
 		if (linked) call.links.push(guideLink(lang, linked));
 		return { answer: call, next: { ...state, pending: null } };
 	}
