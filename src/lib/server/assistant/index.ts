@@ -4,12 +4,10 @@
  * message. No external AI service: rules and retrieval over reviewed content and data.
  */
 import type { Queryable } from '../db/port';
-import { emergencyAnswer, guideAnswer, guideLink, quakeAnswer, scenicAnswer, shelterAnswer, smalltalkAnswer, unknownAnswer, warningsAnswer, whereFrom } from './answers';
+import { callBox, callFirst, guideAnswer, quakeAnswer, scenicAnswer, shelterAnswer, smalltalkAnswer, unknownAnswer, warningsAnswer, whereFrom } from './answers';
 import { continueReport, startReport } from './dialogue';
-import { asks, type Act, type Intent } from '$lib/assistant/classify';
+import type { Intent } from '$lib/assistant/classify';
 import { understand } from '$lib/assistant/understand';
-import type { Lang } from '$lib/i18n';
-import type { EmergencyNumber } from '$lib/reports/emergency';
 import { emergencyGuide, matchGuide, nearestGuide, type GuideMatch } from './guides';
 import { findPlace, loadGazetteer, type KnownPlace } from './places';
 import { emptyState, load, newConversationId, save } from './store';
@@ -77,12 +75,7 @@ async function respond(tx: Queryable, c: Conversation, state: ConversationState)
 			const after = await answerFor(ctx, u.then, state, place, happening ?? guide, text);
 			return { answer: callFirst(lang, u.call, after.answer, u.act), next: after.next };
 		}
-		// Asked what to do, which way to run: the numbers first, then that guide's steps.
-		if (happening && asks(text)) return { answer: callFirst(lang, u.call, guideAnswer(lang, happening, text), u.act), next: { ...state, pending: null } };
-		// After the numbers, a link to the guide that fits (never its advice in place of the call).
-		const call = emergencyAnswer(lang, u.call, u.act);
-		if (linked) call.links.push(guideLink(lang, linked));
-		return { answer: call, next: { ...state, pending: null } };
+		return { answer: callBox(lang, u, text), next: { ...state, pending: null } };
 	}
 
 	let intent = u.intent;
@@ -91,12 +84,6 @@ async function respond(tx: Queryable, c: Conversation, state: ConversationState)
 	if (state.pending === 'shelter' && (place || located) && (intent === 'unknown' || intent === 'smalltalk' || intent === 'scenic')) intent = 'shelter';
 	if (!text && located) intent = 'shelter';
 	return answerFor(ctx, intent, state, place, guide, text);
-}
-
-/** The call-now reply, then the answer it goes before. */
-function callFirst(lang: Lang, numbers: EmergencyNumber[], after: Answer, act: Act | null): Answer {
-	const call = emergencyAnswer(lang, numbers, act);
-	return { ...after, intent: 'emergency', reply: `${call.reply}\n\n${after.reply}`, links: [...call.links, ...after.links] };
 }
 
 async function answerFor(
