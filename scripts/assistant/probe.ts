@@ -1,19 +1,30 @@
-/** npx tsx scripts/assistant/probe.ts "message" … — what the assistant understands of each message (for debugging; no database). */
+/**
+ * npx tsx scripts/assistant/probe.ts "message" … (or lines on stdin with `-`) — what the
+ * assistant understands of each message and which reader decided: the emergency phrases,
+ * danger-now or the model (with its three likeliest intents). For looking at dev errors; no database.
+ */
+import fs from 'node:fs';
 import { createServer } from 'vite';
+
 const vite = await createServer({ server: { middlewareMode: true, hmr: false }, appType: 'custom', logLevel: 'error' });
 try {
-	const { understand } = await vite.ssrLoadModule('/src/lib/assistant/understand.ts');
-	const { matchGuide, emergencyGuide } = await vite.ssrLoadModule('/src/lib/server/assistant/guides.ts');
-	const { normalize, hasHan } = await vite.ssrLoadModule('/src/lib/assistant/text.ts');
-	const { predict } = await vite.ssrLoadModule('/src/lib/assistant/model.ts');
-	for (const raw of process.argv.slice(2)) {
+	const load = <T>(path: string) => vite.ssrLoadModule(path) as Promise<T>;
+	const { understand } = await load<typeof import('../../src/lib/assistant/understand')>('/src/lib/assistant/understand.ts');
+	const { emergencyIn, plain } = await load<typeof import('../../src/lib/assistant/classify')>('/src/lib/assistant/classify.ts');
+	const { dangerNow } = await load<typeof import('../../src/lib/assistant/danger')>('/src/lib/assistant/danger.ts');
+	const { matchGuide } = await load<typeof import('../../src/lib/server/assistant/guides')>('/src/lib/server/assistant/guides.ts');
+	const { normalize, hasHan } = await load<typeof import('../../src/lib/assistant/text')>('/src/lib/assistant/text.ts');
+	const { predict } = await load<typeof import('../../src/lib/assistant/model')>('/src/lib/assistant/model.ts');
+	const args = process.argv.slice(2);
+	const messages = args[0] === '-' ? fs.readFileSync(0, 'utf8').split('\n').filter(Boolean) : args;
+	for (const raw of messages) {
 		const t = normalize(raw);
-		const lang = hasHan(t) ? 'zh-CN' : 'en';
-		const guide = matchGuide(lang, t);
+		const guide = matchGuide(hasHan(t) ? 'zh-CN' : 'en', t);
 		const u = understand(t, { guide });
-		const p = predict(t, guide);
-		const top = Object.entries(p.probs as Record<string, number>).sort((a, b) => b[1] - a[1]).slice(0, 3).map(([k, v]) => `${k} ${v.toFixed(2)}`);
-		console.log(`${raw}\n  ${JSON.stringify(u)} guide=${guide?.slug ?? '-'}/${guide?.by ?? ''} linked=${u.intent === 'emergency' ? emergencyGuide(lang, t) : '-'} model: ${top.join(', ')}`);
+		const p = plain(t);
+		const by = emergencyIn(p).length ? 'phrases' : dangerNow(p).length ? 'danger-now' : 'model';
+		const top = Object.entries(predict(t, guide).probs).sort((a, b) => b[1] - a[1]).slice(0, 3).map(([k, v]) => `${k} ${v.toFixed(2)}`);
+		console.log(`${u.intent}${u.intent === 'emergency' ? ` ${u.call.join('/')} by ${by}` : ''}${u.then ? ` then ${u.then}` : ''} · guide ${guide?.slug ?? '-'} · model ${top.join(', ')}\n  ${raw}`);
 	}
 } finally {
 	await vite.close();

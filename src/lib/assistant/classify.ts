@@ -160,6 +160,16 @@ export function unharmed(text: string): boolean {
 	return any(text, words.danger.unharmed) || any(text.replace(/'/g, ''), words.danger.unharmed);
 }
 
+/**
+ * The message says it is not happening now: a supposition ("if", "for example"), long ago, a
+ * drill, or a calm fire (burning straw, already out). The rules have read it and called no
+ * one; the model's guess alone does not call then. `text` is normalized.
+ */
+export function notNow(text: string): boolean {
+	const d = words.danger;
+	return any(text, d.supposing) || longAgo(text) || any(text, d.drill) || any(text, d.calm);
+}
+
 /** It happened long ago (last year, yesterday) and nothing says it is still happening now. */
 export function longAgo(text: string): boolean {
 	return any(text, words.danger.long_ago) && !any(text, words.danger.still_now);
