@@ -77,8 +77,10 @@ export function sectionAsked(text: string): SectionId {
  * "If …" and "… or …?" are questions about a guide, not an emergency; "trapped" with
  * "what do I do" is still a question, but smoke, gas or a person in the water never is.
  */
-export function emergencyIn(text: string): EmergencyNumber[] {
-	if (isOnly(text, words.urgent_alone)) return ['110', '120', '119'];
+export function emergencyIn(message: string): EmergencyNumber[] {
+	if (isOnly(message, words.urgent_alone)) return ['110', '120', '119'];
+	const text = withoutObjects(message);
+	if (drill(text)) return [];
 	// "Run up or down?" is asked from inside the danger: only a true "if" makes it a guide question, not its "or".
 	const escape = asksEscape(text);
 	if (any(text, escape ? words.danger.supposing : words.hypothetical) || longAgo(text) || unharmed(text)) return [];
@@ -88,8 +90,25 @@ export function emergencyIn(text: string): EmergencyNumber[] {
 	// "How to stop heavy bleeding", "油锅起火能用水浇吗": the emergency is the topic of a question (danger-now still sees a real one).
 	if (any(text, words.emergency_topic)) return [];
 	const out: EmergencyNumber[] = hits.filter(([, list]) => list.length).map(([n]) => n);
-	if (!out.length && any(text, words.urgent)) return byThreat(text, ANY_NUMBER);
+	if (!out.length && any(without(text, words.not_urgent), words.urgent)) return byThreat(text, ANY_NUMBER);
 	return out;
+}
+
+/** The text with the phrases taken out. */
+function without(text: string, phrases: readonly string[]): string {
+	let out = text;
+	for (const p of phrases) out = out.split(p).join(' ');
+	return out;
+}
+
+/** "Fire exit", "smoke detector": things named, not a fire; read past by the emergency readers. `text` is normalized. */
+export function withoutObjects(text: string): string {
+	return without(text, words.danger.objects);
+}
+
+/** A drill ("消防演练", a fire drill), unless it says it is not one. `text` is normalized. */
+export function drill(text: string): boolean {
+	return any(text, words.danger.drill) && !any(text, words.danger.real);
 }
 
 /** Something is happening, nobody said what: the general numbers. */
@@ -167,12 +186,12 @@ export function unharmed(text: string): boolean {
  */
 export function notNow(text: string): boolean {
 	const d = words.danger;
-	return any(text, d.supposing) || longAgo(text) || any(text, d.drill) || any(text, d.calm);
+	return any(text, d.supposing) || longAgo(text) || drill(text) || any(text, d.calm);
 }
 
-/** It happened long ago (last year, yesterday) and nothing says it is still happening now. */
+/** It happened long ago (last year, yesterday) or is yet to come (tomorrow), and nothing says it is happening now. */
 export function longAgo(text: string): boolean {
-	return any(text, words.danger.long_ago) && !any(text, words.danger.still_now);
+	return (any(text, words.danger.long_ago) || any(text, words.danger.future)) && !any(text, words.danger.still_now);
 }
 
 /** Does the message ask what to do (a question, "what do I do", which way to run)? `text` is normalized. */

@@ -17,15 +17,16 @@
  * The words are data: words.json, `danger`.
  */
 import type { EmergencyNumber } from '$lib/reports/emergency';
-import { asksEscape, hazardIn, longAgo } from './classify';
+import { asksEscape, hazardIn, longAgo, withoutObjects } from './classify';
 import { any } from './text';
 import words from './words.json';
 
 const NUMBERS = ['119', '110', '120'] as const;
 
 /** The numbers the danger calls for, most relevant first; empty when none is told. `text` is normalized. */
-export function dangerNow(text: string): EmergencyNumber[] {
+export function dangerNow(message: string): EmergencyNumber[] {
 	const d = words.danger;
+	const text = withoutObjects(message);
 	// People write "cant", "wont", "isnt": the lists are matched without apostrophes too.
 	const bare = text.replace(/'/g, '');
 	const has = (list: readonly string[]) => any(text, list) || any(bare, list);
