@@ -2,7 +2,8 @@
  * The assistant end to end: a resident with their location shared asks for the nearest
  * shelter; another files a report by dialogue and follows the ticket on /report/[ticket]
  * (a category no other journey files, so the console's lists there stay as they expect);
- * the same dialogue works with JavaScript off; the API answers in the documented shape.
+ * the same dialogue works with JavaScript off; the API answers in the documented shape;
+ * over its own budget the page says when to ask again and still calls for an emergency.
  */
 import { expect, test, type Page } from '@playwright/test';
 
@@ -108,4 +109,40 @@ test('POST /api/assistant answers in the documented shape and names a wrong fiel
 	expect(await bad.json()).toMatchObject({ field: 'lang' });
 	// Not configured in the journeys: the WeChat endpoint says it is off.
 	expect((await request.get('/wechat?signature=x&timestamp=1&nonce=1&echostr=hello')).status()).toBe(404);
+});
+
+test.describe('over the assistant’s budget', () => {
+	/** Spends this device's 30 questions a minute through the API (the page's cookie goes with it). */
+	async function spend(page: Page) {
+		for (let i = 0; i < 30; i++) expect((await page.request.post('/api/assistant', { data: { message: 'hello', lang: 'en' } })).status()).toBe(200);
+	}
+
+	test('says in both languages when to ask again, still calls for an emergency, and leaves reports alone', async ({ page }) => {
+		await page.goto('/assistant');
+		await expect(page.locator('html[data-hydrated]')).toBeAttached();
+		await spend(page);
+		await page.getByLabel('你的问题').fill('古北水镇今天开放吗');
+		await page.getByRole('button', { name: '发送' }).click();
+		const alert = page.locator('form.ask [role=alert]');
+		await expect(alert).toContainText(/请 \d+ 秒后再问/);
+		await expect(alert).toContainText(/ask again in \d+ seconds/);
+		await expect(alert.getByRole('link', { name: /拨打 119/ })).toHaveAttribute('href', 'tel:119');
+		const answer = await say(page, '楼道全是烟 往上跑还是往下跑');
+		await expect(answer.getByRole('link').first()).toHaveAttribute('href', 'tel:119');
+		await expect(answer.getByRole('link', { name: /建筑火灾/ })).toHaveAttribute('href', '/guides/building_fire#during');
+		// The reports' budget is not the assistant's: a malformed report is refused for what it is, not for the chatting.
+		expect((await page.request.post('/api/reports', { multipart: { description: 'x' } })).status()).not.toBe(429);
+	});
+
+	test.describe('without JavaScript', () => {
+		test.use({ javaScriptEnabled: false });
+		test('renders the page, never raw JSON', async ({ page }) => {
+			await page.goto('/assistant');
+			await spend(page);
+			await page.getByLabel('你的问题').fill('现在有预警吗');
+			await page.getByRole('button', { name: '发送' }).click();
+			await expect(page.getByRole('heading', { name: '问一问' })).toBeVisible();
+			await expect(page.locator('form.ask [role=alert]')).toContainText(/ask again in \d+ seconds/);
+		});
+	});
 });

@@ -77,17 +77,76 @@ export function sectionAsked(text: string): SectionId {
  * "If …" and "… or …?" are questions about a guide, not an emergency; "trapped" with
  * "what do I do" is still a question, but smoke, gas or a person in the water never is.
  */
-export function emergencyIn(text: string): EmergencyNumber[] {
-	if (isOnly(text, words.urgent_alone)) return ['110', '120', '119'];
-	if (any(text, words.hypothetical) || longAgo(text) || unharmed(text)) return [];
+export function emergencyIn(message: string): EmergencyNumber[] {
+	if (isOnly(message, words.urgent_alone)) return ['110', '120', '119'];
+	const text = withoutObjects(message);
+	if (drill(text)) return [];
+	// "Run up or down?" is asked from inside the danger: only a true "if" makes it a guide question, not its "or".
+	const escape = asksEscape(text);
+	if (any(text, escape ? words.danger.supposing : words.hypothetical) || longAgo(text) || unharmed(text)) return [];
 	const hits = (['119', '110', '120'] as const).map((n) => [n, found(text, words.emergency[n])] as const);
 	const weakOnly = hits.every(([, list]) => list.every((w) => words.emergency_weak.includes(w)));
-	if (weakOnly && any(text, words.guide_cues)) return [];
+	if (weakOnly && !escape && any(text, words.guide_cues)) return [];
 	// "How to stop heavy bleeding", "油锅起火能用水浇吗": the emergency is the topic of a question (danger-now still sees a real one).
 	if (any(text, words.emergency_topic)) return [];
 	const out: EmergencyNumber[] = hits.filter(([, list]) => list.length).map(([n]) => n);
-	if (!out.length && any(text, words.urgent)) return ['110', '120', '119'];
+	if (!out.length && any(without(text, words.not_urgent), words.urgent)) return byThreat(text, ANY_NUMBER);
 	return out;
+}
+
+/** The text with the phrases taken out. */
+function without(text: string, phrases: readonly string[]): string {
+	let out = text;
+	for (const p of phrases) out = out.split(p).join(' ');
+	return out;
+}
+
+/** "Fire exit", "smoke detector": things named, not a fire; read past by the emergency readers. `text` is normalized. */
+export function withoutObjects(text: string): string {
+	return without(text, words.danger.objects);
+}
+
+/** A drill ("消防演练", a fire drill), unless it says it is not one. `text` is normalized. */
+export function drill(text: string): boolean {
+	return any(text, words.danger.drill) && !any(text, words.danger.real);
+}
+
+/** Something is happening, nobody said what: the general numbers. */
+export const ANY_NUMBER: readonly EmergencyNumber[] = ['110', '120', '119'];
+
+/**
+ * Does the message ask which way to get away, from inside the danger (楼道全是烟 往上跑还是往下跑,
+ * which way do we run)? Asked in general (高楼着火该往上跑还是往下跑: "should", no people, no
+ * "now") it is the guide's question. `text` is normalized.
+ */
+export function asksEscape(text: string): boolean {
+	const d = words.danger;
+	return any(text, d.escape) && (!any(text, d.general) || any(text, d.people) || any(text, d.now));
+}
+
+/** The numbers whose threats the message names (全是烟: 119; 不见了: 110), in the order of `NUMBERS`. `text` is normalized. */
+export function threatNumbers(text: string): EmergencyNumber[] {
+	const bare = text.replace(/'/g, '');
+	return THREAT_ORDER.filter((n) => any(text, words.danger.threat[n]) || any(bare, words.danger.threat[n]));
+}
+const THREAT_ORDER = ['119', '110', '120'] as const;
+
+/**
+ * The numbers with those of the threat named first: smoke in the stairwell leads with 119
+ * even when only "help" or the model's guess called, never with the general 110.
+ */
+export function byThreat(text: string, numbers: readonly EmergencyNumber[]): EmergencyNumber[] {
+	return [...new Set([...threatNumbers(text), ...numbers])];
+}
+
+/**
+ * The guide for what is happening, by the emergency words (全是烟: building_fire; 落水:
+ * drowning), for the answer after a call box. The order of words.json decides between two
+ * (a forest fire before a fire in a building). `text` is normalized.
+ */
+export function emergencyGuideIn(text: string): string | null {
+	for (const [slug, list] of Object.entries(words.emergency_guides)) if (any(text, list)) return slug;
+	return null;
 }
 
 /** What to do before calling, or while: leave a gas smell, protect yourself while it shakes, leave a forest fire early. */
@@ -120,9 +179,24 @@ export function unharmed(text: string): boolean {
 	return any(text, words.danger.unharmed) || any(text.replace(/'/g, ''), words.danger.unharmed);
 }
 
-/** It happened long ago (last year, yesterday) and nothing says it is still happening now. */
+/**
+ * The message says it is not happening now: a supposition ("if", "for example"), long ago, a
+ * drill, or a calm fire (burning straw, already out). The rules have read it and called no
+ * one; the model's guess alone does not call then. `text` is normalized.
+ */
+export function notNow(text: string): boolean {
+	const d = words.danger;
+	return any(text, d.supposing) || longAgo(text) || drill(text) || any(text, d.calm);
+}
+
+/** It happened long ago (last year, yesterday) or is yet to come (tomorrow), and nothing says it is happening now. */
 export function longAgo(text: string): boolean {
-	return any(text, words.danger.long_ago) && !any(text, words.danger.still_now);
+	return (any(text, words.danger.long_ago) || any(text, words.danger.future)) && !any(text, words.danger.still_now);
+}
+
+/** Does the message ask what to do (a question, "what do I do", which way to run)? `text` is normalized. */
+export function asks(text: string): boolean {
+	return isQuestion(text) || any(text, words.guide_cues) || asksEscape(text);
 }
 
 /** Does the message ask something (as opposed to telling about a problem)? */

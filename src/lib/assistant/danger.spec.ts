@@ -103,6 +103,29 @@ describe('danger now', () => {
 		expect(emergencyIn(normalize('车库里电动车一排排地充电 着火了就麻烦了'))).toEqual([]);
 	});
 
+	// An outside tester's report: "which way do I run" had overridden a fire now (the "or" read as a
+	// hypothetical) and the model's general numbers had led with 110.
+	it.each([
+		['楼道全是烟 往上跑还是往下跑', '119'],
+		['smoke in the stairwell, run up or down?', '119'],
+		['the stairs are filled with smoke, upstairs or downstairs?', '119'],
+		['smoke in the stairwell, should we run up or down?', '119'],
+		['山火烧过来了 往哪边跑', '119'],
+		['水涨进院子了 往哪跑', '119']
+	])('calls on a hazard now asked about which way to run, with its number first: %s', (text, first) => {
+		const u = understand(normalize(text), none);
+		expect(u.intent).toBe('emergency');
+		expect(u.call[0]).toBe(first);
+	});
+
+	it.each(['高楼着火该往上跑还是往下跑', '如果着火了往哪跑', '着火的时候往上跑还是往下跑', 'if there is smoke in the stairwell should I go up or down'])(
+		'still reads a which-way question asked in general or as an "if" as a guide question: %s',
+		(text) => {
+			expect(emergencyIn(normalize(text))).toEqual([]);
+			expect(dangerNow(normalize(text))).toEqual([]);
+		}
+	);
+
 	it('reads venting with nothing else asked as small talk', () => {
 		expect(intent('烦死了 今天啥都不顺')).toBe('smalltalk');
 	});

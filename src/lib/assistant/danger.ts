@@ -3,7 +3,8 @@
  * river, a car under fallen rocks with people inside, a family upstairs of a burning
  * stairwell. Designed for recall: people + a threat + now, a threat with a cry for help
  * (快来, help), or one signal that says all
- * three (出不去, 喊不应, not a drill). "Nobody" takes the people away and "calm" words
+ * three (出不去, 喊不应, not a drill); a threat with an escape question (楼道全是烟
+ * 往上跑还是往下跑, which way do we run) is the same, as only someone in it asks so. "Nobody" takes the people away and "calm" words
  * (already out, burning straw) the threat; "if …", "what if"
  * take the danger away (the model and the emergency phrases still see the message).
  * Two more readings, for the medical and indirect emergencies a blind split showed the
@@ -16,21 +17,24 @@
  * The words are data: words.json, `danger`.
  */
 import type { EmergencyNumber } from '$lib/reports/emergency';
-import { hazardIn, longAgo } from './classify';
+import { asksEscape, hazardIn, longAgo, withoutObjects } from './classify';
 import { any } from './text';
 import words from './words.json';
 
 const NUMBERS = ['119', '110', '120'] as const;
 
 /** The numbers the danger calls for, most relevant first; empty when none is told. `text` is normalized. */
-export function dangerNow(text: string): EmergencyNumber[] {
+export function dangerNow(message: string): EmergencyNumber[] {
 	const d = words.danger;
+	const text = withoutObjects(message);
 	// People write "cant", "wont", "isnt": the lists are matched without apostrophes too.
 	const bare = text.replace(/'/g, '');
 	const has = (list: readonly string[]) => any(text, list) || any(bare, list);
 	const signals = NUMBERS.filter((n) => has(d.signal[n]));
 	const threats = NUMBERS.filter((n) => has(d.threat[n]));
-	if (has(d.hypothetical) || longAgo(text)) return [];
+	// Someone asking which way to run is in it (the people and the now): only a true "if" takes it back, not "or" nor "should I".
+	const escape = asksEscape(text) || asksEscape(bare);
+	if (has(escape ? d.supposing : d.hypothetical) || longAgo(text)) return [];
 	if (signals.length) return [...new Set([...signals, ...threats])];
 	// "How to help someone having a seizure": the danger is the topic of a question. Only a
 	// signal above says it is happening now; the model still reads the message.
@@ -41,5 +45,5 @@ export function dangerNow(text: string): EmergencyNumber[] {
 	if (has(d.nobody) || has(d.unharmed) || has(d.calm)) return [];
 	if (has(d.immobile) && !has(d.drill) && (threats.length || hazardIn(text))) return threats.length ? threats : ['120', '119'];
 	if (!threats.length) return [];
-	return (has(d.people) && has(d.now)) || has(d.hurry) ? threats : [];
+	return (has(d.people) && has(d.now)) || has(d.hurry) || escape ? threats : [];
 }

@@ -32,6 +32,14 @@ describe('offline answers', () => {
 		expect(a.links[0]?.href).toBe('tel:119');
 	});
 
+	it('answers "which way do I run" in a fire now with 119, then the fire guide, as online', async () => {
+		const a = await answerOffline('楼道全是烟 往上跑还是往下跑', 'zh-CN', null, zh, load);
+		expect(a.intent).toBe('emergency');
+		expect(a.links[0]?.href).toBe('tel:119');
+		expect(a.links.map((l) => l.href)).toContain('/guides/building_fire#during');
+		expect(a.links.some((l) => l.href.includes('flash_flood'))).toBe(false);
+	});
+
 	it('quotes the guide’s own words, from the kept search index', async () => {
 		const a = await answerOffline('山洪来了怎么办', 'zh-CN', null, zh, load);
 		expect(a.intent).toBe('guide');

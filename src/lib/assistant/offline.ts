@@ -13,7 +13,7 @@ import { isHazardCode, type HazardCode } from '$lib/hazards';
 import { nearestOnDevice } from '$lib/shelters/nearest';
 import { excludedLine, formatDistance, noticeText } from '$lib/shelters/words';
 import type { ShelterSnapshot } from '$lib/shelters/types';
-import { guideNamed, guideQuery, hazardIn, looseHit, sectionAsked, topicalHit } from './classify';
+import { asks, emergencyGuideIn, guideNamed, guideQuery, hazardIn, looseHit, sectionAsked, topicalHit } from './classify';
 import { callNow, type Link } from './replies';
 import { normalize } from './text';
 import { understand } from './understand';
@@ -45,6 +45,8 @@ function guideFromDocs(docs: GuideDoc[], lang: Lang, text: string): { doc: Guide
 	const named = guideNamed(text);
 	const direct = bySlug(docs, named.topic) ?? bySlug(docs, named.hazard);
 	if (direct) return { doc: direct, by: 'topic' };
+	const happening = bySlug(docs, emergencyGuideIn(text));
+	if (happening) return { doc: happening, by: 'search' };
 	const found = bySlug(docs, topicalHit(indexOf(docs, lang).search(guideQuery(text))));
 	return found ? { doc: found, by: 'search' } : null;
 }
@@ -91,8 +93,11 @@ export async function answerOffline(raw: string, lang: Lang, position: Position,
 			const cover = answerKept('guide', '', lang, position, t, quake, snapshot, 'during');
 			return { intent: 'emergency', reply: `${cover.reply}\n\n${call.reply}`, links: [...cover.links, ...call.links] };
 		}
-		// The model's guess: the call box leads, then the question as asked, where the device can answer it.
-		const after = (u.then === 'guide' && guide) || u.then === 'shelter' ? answerKept(u.then, text, lang, position, t, guide, snapshot) : null;
+		// The model's guess: the call box leads, then the question as asked, where the device can answer it;
+		// asked what to do or which way to run, the guide of what is happening (as online).
+		const asked = u.then === 'guide' || (u.then === null && asks(text)) ? 'guide' : u.then;
+		const doc = u.then === 'guide' ? guide : (match?.doc ?? null);
+		const after = (asked === 'guide' && doc) || asked === 'shelter' ? answerKept(asked, text, lang, position, t, doc, snapshot) : null;
 		return after ? { intent: 'emergency', reply: `${call.reply}\n\n${after.reply}`, links: [...call.links, ...after.links] } : { intent: 'emergency', ...call };
 	}
 	if (u.intent === 'guide' || u.intent === 'shelter') return { intent: u.intent, ...answerKept(u.intent, text, lang, position, t, guide, snapshot) };

@@ -1,7 +1,8 @@
-/** Words the first review hit (issue 15): thunderstorms, snake bites, driving through water. */
+/** Words the reviews hit (issue 15): thunderstorms, snake bites, driving through water, a dam break. */
 import { describe, expect, it } from 'vitest';
 import { guideNamed, hazardIn } from './classify';
 import { normalize } from './text';
+import { understand } from './understand';
 
 const n = normalize;
 
@@ -15,6 +16,15 @@ describe('synonyms', () => {
 	it('takes a snake bite for first aid', () => {
 		expect(guideNamed(n('蛇咬伤要不要挤毒'))).toMatchObject({ topic: 'first_aid' });
 		expect(guideNamed(n('what to do about a snakebite'))).toMatchObject({ topic: 'first_aid' });
+	});
+
+	it('takes a dam break for a flood, and "what if" it breaks for the flood guide', () => {
+		expect(hazardIn(n('假如密云水库溃坝了'))).toBe('flood');
+		expect(hazardIn(n('what if the dam breaks'))).toBe('flood');
+		const none = { place: null, guide: null, category: '', hazard: null } as const;
+		const u = understand(n('假如密云水库溃坝了'), { guide: { by: 'topic' } });
+		expect(u).toMatchObject({ intent: 'guide', call: [] });
+		expect(understand(n('what if the dam breaks'), none).intent).not.toBe('emergency');
 	});
 
 	it('takes "how deep can I drive through" for driving in flood water (the rainstorm guide)', () => {

@@ -52,3 +52,15 @@ export function isOnly(text: string, phrases: readonly string[]): boolean {
 export function hasHan(text: string): boolean {
 	return HAN.test(text);
 }
+
+/**
+ * The language a message is written in, by its dominant script (a Chinese place name in an
+ * English sentence stays English: a Han character weighs about two Latin letters); null
+ * when it has neither (digits, emoji). For a client that sent no language.
+ */
+export function languageOf(text: string): 'zh-CN' | 'en' | null {
+	const han = text.match(/\p{Script=Han}/gu)?.length ?? 0;
+	const latin = text.match(/[a-z]/gi)?.length ?? 0;
+	if (!han && !latin) return null;
+	return han * 2 >= latin ? 'zh-CN' : 'en';
+}

@@ -9,7 +9,7 @@
  * offline answers, so both understand a message the same way.
  */
 import type { EmergencyNumber } from '$lib/reports/emergency';
-import { actFirst, emergencyIn, namedFirst, plain, unharmed, type Act, type Features, type Intent } from './classify';
+import { actFirst, ANY_NUMBER, byThreat, emergencyIn, namedFirst, notNow, plain, unharmed, type Act, type Features, type Intent } from './classify';
 import { dangerNow } from './danger';
 import { predict, type ModelFile } from './model';
 
@@ -18,9 +18,6 @@ import { predict, type ModelFile } from './model';
  * (never the test split) for recall first: see docs/decisions.md.
  */
 export const EMERGENCY_AT = 0.25;
-
-/** Something may be happening, nobody said what: the general numbers. */
-const ANY_NUMBER: EmergencyNumber[] = ['110', '120', '119'];
 
 export type Question = Exclude<Intent, 'emergency'>;
 
@@ -51,8 +48,8 @@ export function understand(raw: string, { guide }: Pick<Features, 'guide'>, tuni
 	let question: Question = 'unknown';
 	let p = 0;
 	for (const [intent, q] of Object.entries(model.probs)) if (intent !== 'emergency' && q > p) [question, p] = [intent as Question, q];
-	// Nobody at risk, said so: the model's guess alone calls no one (a report names the hazard).
-	if (!venting && !unharmed(text) && (model.probs.emergency ?? 0) >= at) return now(ANY_NUMBER, question);
+	// Nobody at risk, said so, or not now (an "if", long ago, a drill, straw burning): the model's guess alone calls no one.
+	if (!venting && !unharmed(text) && !notNow(text) && (model.probs.emergency ?? 0) >= at) return now(byThreat(text, ANY_NUMBER), question);
 	// Venting with nothing else asked ("累死了今天") is small talk, not a message not understood.
 	if (venting && question === 'unknown') question = 'smalltalk';
 	return { intent: question, call: [], then: null, act: null };

@@ -46,6 +46,13 @@ describe('anonymous limits aim at writes and expensive reads', () => {
 		expect((await hit(limits, 'POST', '/report', '/report', ANON, '10.0.0.2')).status).toBe(200);
 	});
 
+	it('chatting with the assistant spends none of the writes’ budget: a report still goes through after', async () => {
+		const limits = fresh();
+		expect(await statuses(40, () => hit(limits, 'POST', '/api/assistant', '/api/assistant'))).toEqual({ 200: 40 });
+		expect(await statuses(40, () => hit(limits, 'POST', '/assistant?/send', '/assistant'))).toEqual({ 200: 40 });
+		expect((await hit(limits, 'POST', '/api/reports', '/api/reports')).status).toBe(200);
+	});
+
 	it('an Open311 search spelled with an encoded path spends the same budget, and is refused in the spec’s format', async () => {
 		const limits = fresh();
 		const res = await statuses(301, () => hit(limits, 'GET', '/%6fpen311/v2/requests.json', '/open311/v2/requests.[format]'));

@@ -12,7 +12,10 @@
  *   report media): `api`;
  * - receipts from service workers: their own large budget (every phone a warning reaches);
  * - /wechat: WeChat's servers post for every user of the account, so that endpoint
- *   limits per user itself; /api/sms/inbound: the SMS gateway likewise (per number).
+ *   limits per user itself; /api/sms/inbound: the SMS gateway likewise (per number);
+ * - the assistant (its page's action and /api/assistant) has its own budget and spends it
+ *   itself, after reading the message: an emergency still gets the call box when the
+ *   budget is spent (assistant/limits.ts), and chatting never uses up the reports' budget.
  * Decided by the route SvelteKit matched, never by the raw path (`/%61pi/...` is `/api/...`).
  */
 import type { Handle } from '@sveltejs/kit';
@@ -31,10 +34,13 @@ const EXPENSIVE_READS = new Set([
 	'/open311/v2/media/[id]'
 ]);
 
+/** Routes that limit themselves (the assistant: emergencies are read before any limit). */
+const SELF_LIMITED = new Set(['/assistant', '/api/assistant']);
+
 /** Which budgets one anonymous request spends (route id as SvelteKit matched it, or null). */
 export function budgetsFor(method: string, routeId: string | null): (keyof AnonymousLimits)[] {
 	if (routeId === '/api/subscriptions/receipts') return ['receipts'];
-	if (routeId === '/wechat') return [];
+	if (routeId === '/wechat' || SELF_LIMITED.has(routeId ?? '')) return [];
 	// The SMS gateway posts every reply from one address; it is authenticated by its token.
 	if (routeId === '/api/sms/inbound') return [];
 	if (!READS.has(method)) return ['anonWrites'];

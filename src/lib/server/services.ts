@@ -13,6 +13,7 @@ import { supabaseVerifier } from './auth/tokens';
 import { NonceMemory } from './assistant/wechat';
 import { RateLimiter } from './rate-limit';
 import { REPORTS_PER_ADDRESS, REPORTS_PER_DEVICE } from './reports/limits';
+import { ASSISTANT_PER_ADDRESS, ASSISTANT_PER_CLIENT } from './assistant/limits';
 import { startSlaClock } from './reports/sla';
 import { startVolunteerJobs } from './volunteers/jobs';
 import { startRetention } from './retention';
@@ -35,6 +36,9 @@ export type Services = {
 		anonWrites: RateLimiter;
 		/** every /api request without an API key, per client address */
 		api: RateLimiter;
+		/** questions to the assistant (page and API), per device or address and per address: its own budget, not the writes' (assistant/limits.ts) */
+		assistantPerClient: RateLimiter;
+		assistantPerAddress: RateLimiter;
 		/** hazard reports filed, per client address and per device */
 		reportsPerAddress: RateLimiter;
 		reportsPerDevice: RateLimiter;
@@ -87,6 +91,8 @@ export async function startServices(config: Config, holder: string): Promise<Ser
 			limits: {
 				anonWrites: new RateLimiter(config.anonWritesPerMinute, 60_000),
 				api: new RateLimiter(300, 60_000),
+				assistantPerClient: new RateLimiter(ASSISTANT_PER_CLIENT.limit, ASSISTANT_PER_CLIENT.windowMs),
+				assistantPerAddress: new RateLimiter(ASSISTANT_PER_ADDRESS.limit, ASSISTANT_PER_ADDRESS.windowMs),
 				reportsPerAddress: new RateLimiter(REPORTS_PER_ADDRESS.limit, REPORTS_PER_ADDRESS.windowMs),
 				reportsPerDevice: new RateLimiter(REPORTS_PER_DEVICE.limit, REPORTS_PER_DEVICE.windowMs),
 				smsCodes: new RateLimiter(3, 3600_000),

@@ -17,10 +17,11 @@ import { nearest } from '../shelters';
 import * as warnings from '../warnings/store';
 import { any } from '$lib/assistant/text';
 import words from '$lib/assistant/words.json';
-import { hazardIn, sectionAsked, type Act } from '$lib/assistant/classify';
+import { asks, hazardIn, sectionAsked, type Act } from '$lib/assistant/classify';
+import type { Understanding } from '$lib/assistant/understand';
 import { callNow } from '$lib/assistant/replies';
 import { excludedLine, formatDistance, noticeText } from '$lib/shelters/words';
-import { adviceFrom, type GuideMatch } from './guides';
+import { adviceFrom, emergencyGuide, type GuideMatch } from './guides';
 import type { KnownPlace } from './places';
 import type { Answer, Link } from './types';
 
@@ -37,6 +38,25 @@ export const placeName = (p: { name_zh: string; name_en: string }, lang: Lang) =
 export function emergencyAnswer(lang: Lang, numbers: EmergencyNumber[], act: Act | null = null): Answer {
 	const call = callNow(translator(lang), numbers, act);
 	return { intent: 'emergency', ...call, links: [...call.links, ...safetyLinks(translator(lang), null, 'help')] };
+}
+
+/** The call-now reply, then the answer it goes before. */
+export function callFirst(lang: Lang, numbers: EmergencyNumber[], after: Answer, act: Act | null): Answer {
+	const call = emergencyAnswer(lang, numbers, act);
+	return { ...after, intent: 'emergency', reply: `${call.reply}\n\n${after.reply}`, links: [...call.links, ...after.links] };
+}
+
+/**
+ * The call box for what is happening, told by the rules or danger-now: the numbers, then,
+ * asked what to do or which way to run, the steps of the guide of what is happening; else
+ * a link to it (never its advice in place of the call).
+ */
+export function callBox(lang: Lang, u: Pick<Understanding, 'call' | 'act'>, text: string): Answer {
+	const linked = emergencyGuide(lang, text);
+	if (linked && asks(text)) return callFirst(lang, u.call, guideAnswer(lang, { slug: linked, by: 'topic' }, text), u.act);
+	const call = emergencyAnswer(lang, u.call, u.act);
+	if (linked) call.links.push(guideLink(lang, linked));
+	return call;
 }
 
 /** While the ground shakes: the earthquake guide's "during" steps (drop, cover, hold on) and link, then the numbers. */

@@ -81,6 +81,25 @@ describe.each(backends())('the assistant on $name', (backend) => {
 		expect((await ask('高楼着火该往上跑还是往下跑')).intent).toBe('guide');
 	});
 
+	it('answers "which way do I run" in a fire now with 119 and the fire guide, never another hazard’s', async () => {
+		for (const [text, lang] of [
+			['楼道全是烟 往上跑还是往下跑', 'zh-CN'],
+			['smoke in the stairwell, run up or down?', 'en'],
+			['the stairs are filled with smoke, upstairs or downstairs?', 'en']
+		] as const) {
+			const r = await ask(text, { lang });
+			expect(r.intent, text).toBe('emergency');
+			expect(r.reply.split('\n')[0], text).toContain('119');
+			expect(r.links[0], text).toMatchObject({ href: 'tel:119' });
+			expect(r.links.some((l) => l.href === '/guides/building_fire#during'), text).toBe(true);
+			expect(r.links.some((l) => /flash_flood|hazmat/.test(l.href)), text).toBe(false);
+		}
+	});
+
+	it('answers "what if the reservoir dam breaks" with the flood guide', async () => {
+		expect(await ask('假如密云水库溃坝了')).toMatchObject({ intent: 'guide', links: [{ href: '/guides/flood#during' }] });
+	});
+
 	it('finds the nearest shelters from the position, or from a village named', async () => {
 		const r = await ask('最近的避难场所在哪', XIWENGZHUANG_SEAT);
 		expect(r.intent).toBe('shelter');

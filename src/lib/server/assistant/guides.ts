@@ -8,9 +8,8 @@ import type MiniSearch from 'minisearch';
 import type { Lang } from '$lib/i18n';
 import { createGuideIndex, type GuideDoc, type SectionId } from '$lib/guides/search';
 import { guideDocs, guideFor, guideForHazard, type Guide } from '../guides';
-import { guideNamed, guideQuery, looseHit, topicalHit } from '$lib/assistant/classify';
-import { found, normalize } from '$lib/assistant/text';
-import words from '$lib/assistant/words.json';
+import { emergencyGuideIn, guideNamed, guideQuery, looseHit, topicalHit } from '$lib/assistant/classify';
+import { normalize } from '$lib/assistant/text';
 
 const indexes = new Map<Lang, MiniSearch<GuideDoc>>();
 
@@ -31,6 +30,9 @@ export function matchGuide(lang: Lang, text: string): GuideMatch | null {
 		const guide = guideForHazard(lang, hazard as Parameters<typeof guideForHazard>[1]);
 		if (guide) return { slug: guide.slug, by: 'topic' };
 	}
+	// What is happening (全是烟, 落水) before the search: "run up or down" must not find the flash flood's "run uphill" in a fire.
+	const happening = emergencyGuideIn(text);
+	if (happening && guideFor(lang, happening)) return { slug: happening, by: 'search' };
 	const slug = topicalHit(indexFor(lang).search(guideQuery(text)));
 	return slug ? { slug, by: 'search' } : null;
 }
@@ -41,12 +43,9 @@ export function nearestGuide(lang: Lang, text: string): GuideMatch | null {
 	return slug ? { slug, by: 'search' } : null;
 }
 
-/** The guide worth linking after the call-now reply: the one the message names, else by what is happening. */
+/** The guide worth giving after the call-now reply: the one the message names, else by what is happening (matchGuide's order). */
 export function emergencyGuide(lang: Lang, text: string): string | null {
-	const named = matchGuide(lang, text);
-	if (named) return named.slug;
-	for (const [slug, list] of Object.entries(words.emergency_guides)) if (found(text, list).length && guideFor(lang, slug)) return slug;
-	return null;
+	return matchGuide(lang, text)?.slug ?? null;
 }
 
 export type Advice = { title: string; heading: string; steps: string[]; href: string };

@@ -4,12 +4,10 @@
  * message. No external AI service: rules and retrieval over reviewed content and data.
  */
 import type { Queryable } from '../db/port';
-import { emergencyAnswer, guideAnswer, guideLink, quakeAnswer, scenicAnswer, shelterAnswer, smalltalkAnswer, unknownAnswer, warningsAnswer, whereFrom } from './answers';
+import { callBox, callFirst, guideAnswer, quakeAnswer, scenicAnswer, shelterAnswer, smalltalkAnswer, unknownAnswer, warningsAnswer, whereFrom } from './answers';
 import { continueReport, startReport } from './dialogue';
-import type { Act, Intent } from '$lib/assistant/classify';
+import type { Intent } from '$lib/assistant/classify';
 import { understand } from '$lib/assistant/understand';
-import type { Lang } from '$lib/i18n';
-import type { EmergencyNumber } from '$lib/reports/emergency';
 import { emergencyGuide, matchGuide, nearestGuide, type GuideMatch } from './guides';
 import { findPlace, loadGazetteer, type KnownPlace } from './places';
 import { emptyState, load, newConversationId, save } from './store';
@@ -69,16 +67,15 @@ async function respond(tx: Queryable, c: Conversation, state: ConversationState)
 	// While the ground shakes: take cover first (the guide's words), then the numbers.
 	if (u.intent === 'emergency' && u.act === 'earthquake') return { answer: quakeAnswer(lang, u.call), next: { ...state, pending: null } };
 	if (u.intent === 'emergency') {
+		// The guide of what is happening, never a search hit's other hazard (smoke in the stairwell: the fire guide, not the flood's "run uphill").
+		const linked = emergencyGuide(lang, text);
+		const happening: GuideMatch | null = linked ? { slug: linked, by: 'topic' } : null;
 		// The model's guess: the call box leads, then the question is answered as asked.
 		if (u.then && u.then !== 'unknown' && u.then !== 'smalltalk') {
-			const after = await answerFor(ctx, u.then, state, place, guide, text);
+			const after = await answerFor(ctx, u.then, state, place, happening ?? guide, text);
 			return { answer: callFirst(lang, u.call, after.answer, u.act), next: after.next };
 		}
-		// After the numbers, a link to the guide that fits (never its advice in place of the call).
-		const call = emergencyAnswer(lang, u.call, u.act);
-		const linked = emergencyGuide(lang, text);
-		if (linked) call.links.push(guideLink(lang, linked));
-		return { answer: call, next: { ...state, pending: null } };
+		return { answer: callBox(lang, u, text), next: { ...state, pending: null } };
 	}
 
 	let intent = u.intent;
@@ -87,12 +84,6 @@ async function respond(tx: Queryable, c: Conversation, state: ConversationState)
 	if (state.pending === 'shelter' && (place || located) && (intent === 'unknown' || intent === 'smalltalk' || intent === 'scenic')) intent = 'shelter';
 	if (!text && located) intent = 'shelter';
 	return answerFor(ctx, intent, state, place, guide, text);
-}
-
-/** The call-now reply, then the answer it goes before. */
-function callFirst(lang: Lang, numbers: EmergencyNumber[], after: Answer, act: Act | null): Answer {
-	const call = emergencyAnswer(lang, numbers, act);
-	return { ...after, intent: 'emergency', reply: `${call.reply}\n\n${after.reply}`, links: [...call.links, ...after.links] };
 }
 
 async function answerFor(

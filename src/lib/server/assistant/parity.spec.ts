@@ -1,6 +1,6 @@
 /**
  * The page offline understands a message as the server does: for every message of the
- * held-out test split, whatever its size (and the first evaluation set), the device's answer — from the
+ * held-out test split, whatever its size (and the dev split and the first evaluation set), the device's answer — from the
  * kept guide index and shelter snapshot, no database — has the server's intent.
  */
 import fs from 'node:fs';
@@ -18,8 +18,8 @@ import { as, backends } from '../testing/db';
 import { converse } from '.';
 
 type Item = { text: string; lang: Lang; intent: string };
-const FILES = ['eval/assistant/test.yaml', 'eval/assistant/messages.yaml'].filter((f) => fs.existsSync(f));
-// Any size of test split (an empty one too): the first evaluation set always runs with it.
+const FILES = ['eval/assistant/test.yaml', 'eval/assistant/dev.yaml', 'eval/assistant/messages.yaml'].filter((f) => fs.existsSync(f));
+// Any size of test split (an empty one too, until the lead installs the next): dev and the first evaluation set always run with it.
 const items = FILES.flatMap((f) => ((parse(fs.readFileSync(f, 'utf8')) as Item[] | null) ?? []).filter((i) => i && typeof i.text === 'string'));
 /** About 20 ms a message on both sides, with room for a slow shared machine. */
 const TIMEOUT = 60_000 + 200 * items.length;
