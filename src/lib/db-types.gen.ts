@@ -387,6 +387,7 @@ export type Tables = {
 		geom: string | null;
 		village_code: string | null;
 		town_code: string | null;
+		scenic_id: string | null;
 	};
 	subscriptions: {
 		id: string;
