@@ -106,7 +106,7 @@ export async function subscribePush(prefs: Preferences): Promise<DeviceSubscript
 		await push.unsubscribe();
 		made = await send(await fresh());
 	}
-	const sub: DeviceSubscription = { id: made.id, secret: made.secret, channel: 'push', places: prefs.places };
+	const sub: DeviceSubscription = { id: made.id, secret: made.secret, channel: 'push', places: prefs.places, until: prefs.until };
 	await remember(sub);
 	return sub;
 }
@@ -114,7 +114,7 @@ export async function subscribePush(prefs: Preferences): Promise<DeviceSubscript
 /** Sends the code; the subscription is kept on the device once confirmed. */
 export async function subscribeSms(phone: string, prefs: Preferences): Promise<DeviceSubscription> {
 	const made = await call<{ id: string; secret: string }>('/api/subscriptions', json({ phone, ...prefs }));
-	return { id: made.id, secret: made.secret, channel: 'sms', places: prefs.places };
+	return { id: made.id, secret: made.secret, channel: 'sms', places: prefs.places, until: prefs.until };
 }
 
 export async function confirmSms(sub: DeviceSubscription, code: string): Promise<void> {
