@@ -253,6 +253,7 @@ export type Tables = {
 		idempotency_key: string | null;
 		created_at: Date;
 		erased_at: Date | null;
+		token_hash: string | null;
 	};
 	report_photos: {
 		id: number;
@@ -321,6 +322,7 @@ export type Tables = {
 		merged_into: number | null;
 		texts_erased_at: Date | null;
 		reviewed_at: Date | null;
+		auto_dispatched_at: Date | null;
 	};
 	scenic_areas: {
 		id: string;
