@@ -34,7 +34,8 @@ as $$
   select ((date_trunc('day', now() at time zone 'Asia/Shanghai') + interval '15 days') at time zone 'Asia/Shanghai')
 $$;
 comment on function app.visit_latest_end() is 'The latest end of a visit subscription: the end of the 14th day after today, Beijing time.';
-grant execute on function app.visit_latest_end() to anon, authenticated, service_role;
+-- called inside app.subscription_create (security definer) only
+revoke all on function app.visit_latest_end() from public;
 
 create or replace function app.subscription_create(
   p_secret_hash text, p_channel public.delivery_channel, p_endpoint text, p_p256dh text, p_auth text,

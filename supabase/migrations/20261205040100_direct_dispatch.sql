@@ -195,8 +195,8 @@ as $$
     (select r.id from public.reports r where r.token_hash = app.report_token_hash(p_token)),
     (select p.report_id from public.report_people p where p.token_hash = app.report_token_hash(p_token)))
 $$;
+-- called inside the tracking functions (security definer) only
 revoke all on function app.report_by_token(text) from public;
-grant execute on function app.report_by_token(text) to anon, authenticated, service_role;
 
 drop function public.report_track(text);
 /** The resident's view of a report: no personal data, by token only (the reporter's or a supporter's). */
