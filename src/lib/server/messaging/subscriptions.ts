@@ -66,7 +66,9 @@ export function parseSubscription(body: unknown, allow: PushAllowlist, now = new
 	if (!Array.isArray(body.places) || body.places.length < 1 || body.places.length > 5) errors.places = 'must be a list of 1 to 5 places';
 	else
 		body.places.forEach((raw, i) => {
-			const label = isRecord(raw) && typeof raw.label === 'string' ? raw.label.trim().slice(0, 100) || null : null;
+			const label = isRecord(raw) && typeof raw.label === 'string' ? raw.label.trim() || null : null;
+			// refused, never cut: a shortened label would name a different place without saying so
+			if (label && [...label].length > 100) errors[`places[${i}].label`] = 'is longer than 100 characters';
 			if (isRecord(raw) && typeof raw.scenic === 'string') {
 				if (!/^[a-z][a-z0-9-]{1,40}$/.test(raw.scenic)) errors[`places[${i}].scenic`] = 'must be a scenic area id';
 				else places.push({ scenic: raw.scenic, label });
