@@ -16,7 +16,7 @@ import { services } from '$lib/server/runtime';
 import type { RequestHandler } from './$types';
 
 /** The longest text field read (the description is at most 2,000 characters); photos are files. */
-export const TEXT_FIELD_LIMIT = 64 * 1024;
+const TEXT_FIELD_LIMIT = 64 * 1024;
 
 /** "reports.errors.description_short" → the code "description_short" and its words. */
 const described = (t: (key: string, values?: Record<string, unknown>) => string, key: string, values?: Record<string, unknown>) => ({
