@@ -287,6 +287,11 @@ describe.each(backends())('reports on $name', (backend) => {
 			await as(db, xiweng, (tx) => flow.close(tx, r.id, 'Pothole filled'));
 			expect(await anon(db, (tx) => rate(tx, mine.token, 'satisfied', false))).toBe('not_allowed');
 			expect(await anon(db, (tx) => rate(tx, r.token, 'satisfied', false))).toBe('rated');
+			// Nobody dispatches by calling the rule's function directly: not a unit, not the desk, not anon.
+			for (const who of [water, desk, ANON_CLAIMS]) {
+				expect(await sqlState(as(db, who, (tx) => tx.query('select app.report_auto_dispatch($1)', [r.id])))).toBe('42501');
+				expect(await sqlState(as(db, who, (tx) => tx.query('select app.report_by_token($1)', [mine.token])))).toBe('42501');
+			}
 			// A malformed token is refused in the database too.
 			expect(await sqlState(anon(db, (tx) => tx.query('select public.report_join($1, $2, null, null, $3)', [r.id, crypto.randomUUID(), 'short'])))).toBe('22023');
 		});

@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ANON_CLAIMS, asService } from '../db/caller';
 import type { Database } from '../db/port';
-import { as, backends } from '../testing/db';
+import { as, backends, sqlState, staffClaims } from '../testing/db';
 import { createSubscription, parseSubscription, SubscriptionError, type SubscriptionInput } from '../messaging/subscriptions';
 import { parseAllowlist } from '../messaging/allowlist';
 import { prunePersonalData } from '../retention';
@@ -97,6 +97,11 @@ describe.each(backends())('visit subscriptions on $name', (backend) => {
 		const made = await as(db, ANON_CLAIMS, (tx) => createSubscription(tx, visit(new Date(Date.now() + DAY))));
 		const kept = await as(db, ANON_CLAIMS, (tx) => createSubscription(tx, visit(new Date(Date.now() + DAY))));
 		await asService(db, (tx) => tx.query(`update public.subscriptions set until = now() - interval '1 minute' where id = $1`, [made.id]));
+		// only the retention job (service role) prunes
+		const admin = await staffClaims(db, `admin-visit-${n}@test.cn`, 'admin');
+		for (const who of [ANON_CLAIMS, admin]) {
+			expect(await sqlState(as(db, who, (tx) => tx.query('select * from app.prune_ended_subscriptions()')))).toBe('42501');
+		}
 		const pruned = await prunePersonalData(db);
 		expect(pruned.ended_subscriptions).toBeGreaterThanOrEqual(1);
 		const left = await asService(db, (tx) =>
