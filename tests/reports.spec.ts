@@ -50,21 +50,38 @@ test('a resident reports with a photo; dispatched, accepted, answered, rated —
 	const tracking = page.url();
 	const ticket = tracking.match(/MY-\d{8}-\d{4}/)![0];
 	await expect(page.getByText(ticket, { exact: true })).toBeVisible();
-	await expect(page.getByText('已受理，待派单')).toBeVisible();
+	// Flooding has a routing rule (→ water bureau): dispatched at once (直派), with its deadlines.
+	await expect(page.getByText('已派单，待签收')).toBeVisible();
+	await expect(page.locator('dd', { hasText: '北京市密云区水务局' })).toBeVisible();
+	await expect(page.getByText('按此类问题的分派规则直接派单')).toBeVisible();
+	await expect(page.getByText('签收期限')).toBeVisible();
+	await page.screenshot({ path: 'screenshots/report-direct-dispatch-zh.png', fullPage: true });
 	const img = page.getByRole('img', { name: '反映时上传的照片' });
 	await expect(img).toBeVisible();
 	const bytes = await (await page.request.get((await img.getAttribute('src'))!)).body();
 	expect(bytes.subarray(0, 3)).toEqual(Buffer.from([0xff, 0xd8, 0xff]));
 	expect(bytes.includes('E2ECam')).toBe(false);
 
-	// The dispatch desk (the demo admin) dispatches by the routing rules: flooding → water bureau.
+	// Someone else with the same problem joins it ("我也遇到了") and gets a tracking link of their own.
+	const other = await browser.newPage();
+	await other.goto('/report');
+	await other.locator('html[data-hydrated]').waitFor({ state: 'attached' });
+	await fillReport(other, { category: 'flood_water', description: 'Road flooded by the blocked culvert near the bridge', town: '110118101', village: '110118101001' });
+	await other.getByRole('button', { name: '提交反映' }).click();
+	await expect(other.getByRole('heading', { name: '附近是否已有人反映？' })).toBeVisible();
+	await other.getByRole('listitem').filter({ hasText: ticket }).getByRole('button', { name: '我也遇到了' }).click();
+	await expect(other).toHaveURL(new RegExp(`/report/${ticket}\\?t=`));
+	await expect(other.getByText('您已加入此报告：这是您自己的跟踪链接。')).toBeVisible();
+	expect(other.url()).not.toBe(tracking);
+	await other.close();
+
+	// The dispatch desk (the demo admin) sees it as dispatched by rule; it may dispatch it again.
 	const desk = await staffPage(browser, E2E.admin);
 	await desk.getByRole('link', { name: '诉求', exact: true }).click();
+	await expect(desk.getByRole('listitem').filter({ hasText: ticket }).getByText('规则直派')).toBeVisible();
 	await desk.getByRole('link', { name: new RegExp(ticket) }).click();
 	await expect(desk.getByText('13800001111')).toBeVisible();
-	await desk.getByRole('button', { name: '派单', exact: true }).click();
-	await expect(desk.getByText('已派单，待签收')).toBeVisible();
-	await expect(desk.getByText('已派单至北京市密云区水务局')).toBeVisible();
+	await expect(desk.getByRole('button', { name: '改派', exact: true })).toBeVisible();
 
 	// The water bureau's handler accepts and replies.
 	const water = await staffPage(browser, E2E.handler);
@@ -115,7 +132,9 @@ test.describe('with JavaScript off', () => {
 
 		await page.getByRole('button', { name: '提交反映' }).click();
 		await expect(page).toHaveURL(/\/report\/MY-\d{8}-\d{4}\?t=/);
+		// no routing rule names a unit for e-bike charging: it waits for the desk (属地), by a deadline
 		await expect(page.getByText('已受理，待派单')).toBeVisible();
+		await expect(page.getByText('派单期限')).toBeVisible();
 	});
 
 	test('a field mistake is shown at the field', async ({ page }) => {

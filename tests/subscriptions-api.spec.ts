@@ -19,24 +19,25 @@ test('bad subscriptions are refused with the field named, and nothing is stored'
 	expect(wrongType.status()).toBe(415);
 	const notJson = await request.post('/api/subscriptions', { headers: { 'content-type': 'application/json' }, data: Buffer.from('{"push":') });
 	expect(notJson.status()).toBe(400);
-	expect((await notJson.json()).error).toBe('the body is not valid JSON');
+	expect(await notJson.json()).toEqual({ code: 'bad_json', error: '请求内容不是有效的 JSON。' });
 
 	const bad = await request.post('/api/subscriptions', {
 		data: { push: { endpoint: 'https://192.168.1.1/push', keys: { p256dh: 'x', auth: 'y' } }, places: [], lang: 'fr', minLevel: 'purple' }
 	});
 	expect(bad.status()).toBe(400);
 	const body = await bad.json();
+	expect(body.code).toBe('invalid');
 	expect(body.fields).toMatchObject({
-		'push.endpoint': 'must name a push service, not an address',
-		'push.keys.p256dh': expect.any(String),
-		places: 'must be a list of 1 to 5 places',
-		lang: 'must be "zh-CN" or "en"',
-		minLevel: 'must be blue, yellow, orange or red'
+		'push.endpoint': { code: 'push', detail: 'must name a push service, not an address' },
+		'push.keys.p256dh': { code: 'push' },
+		places: { code: 'places', detail: 'must be a list of 1 to 5 places' },
+		lang: { code: 'invalid', detail: 'must be "zh-CN" or "en"' },
+		minLevel: { code: 'invalid', detail: 'must be blue, yellow, orange or red' }
 	});
 
 	const faraway = await request.post('/api/subscriptions', { data: { phone: '13911112222', places: [{ lat: 31.23, lon: 121.47, label: 'Shanghai' }] } });
 	expect(faraway.status()).toBe(400);
-	expect((await faraway.json()).fields.places).toMatch(/outside Miyun District/);
+	expect((await faraway.json()).fields.places).toMatchObject({ code: 'place_outside', detail: expect.stringMatching(/outside Miyun District/) });
 });
 
 test('an SMS subscription: code by text, confirm, read everything, delete everything', async ({ request, page }) => {

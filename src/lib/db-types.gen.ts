@@ -256,6 +256,7 @@ export type Tables = {
 		idempotency_key: string | null;
 		created_at: Date;
 		erased_at: Date | null;
+		token_hash: string | null;
 	};
 	report_photos: {
 		id: number;
@@ -324,6 +325,7 @@ export type Tables = {
 		merged_into: number | null;
 		texts_erased_at: Date | null;
 		reviewed_at: Date | null;
+		auto_dispatched_at: Date | null;
 	};
 	safety_lookups: {
 		client: string;
@@ -422,6 +424,7 @@ export type Tables = {
 		geom: string | null;
 		village_code: string | null;
 		town_code: string | null;
+		scenic_id: string | null;
 	};
 	subscriptions: {
 		id: string;

@@ -13,7 +13,8 @@ export type Pruned = Record<string, number>;
 export async function prunePersonalData(db: Database): Promise<Pruned> {
 	const rows = await asService(db, (tx) =>
 		tx.query<{ kind: string; removed: number }>(
-			'select kind, removed from app.prune_personal_data() union all select kind, removed from app.prune_evacuation_marks()'
+			'select kind, removed from app.prune_personal_data() union all select kind, removed from app.prune_evacuation_marks()' +
+				' union all select kind, removed from app.prune_ended_subscriptions()'
 		)
 	);
 	return Object.fromEntries(rows.map((r) => [r.kind, Number(r.removed)]));

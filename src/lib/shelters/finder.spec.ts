@@ -122,6 +122,15 @@ describe('the shelter finder', () => {
 		expect(refused.gps).toBeNull();
 	});
 
+	it('says a device position far from Miyun is outside the district, and keeps the whole list', async () => {
+		// central Shanghai: no "nearest shelter" 1,000 km away
+		const { api, asked } = device({ at: { lat: 31.23, lon: 121.47 } });
+		const f = new ShelterFinder(() => page(), api);
+		await f.locate();
+		expect({ gps: f.gps, place: f.place, problem: f.problem }).toEqual({ gps: null, place: null, problem: 'shelters.place_outside' });
+		expect(asked).toEqual([]);
+	});
+
 	it('takes a fresher snapshot, never an older one', async () => {
 		const newer = snapshot('2026-12-03T11:00:00Z');
 		const f = new ShelterFinder(() => page(), device({ fresher: newer }).api);

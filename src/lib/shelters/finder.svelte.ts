@@ -9,6 +9,7 @@ import { locate } from '$lib/geolocate';
 import type { HazardCode } from '$lib/hazards';
 import { isHazardCode } from '$lib/hazards';
 import { excludingWarning } from './exclusion';
+import { nearDistrict } from './geo';
 import { nearestOnDevice } from './nearest';
 import type { NearestAnswer, ShelterSnapshot } from './types';
 
@@ -133,6 +134,11 @@ export class ShelterFinder {
 		this.locating = false;
 		if ('problem' in here) {
 			this.problem = !this.#device.hasGeolocation() ? 'shelters.no_geolocation' : here.problem === 'denied' ? 'shelters.location_denied' : 'shelters.location_failed';
+			return;
+		}
+		// Far from Miyun (a visitor still in the city): say so, and keep the whole list.
+		if (!nearDistrict(here.lat, here.lon)) {
+			this.problem = 'shelters.place_outside';
 			return;
 		}
 		this.gps = here;

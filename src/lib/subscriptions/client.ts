@@ -4,6 +4,7 @@
  * it subscribed (localStorage for the page, the Cache API for the service worker).
  */
 import { DEVICE_CACHE, DEVICE_URL, STORAGE_KEY, storedJson, type DevicePlace, type DeviceSubscription } from './device';
+import { problemCode, type FieldProblem } from './errors';
 
 export type Preferences = {
 	places: DevicePlace[];
@@ -19,7 +20,7 @@ export class ApiError extends Error {
 	constructor(
 		readonly status: number,
 		message: string,
-		readonly fields: Record<string, string> = {}
+		readonly fields: Record<string, FieldProblem | string> = {}
 	) {
 		super(message);
 	}
@@ -31,7 +32,7 @@ export class DeviceError extends Error {}
 async function call<T>(url: string, init: RequestInit): Promise<T> {
 	const response = await fetch(url, init);
 	if (response.status === 204) return undefined as T;
-	const body = (await response.json().catch(() => ({}))) as T & { error?: string; fields?: Record<string, string> };
+	const body = (await response.json().catch(() => ({}))) as T & { error?: string; fields?: Record<string, FieldProblem | string> };
 	if (!response.ok) throw new ApiError(response.status, body.error ?? String(response.status), body.fields ?? {});
 	return body;
 }
@@ -106,7 +107,7 @@ export async function subscribePush(prefs: Preferences): Promise<DeviceSubscript
 		await push.unsubscribe();
 		made = await send(await fresh());
 	}
-	const sub: DeviceSubscription = { id: made.id, secret: made.secret, channel: 'push', places: prefs.places };
+	const sub: DeviceSubscription = { id: made.id, secret: made.secret, channel: 'push', places: prefs.places, until: prefs.until };
 	await remember(sub);
 	return sub;
 }
@@ -114,7 +115,7 @@ export async function subscribePush(prefs: Preferences): Promise<DeviceSubscript
 /** Sends the code; the subscription is kept on the device once confirmed. */
 export async function subscribeSms(phone: string, prefs: Preferences): Promise<DeviceSubscription> {
 	const made = await call<{ id: string; secret: string }>('/api/subscriptions', json({ phone, ...prefs }));
-	return { id: made.id, secret: made.secret, channel: 'sms', places: prefs.places };
+	return { id: made.id, secret: made.secret, channel: 'sms', places: prefs.places, until: prefs.until };
 }
 
 export async function confirmSms(sub: DeviceSubscription, code: string): Promise<void> {
@@ -172,13 +173,10 @@ export function problems(error: unknown): Problem[] {
 		if (error.status === 410) return [{ key: 'err_code_expired' }];
 		const fields = Object.entries(error.fields);
 		if (!fields.length) return [{ key: 'err_generic', values: { message: error.message } }];
-		return fields.map(([field, message]): Problem => {
-			if (field === 'phone') return { key: /already/.test(message) ? 'err_phone_taken' : 'err_phone' };
-			if (field.startsWith('places')) return { key: /outside/.test(message) ? 'err_place_outside' : 'err_places' };
-			if (field === 'until') return { key: 'err_until' };
-			if (field === 'code') return { key: 'err_code' };
-			if (field.startsWith('push')) return { key: 'err_push', values: { message } };
-			return { key: 'err_generic', values: { message: `${field}: ${message}` } };
+		return fields.map(([field, problem]): Problem => {
+			const detail = typeof problem === 'string' ? problem : problem.detail;
+			const code = typeof problem === 'string' ? problemCode(field, detail) : problem.code;
+			return { key: `err_${code}`, values: { message: detail, field } };
 		});
 	}
 	// fetch() rejects with a TypeError when there is no network

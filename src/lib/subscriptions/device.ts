@@ -6,8 +6,13 @@
  */
 import { contains, type Polys } from '$lib/geo';
 
-export type DevicePlace = { lat: number; lon: number; label: string | null } | { village: string; label: string | null };
-export type DeviceSubscription = { id: string; secret: string; channel: 'push' | 'sms'; places: DevicePlace[] };
+export type DevicePlace =
+	| { lat: number; lon: number; label: string | null }
+	| { village: string; label: string | null }
+	/** a visit: the scenic area and its township (the server stores both) */
+	| { scenic: string; label: string | null };
+/** `until`: when the subscription ends by itself (ISO time), for the pages that show it */
+export type DeviceSubscription = { id: string; secret: string; channel: 'push' | 'sms'; places: DevicePlace[]; until?: string | null };
 
 /** localStorage (the page) and the Cache API (the worker, which has no localStorage). */
 export const STORAGE_KEY = 'subscriptions.device';
@@ -31,7 +36,7 @@ export const round3 = (x: number) => Math.round(x * 1000) / 1000;
 
 /**
  * Show or skip a warning whose payload carries its (buffered) area. Shown whenever in
- * doubt: no area, no known places, a village place (no position on the device), or
+ * doubt: no area, no known places, a village or scenic place (no area on the device), or
  * any point inside. Skipped only when every place is a point and all lie outside.
  */
 export function placeCheck(area: number[][][][] | null | undefined, places: DevicePlace[] | null | undefined): 'show' | 'skip' {

@@ -62,11 +62,14 @@ export const actions: Actions = {
 		const key = String(form.get('join_key') ?? '');
 		const name = String(form.get('name') ?? '').trim().slice(0, 40);
 		const phone = String(form.get('phone') ?? '').trim();
-		if (!Number.isSafeInteger(id) || !/^[0-9a-f-]{36}$/i.test(key) || (phone && !/^[0-9+() -]{5,20}$/.test(phone))) {
+		// the joiner's own tracking link; a page from before this field had none
+		const token = String(form.get('join_token') ?? '') || null;
+		if (!Number.isSafeInteger(id) || !/^[0-9a-f-]{36}$/i.test(key) || (phone && !/^[0-9+() -]{5,20}$/.test(phone)) || (token && !/^[A-Za-z0-9_-]{32,128}$/.test(token))) {
 			return fail(400, { ...NOTHING, errors: { join: 'reports.errors.join' } });
 		}
-		const ticket = await locals.db((tx) => join(tx, id, key, name, phone));
+		const ticket = await locals.db((tx) => join(tx, id, key, name, phone, token));
 		if (!ticket) return fail(400, { ...NOTHING, errors: { join: 'reports.errors.join_closed' } });
+		if (token) redirect(303, `/report/${encodeURIComponent(ticket)}?t=${token}&joined=1`);
 		redirect(303, `/report?joined=${encodeURIComponent(ticket)}`);
 	}
 };

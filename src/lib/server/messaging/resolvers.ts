@@ -53,6 +53,17 @@ export const ONE_SHOT: readonly Resolver[] = [
 			 where w.id = $1 and w.msg_type <> 'Cancel' and ${WANTS}`
 	},
 	{
+		name: 'subscribers of townships in the area',
+		kind: 'subscription',
+		// a visit's township place (no point, no village): the township's area
+		select: `select distinct w.id, s.id, s.channel
+			  from public.warnings w
+			  join public.town_areas ta on app.area_touches(w.area, ta.area)
+			  join public.subscription_places p on p.town_code = ta.code and p.geom is null and p.village_code is null
+			  join public.subscriptions s on s.id = p.subscription_id
+			 where w.id = $1 and w.msg_type <> 'Cancel' and ${WANTS}`
+	},
+	{
 		// An Update or Cancel reaches everyone an earlier message of the warning reached,
 		// so their notification is replaced or closed. A Cancel reaches only those.
 		name: 'earlier recipients of the warning',

@@ -11,7 +11,11 @@ import { isLang, type Lang } from '../../i18n';
 import type { Queryable } from '../db/port';
 import { endpointProblem, type PushAllowlist } from './allowlist';
 
-export type Place = { lat: number; lon: number; label: string | null } | { village: string; label: string | null };
+export type Place =
+	| { lat: number; lon: number; label: string | null }
+	| { village: string; label: string | null }
+	/** a visit: the scenic area and its township (SQL stores both) */
+	| { scenic: string; label: string | null };
 
 export type SubscriptionInput = {
 	channel: DeliveryChannel;
@@ -62,14 +66,19 @@ export function parseSubscription(body: unknown, allow: PushAllowlist, now = new
 	if (!Array.isArray(body.places) || body.places.length < 1 || body.places.length > 5) errors.places = 'must be a list of 1 to 5 places';
 	else
 		body.places.forEach((raw, i) => {
-			const label = isRecord(raw) && typeof raw.label === 'string' ? raw.label.trim().slice(0, 100) || null : null;
-			if (isRecord(raw) && typeof raw.village === 'string') {
+			const label = isRecord(raw) && typeof raw.label === 'string' ? raw.label.trim() || null : null;
+			// refused, never cut: a shortened label would name a different place without saying so
+			if (label && [...label].length > 100) errors[`places[${i}].label`] = 'is longer than 100 characters';
+			if (isRecord(raw) && typeof raw.scenic === 'string') {
+				if (!/^[a-z][a-z0-9-]{1,40}$/.test(raw.scenic)) errors[`places[${i}].scenic`] = 'must be a scenic area id';
+				else places.push({ scenic: raw.scenic, label });
+			} else if (isRecord(raw) && typeof raw.village === 'string') {
 				if (!/^\d{12}$/.test(raw.village)) errors[`places[${i}].village`] = 'must be a 12-digit village code';
 				else places.push({ village: raw.village, label });
 			} else if (isRecord(raw) && typeof raw.lat === 'number' && typeof raw.lon === 'number' && Number.isFinite(raw.lat) && Number.isFinite(raw.lon)) {
 				if (Math.abs(raw.lat) > 90 || Math.abs(raw.lon) > 180) errors[`places[${i}]`] = 'lat/lon out of range (WGS-84 degrees)';
 				else places.push({ lat: raw.lat, lon: raw.lon, label });
-			} else errors[`places[${i}]`] = 'must be {"lat", "lon", "label"} or {"village": <code>, "label"}';
+			} else errors[`places[${i}]`] = 'must be {"lat", "lon", "label"}, {"village": <code>, "label"} or {"scenic": <id>}';
 		});
 
 	const lang = body.lang ?? 'zh-CN';

@@ -144,7 +144,10 @@ describe.each(backends())('Open311 reads on $name', (backend) => {
 		it('names the unit, the deadline and the public reply as the report moves on; hidden reports disappear', async () => {
 			const r = await file(draft({ lat: 40.38, lon: 116.84, village: '' }));
 			const at = async () => ((await json(`requests/${r.ticket}.json?locale=en`)).body as Json[])[0]!;
-			expect(await at()).toMatchObject({ agency_responsible: null, expected_datetime: null, status_notes: null });
+			// flood water has a routing rule: dispatched to the water bureau at filing (直派), with its deadline
+			const filed = await at();
+			expect(filed).toMatchObject({ status: 'open', agency_responsible: 'Miyun District Water Affairs Bureau', status_notes: null });
+			expect(filed.expected_datetime).toMatch(/\+08:00$/);
 			await as(db, desk, (tx) => flow.dispatch(tx, r.id));
 			await as(db, water, (tx) => flow.accept(tx, r.id));
 			const dispatched = await at();

@@ -68,7 +68,8 @@ describe.each(backends())('Open311 POST on $name', (backend) => {
 		expect(created!.service_request_id).toMatch(/^MY-\d{8}-\d{4}$/);
 		expect(String(created!.service_notice)).toContain(String(created!.service_request_id));
 		const report = await reportOf(String(created!.service_request_id));
-		expect(report).toMatchObject({ category: 'flood_water', status: 'received', address: 'Bridge by No. 12' });
+		// flood water has a routing rule: dispatched at filing (直派)
+		expect(report).toMatchObject({ category: 'flood_water', status: 'dispatched', address: 'Bridge by No. 12' });
 	});
 
 	it('takes the key as a Bearer header too (the hook has checked it)', async () => {
@@ -104,9 +105,10 @@ describe.each(backends())('Open311 POST on $name', (backend) => {
 	it('lands in the dispatch queue, routed by the same rules as /report; the name and phone reach the desk only', async () => {
 		const { body } = await post({ ...FIELDS, service_code: 'hazmat', description: 'Drums of chemicals dumped by the river bank', api_key: key });
 		const ticket = String((body as Json[])[0]!.service_request_id);
-		const queued = await as(db, desk, (tx) => queue.list(tx, 'received'));
+		// hazmat goes to the emergency bureau by rule at once; the desk sees it as auto-dispatched
+		const queued = await as(db, desk, (tx) => queue.list(tx, 'open'));
 		const item = queued.find((q) => q.ticket === ticket)!;
-		expect(item).toMatchObject({ category: 'hazmat', status: 'received', people: 1 });
+		expect(item).toMatchObject({ category: 'hazmat', status: 'dispatched', department_code: 'emergency', auto: true, people: 1 });
 		expect(item.due).not.toBeNull();
 		expect(await as(db, desk, (tx) => flow.dispatch(tx, item.id))).toBe('emergency');
 		const detail = await as(db, desk, (tx) => queue.detail(tx, item.id));

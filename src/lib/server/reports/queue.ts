@@ -14,6 +14,8 @@ export type QueueItem = {
 	due: Date | null;
 	overdue: boolean;
 	escalated: boolean;
+	/** dispatched at filing by a routing rule (直派); the desk may dispatch it again */
+	auto: boolean;
 	people: number;
 };
 
@@ -34,6 +36,7 @@ export function list(tx: Queryable, filter: QueueFilter): Promise<QueueItem[]> {
 		        case when r.status = 'received' then r.dispatch_due_at < now()
 		             else r.status in ('dispatched', 'accepted') and r.due_at < now() end as overdue,
 		        r.escalated_at is not null as escalated,
+		        r.auto_dispatched_at is not null and r.status in ('dispatched', 'accepted') as auto,
 		        (select count(*)::integer from public.report_people p where p.report_id = r.id) as people
 		   from public.reports r
 		  where r.status = any($1::public.report_status[])
@@ -57,7 +60,7 @@ export async function detail(tx: Queryable, id: number): Promise<Detail | null> 
 	const [report] = await tx.query<Detail['report']>(
 		`select r.id, r.ticket, r.category, r.description, r.town_code, r.village_code, r.address, r.status,
 		        r.department_code, r.unit_town_code, r.created_at, r.dispatch_due_at, r.dispatched_at, r.accept_due_at,
-		        r.accepted_at, r.due_at, r.closed_at, r.escalated_at, r.reply, r.rating, r.rated_at, r.reopened_at,
+		        r.accepted_at, r.due_at, r.closed_at, r.escalated_at, r.auto_dispatched_at, r.reply, r.rating, r.rated_at, r.reopened_at,
 		        r.merged_into, (select m.ticket from public.reports m where m.id = r.merged_into) as merged_ticket,
 		        extensions.st_y(r.location) as lat, extensions.st_x(r.location) as lon,
 		        r.status in ('dispatched', 'accepted') and r.due_at < now() as overdue

@@ -11,7 +11,7 @@ import * as queue from './queue';
 import { rates } from './rates';
 import * as routing from './routing';
 import { eraseOldContacts, escalateOverdue } from './sla';
-import { join, nearby, preparePhotos, submit, type Draft } from './submit';
+import { freshIds, join, nearby, preparePhotos, submit, type Draft } from './submit';
 import { draft, fileOf, jpegWithGps, staffClaims } from './testing';
 import { rate, track } from './track';
 import * as flow from './workflow';
@@ -107,9 +107,10 @@ describe.each(backends())('reports on $name', (backend) => {
 		});
 
 		it('follow their own report by its token only, without anyone’s name or phone', async () => {
-			const r = await file();
+			// no routing rule for landslides: the report waits for the desk (属地)
+			const r = await file(draft({ category: 'geological' }));
 			const seen = await anon(db, (tx) => track(tx, r.ticket, r.token));
-			expect(seen!.report).toMatchObject({ ticket: r.ticket, status: 'received' });
+			expect(seen!.report).toMatchObject({ ticket: r.ticket, status: 'received', reporter: true });
 			expect(JSON.stringify(seen)).not.toContain(r.draft.phone);
 			expect(seen!.timeline.map((e) => e.kind)).toEqual(['received']);
 			expect(await anon(db, (tx) => track(tx, r.ticket, 'b'.repeat(40)))).toBeNull();
@@ -221,8 +222,84 @@ describe.each(backends())('reports on $name', (backend) => {
 		});
 	});
 
+	describe('direct dispatch (直派)', () => {
+		const hours = (from: Date, to: Date | null) => Math.round((to!.getTime() - from.getTime()) / 3600_000);
+
+		it('a rule for every township dispatches at once, clocks started; the resident sees unit and deadlines; the desk sees it as auto-dispatched and may re-dispatch', async () => {
+			const r = await file();
+			const seen = (await anon(db, (tx) => track(tx, r.ticket, r.token)))!;
+			expect(seen.report).toMatchObject({ status: 'dispatched', unit_department: 'water', auto_dispatched: true, overdue: false });
+			expect(hours(seen.report.created_at, seen.report.accept_due_at)).toBe(2);
+			expect(hours(seen.report.created_at, seen.report.due_at)).toBe(2);
+			expect(seen.timeline.map((e) => [e.kind, e.unit])).toEqual([['received', null], ['auto_dispatched', 'water']]);
+			// the unit has it straight away
+			expect((await as(db, water, (tx) => queue.detail(tx, r.id)))!.report.status).toBe('dispatched');
+			const listed = (await as(db, desk, (tx) => queue.list(tx, 'open'))).find((i) => i.id === r.id);
+			expect(listed).toMatchObject({ auto: true, department_code: 'water' });
+			// dispatched by rule is not "seen by the desk": no text in public reads yet
+			const near = await anon(db, (tx) => nearby(tx, { category: 'flood_water', lat: r.draft.lat, lon: r.draft.lon, village: '' }));
+			expect(near.find((n) => n.ticket === r.ticket)?.description).toBeNull();
+			await as(db, desk, (tx) => flow.dispatch(tx, r.id, { department: 'fire_rescue' }));
+			const again = (await as(db, desk, (tx) => queue.list(tx, 'open'))).find((i) => i.id === r.id);
+			expect(again).toMatchObject({ auto: false, department_code: 'fire_rescue' });
+			expect((await anon(db, (tx) => track(tx, r.ticket, r.token)))!.report).toMatchObject({ unit_department: 'fire_rescue', auto_dispatched: false });
+		});
+
+		it('without a rule (属地) the report goes to the desk, and the resident sees the dispatch deadline', async () => {
+			const r = await file(draft({ category: 'road_bridge' }));
+			const seen = (await anon(db, (tx) => track(tx, r.ticket, r.token)))!;
+			expect(seen.report).toMatchObject({ status: 'received', unit_department: null, unit_town: null, auto_dispatched: false, due_at: null });
+			expect(hours(seen.report.created_at, seen.report.dispatch_due_at)).toBe(2);
+			expect((await as(db, desk, (tx) => queue.list(tx, 'received'))).map((i) => i.id)).toContain(r.id);
+		});
+
+		it('a rule for one township dispatches there only; a rule naming a retired department leaves it to the desk', async () => {
+			const admin = await staffClaims(db, 'admin-direct@test.cn', 'admin', { departmentCode: 'emergency' });
+			expect(await as(db, admin, (tx) => routing.saveRoute(tx, { category: 'gas', town: '110118101', department: 'urban_management' }))).toBe(true);
+			const here = await file(draft({ category: 'gas', description: 'Gas smell by the school, no fire, no one hurt' }));
+			const there = await file(draft({ category: 'gas', town: '110118111', lat: 40.65, lon: 117.25, description: 'Gas smell by the school, no fire, no one hurt' }));
+			const status = async (id: number) => (await as(db, desk, (tx) => queue.detail(tx, id)))!.report;
+			expect(await status(here.id)).toMatchObject({ status: 'dispatched', department_code: 'urban_management' });
+			expect(await status(there.id)).toMatchObject({ status: 'received', department_code: null });
+
+			await asService(db, (tx) => tx.query(`update public.departments set active = false where code = 'urban_management'`));
+			try {
+				const retired = await file(draft({ category: 'gas', description: 'Gas smell by the school, no fire, no one hurt' }));
+				expect(await status(retired.id)).toMatchObject({ status: 'received', department_code: null });
+			} finally {
+				await asService(db, (tx) => tx.query(`update public.departments set active = true where code = 'urban_management'`));
+			}
+		});
+
+		it('whoever joins a report ("我也遇到了") follows it with a link of their own; only the reporter rates', async () => {
+			const r = await file(draft({ category: 'road_bridge', lat: 40.31, lon: 116.95 }));
+			const mine = freshIds();
+			expect(await anon(db, (tx) => join(tx, r.id, mine.key, 'Wang', '13900000000', mine.token))).toBe(r.ticket);
+			const seen = (await anon(db, (tx) => track(tx, r.ticket, mine.token)))!;
+			expect(seen.report).toMatchObject({ ticket: r.ticket, reporter: false, supporters: 1 });
+			expect(JSON.stringify(seen)).not.toContain('13900000000');
+			expect(await anon(db, (tx) => track(tx, r.ticket, freshIds().token))).toBeNull();
+			// only its hash is kept
+			const [row] = await asService(db, (tx) => tx.query<{ token_hash: string }>('select token_hash from public.report_people where report_id = $1 and kind = $2', [r.id, 'supporter']));
+			expect(row!.token_hash).toMatch(/^[0-9a-f]{64}$/);
+			await as(db, townDesk, (tx) => flow.dispatch(tx, r.id));
+			await as(db, xiweng, (tx) => flow.accept(tx, r.id));
+			await as(db, xiweng, (tx) => flow.close(tx, r.id, 'Pothole filled'));
+			expect(await anon(db, (tx) => rate(tx, mine.token, 'satisfied', false))).toBe('not_allowed');
+			expect(await anon(db, (tx) => rate(tx, r.token, 'satisfied', false))).toBe('rated');
+			// Nobody dispatches by calling the rule's function directly: not a unit, not the desk, not anon.
+			for (const who of [water, desk, ANON_CLAIMS]) {
+				expect(await sqlState(as(db, who, (tx) => tx.query('select app.report_auto_dispatch($1)', [r.id])))).toBe('42501');
+				expect(await sqlState(as(db, who, (tx) => tx.query('select app.report_by_token($1)', [mine.token])))).toBe('42501');
+			}
+			// A malformed token is refused in the database too.
+			expect(await sqlState(anon(db, (tx) => tx.query('select public.report_join($1, $2, null, null, $3)', [r.id, crypto.randomUUID(), 'short'])))).toBe('22023');
+		});
+	});
+
 	describe('who may make each step', () => {
 		it('walks received → dispatched → accepted → closed → rated, each step by its own people', async () => {
+			// flood water goes to the water bureau by rule at once (直派); the desk may dispatch it again
 			const r = await file();
 			// Nobody but the desk dispatches; the desk of another township neither.
 			for (const who of [water, issuer, otherTownDesk, ANON_CLAIMS]) {
@@ -242,7 +319,7 @@ describe.each(backends())('reports on $name', (backend) => {
 
 			const seen = await anon(db, (tx) => track(tx, r.ticket, r.token));
 			expect(seen!.report).toMatchObject({ status: 'closed', reply: 'Drained and the culvert cleared', unit_department: 'water' });
-			expect(seen!.timeline.map((e) => e.kind)).toEqual(['received', 'dispatched', 'accepted', 'note', 'closed']);
+			expect(seen!.timeline.map((e) => e.kind)).toEqual(['received', 'auto_dispatched', 'dispatched', 'accepted', 'note', 'closed']);
 			expect(JSON.stringify(seen!.timeline)).not.toContain('pump 3');
 
 			// Unsatisfied: reopened once, back to the same unit with a fresh clock; not twice.
@@ -282,8 +359,8 @@ describe.each(backends())('reports on $name', (backend) => {
 		});
 
 		it('merges a duplicate: its reporter joins the other report; hides and redacts', async () => {
-			const a = await file();
-			const b = await file();
+			const a = await file(draft({ category: 'geological' }));
+			const b = await file(draft({ category: 'geological' }));
 			// The water bureau does not even see these (not dispatched to it).
 			await expect(as(db, water, (tx) => flow.merge(tx, b.id, a.ticket))).rejects.toMatchObject({ key: 'reports.errors.not_found' });
 			await expect(as(db, water, (tx) => tx.query('select public.report_merge($1, $2)', [b.id, a.id]))).rejects.toMatchObject({ code: '42501' });
@@ -374,7 +451,7 @@ describe.each(backends())('reports on $name', (backend) => {
 
 		it.runIf(backend.name === 'postgres')('never gives one report to two processes at once (SKIP LOCKED)', async () => {
 			const made: Awaited<ReturnType<typeof file>>[] = [];
-			for (let i = 0; i < 4; i++) made.push(await file());
+			for (let i = 0; i < 4; i++) made.push(await file(draft({ category: 'geological' })));
 			await asService(db, (tx) =>
 				tx.query(`update public.reports set dispatch_due_at = now() - interval '1 minute' where id = any($1::bigint[])`, [made.map((m) => m.id)])
 			);

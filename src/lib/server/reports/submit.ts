@@ -143,14 +143,18 @@ export function nearby(tx: Queryable, draft: Pick<Draft, 'category' | 'lat' | 'l
 	]);
 }
 
-/** "This is my problem too". Returns the ticket, or null when the report is no longer open. */
-export async function join(tx: Queryable, reportId: number, key: string, name: string, phone: string): Promise<string | null> {
+/**
+ * "This is my problem too". Returns the ticket, or null when the report is no longer open.
+ * `token`: the joiner's own tracking token (only its hash is stored), as for a new report.
+ */
+export async function join(tx: Queryable, reportId: number, key: string, name: string, phone: string, token: string | null = null): Promise<string | null> {
 	try {
-		const [row] = await tx.query<{ ticket: string }>('select public.report_join($1, $2, $3, $4) as ticket', [
+		const [row] = await tx.query<{ ticket: string }>('select public.report_join($1, $2, $3, $4, $5) as ticket', [
 			reportId,
 			key,
 			name || null,
-			phone || null
+			phone || null,
+			token
 		]);
 		return row!.ticket;
 	} catch (error) {

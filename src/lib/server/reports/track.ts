@@ -20,7 +20,16 @@ export type Tracked = {
 	rating: ReportRating | null;
 	reopened: boolean;
 	supporters: number;
+	/** past the dispatch deadline while received, or the feedback deadline once dispatched */
 	overdue: boolean;
+	/** by when the desk dispatches it (shown before dispatch) */
+	dispatch_due_at: Date;
+	/** by when the unit accepts it */
+	accept_due_at: Date | null;
+	/** a routing rule dispatched it at filing (直派) */
+	auto_dispatched: boolean;
+	/** the token is the reporter's (only the reporter rates); else a supporter's, who joined */
+	reporter: boolean;
 };
 export type TimelineEntry = { kind: string; unit: string | null; note: string | null; created_at: Date };
 export type PhotoRef = { id: number; stage: 'report' | 'reply'; width: number; height: number };

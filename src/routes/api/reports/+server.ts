@@ -6,7 +6,8 @@
  * field errors name the field, each with its own code and message.
  */
 import { json } from '@sveltejs/kit';
-import { apiError, readForm } from '$lib/server/http';
+import { FieldTooLarge, readLimitedForm } from '$lib/server/field-limit';
+import { apiError } from '$lib/server/http';
 import { translatorFor } from '$lib/server/i18n';
 import { deviceId } from '$lib/server/reports/device';
 import { fileReport } from '$lib/server/reports/file';
@@ -14,17 +15,30 @@ import { clock, reportLimit, retryAfter } from '$lib/server/reports/limits';
 import { services } from '$lib/server/runtime';
 import type { RequestHandler } from './$types';
 
+/** The longest text field read (the description is at most 2,000 characters); photos are files. */
+const TEXT_FIELD_LIMIT = 64 * 1024;
+
 /** "reports.errors.description_short" → the code "description_short" and its words. */
-const described = (t: (key: string) => string, key: string) => ({ code: key.split('.').pop()!, message: t(key) });
+const described = (t: (key: string, values?: Record<string, unknown>) => string, key: string, values?: Record<string, unknown>) => ({
+	code: key.split('.').pop()!,
+	message: t(key, values)
+});
 
 export const POST: RequestHandler = async ({ request, locals, cookies, getClientAddress }) => {
 	const t = translatorFor(locals.lang);
 	const refuse = (status: number, key: string, more?: Record<string, unknown>, headers?: HeadersInit) => {
-		const { code, message } = described(t, key);
+		const { code, message } = described(t, key, more);
 		return apiError(status, message, { code, ...more }, headers);
 	};
 	if (!request.headers.get('content-type')?.startsWith('multipart/form-data')) return refuse(415, 'reports.errors.not_multipart');
-	const form = await readForm(request);
+	let form: FormData | null;
+	try {
+		form = await readLimitedForm(request, TEXT_FIELD_LIMIT);
+	} catch (error) {
+		// refused at the limit, while the body streams in: the rest is never read
+		if (error instanceof FieldTooLarge) return refuse(413, 'reports.errors.field_too_large', { limit: TEXT_FIELD_LIMIT });
+		throw error;
+	}
 	if (!form) return refuse(400, 'reports.errors.unreadable');
 	const caller = { db: locals.db, limit: () => reportLimit(services().limits, getClientAddress(), deviceId(cookies)) };
 	const outcome = await fileReport(caller, { fields: form }, 'api');

@@ -8,30 +8,29 @@
  * imports its boundary, that place receives every warning for the district.
  */
 import { json } from '@sveltejs/kit';
-import { apiError } from '$lib/server/http';
+import { refusals } from './refuse';
 import { services } from '$lib/server/runtime';
 import { createSubscription, parseSubscription, SubscriptionError } from '$lib/server/messaging/subscriptions';
 import { districtWideNotes } from '$lib/server/geography/district-wide';
 import type { RequestHandler } from './$types';
 
 export const POST: RequestHandler = async ({ request, locals, getClientAddress }) => {
-	if (!request.headers.get('content-type')?.startsWith('application/json')) {
-		return apiError(415, 'send the subscription as application/json');
-	}
+	const { refuse, fields } = refusals(locals.lang);
+	if (!request.headers.get('content-type')?.startsWith('application/json')) return refuse(415, 'api_not_json');
 	let body: unknown;
 	try {
 		body = await request.json();
 	} catch {
-		return apiError(400, 'the body is not valid JSON');
+		return refuse(400, 'api_bad_json');
 	}
 	const { config, limits, delivery } = services();
 	const parsed = parseSubscription(body, config.delivery.pushAllowlist);
-	if ('errors' in parsed) return apiError(400, 'some fields are missing or wrong', { fields: parsed.errors });
+	if ('errors' in parsed) return refuse(400, 'api_invalid', { fields: fields(parsed.errors) });
 	const { input } = parsed;
 	if (input.phone) {
 		// Each code is a text someone pays for and a stranger's phone may receive.
 		const wait = limits.smsCodes.hit(`phone:${input.phone}`) || limits.smsCodes.hit(`address:${getClientAddress()}`);
-		if (wait) return apiError(429, `too many codes requested; try again in ${wait} s`, { retryAfterSeconds: wait }, { 'retry-after': String(wait) });
+		if (wait) return refuse(429, 'err_rate', { retryAfterSeconds: wait }, { 'retry-after': String(wait) });
 	}
 	try {
 		// Replacing this browser's subscription takes the old one's secret.
@@ -42,7 +41,10 @@ export const POST: RequestHandler = async ({ request, locals, getClientAddress }
 		}
 		return json({ id: made.id, secret: made.secret, confirm: made.code !== null, notes }, { status: 201 });
 	} catch (error) {
-		if (error instanceof SubscriptionError) return apiError(error.status, `${error.field}: ${error.message}`, { fields: { [error.field]: error.message } });
+		if (error instanceof SubscriptionError) {
+			if (error.status === 409) return refuse(409, 'api_push_taken', { fields: fields({ [error.field]: error.message }) });
+			return refuse(error.status, 'api_invalid', { fields: fields({ [error.field]: error.message }) });
+		}
 		throw error;
 	}
 };

@@ -4,11 +4,9 @@
  * by API keys, so it travels in `X-Subscription-Secret`.
  */
 import { json } from '@sveltejs/kit';
-import { apiError } from '$lib/server/http';
+import { refusals } from '../refuse';
 import { deleteSubscription, readSubscription } from '$lib/server/messaging/subscriptions';
 import type { RequestHandler } from './$types';
-
-const NOT_FOUND = 'no subscription with this id and secret';
 
 function secretOf(request: Request): string | null {
 	const secret = request.headers.get('x-subscription-secret');
@@ -16,15 +14,17 @@ function secretOf(request: Request): string | null {
 }
 
 export const GET: RequestHandler = async ({ params, request, locals }) => {
+	const { refuse } = refusals(locals.lang);
 	const secret = secretOf(request);
-	if (!secret) return apiError(401, 'send the secret in the X-Subscription-Secret header');
+	if (!secret) return refuse(401, 'api_no_secret');
 	const data = await locals.db((tx) => readSubscription(tx, params.id, secret));
-	return data ? json(data, { headers: { 'cache-control': 'no-store' } }) : apiError(404, NOT_FOUND);
+	return data ? json(data, { headers: { 'cache-control': 'no-store' } }) : refuse(404, 'api_not_found');
 };
 
 export const DELETE: RequestHandler = async ({ params, request, locals }) => {
+	const { refuse } = refusals(locals.lang);
 	const secret = secretOf(request);
-	if (!secret) return apiError(401, 'send the secret in the X-Subscription-Secret header');
+	if (!secret) return refuse(401, 'api_no_secret');
 	const deleted = await locals.db((tx) => deleteSubscription(tx, params.id, secret));
-	return deleted ? new Response(null, { status: 204 }) : apiError(404, NOT_FOUND);
+	return deleted ? new Response(null, { status: 204 }) : refuse(404, 'api_not_found');
 };
