@@ -11,6 +11,7 @@ import type { Lang } from '../../i18n';
 import type { Database } from '../db/port';
 import { toPublic, type PublicWarning } from '../warnings/view';
 import { publicData, type Change } from './read-model';
+import { onEew } from '../eew/live';
 
 const HEARTBEAT_MS = 25_000;
 const encoder = new TextEncoder();
@@ -59,7 +60,16 @@ class Hub {
 	#stop: () => void;
 
 	constructor(db: Database) {
-		this.#stop = publicData(db).onChange((change) => this.#broadcast(change));
+		const stopWarnings = publicData(db).onChange((change) => this.#broadcast(change));
+		// An earthquake early warning goes out the moment it is stored: the same bytes to every stream, no read model in between.
+		const stopEew = onEew(db, (message) => {
+			const chunk = encoder.encode(`event: eew\ndata: ${JSON.stringify(message)}\n\n`);
+			for (const stream of this.streams) this.#send(stream, chunk);
+		});
+		this.#stop = () => {
+			stopWarnings();
+			stopEew();
+		};
 	}
 
 	#broadcast(change: Change) {
