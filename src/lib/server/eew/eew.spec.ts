@@ -42,7 +42,7 @@ describe.each(backends())('earthquake early warnings on $name', (backend) => {
 
 	beforeAll(async () => {
 		db = await backend.open();
-		const key = async (name: string, role: 'eew_network' | 'warning_issuer') => ({
+		const key = async (name: string, role: 'eew_network' | 'warning_issuer'): Promise<Claims> => ({
 			role: 'authenticated',
 			sub: (await findApiKey(db, await createApiKey(db, name, role)))!.id,
 			api_key: true
