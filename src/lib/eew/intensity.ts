@@ -4,8 +4,9 @@
  * epicentral distance, the estimated intensity on China's scale (GB/T 17742-2020),
  * the seconds until the S-wave arrives, and whether the notice is loud or quiet.
  *
- * Intensity: the eastern-China relation of Wang Suyun et al. (2000), 汪素云、俞言祥、
- * 高阿甲、时振梁, "中国分区地震动衰减关系的确定", 中国地震 16(2): 99-106 — the relation
+ * Intensity: the eastern-China relation of Wang Suyun, Yu Yanxiang, Gao Ajia and Shi
+ * Zhenliang (2000), "Determination of ground-motion attenuation relations for
+ * sub-regions of China", Earthquake Research in China (Zhongguo Dizhen) 16(2): 99-106 — the relation
  * used for the 2001 national seismic zoning map (GB 18306-2001), fitted to isoseismals of
  * eastern China, which includes North China and the Yanshan belt:
  *   long axis   I_a = 6.046 + 1.480 M − 2.081 ln(R + 25)   (σ 0.49)
@@ -20,7 +21,7 @@
  * (Vp/Vs ≈ 1.73); the travel time uses the hypocentral distance √(R² + h²).
  */
 
-export const RELATION = 'Wang Suyun et al. 2000, eastern China (中国地震 16(2))';
+export const RELATION = 'Wang Suyun et al. 2000, eastern China (Earthquake Research in China 16(2))';
 export const P_KM_S = 6.0;
 export const S_KM_S = 3.5;
 /** Places whose estimated intensity rounds below IV get a quiet notice (no sound, no full screen); at IV many people indoors feel it. */
