@@ -26,6 +26,8 @@ export const P_KM_S = 6.0;
 export const S_KM_S = 3.5;
 /** Places whose estimated intensity rounds below IV get a quiet notice (no sound, no full screen); at IV many people indoors feel it. */
 export const LOUD_FROM = 4;
+/** Below II (rounded) nobody feels it: the device shows nothing at all. */
+export const FELT_FROM = 2;
 
 const EARTH_KM = 6371.0088;
 const rad = (deg: number) => (deg * Math.PI) / 180;

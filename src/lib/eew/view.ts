@@ -3,13 +3,14 @@
  * service worker's notification and the page's full-screen alert share.
  *
  *   cancelled  the network withdrew it (a false alarm)
+ *   unfelt     estimated intensity below FELT_FROM (I): nothing is shown
  *   quiet      estimated intensity below LOUD_FROM: a quiet note, no sound
  *   countdown  loud, the S-wave still to come: seconds left
  *   shaking    loud, the S-wave has just arrived (SHAKING_S after it)
  *   late       the message reached this device after the S-wave: no countdown, "check for injuries"
  *   after      the shaking is over: guide and nearest shelter
  */
-import { atPlace, roman, worstPlace, type AtPlace } from './intensity';
+import { atPlace, FELT_FROM, roman, worstPlace, type AtPlace } from './intensity';
 import { quakeOf, type EewWire } from './message';
 
 /** Where the device estimates for when it knows nothing better: Gulou, the district's urban core. */
@@ -18,7 +19,7 @@ export const MIYUN_CENTRE = { lat: 40.3744, lon: 116.8394 };
 export const SHAKING_S = 30;
 
 export type Basis = 'here' | 'place' | 'centre';
-export type Phase = 'cancelled' | 'quiet' | 'countdown' | 'shaking' | 'late' | 'after';
+export type Phase = 'cancelled' | 'unfelt' | 'quiet' | 'countdown' | 'shaking' | 'late' | 'after';
 export type EewView = AtPlace & { phase: Phase; basis: Basis; roman: string; drill: boolean; lat: number; lon: number };
 
 export type Where = { here: { lat: number; lon: number } | null; places: { lat: number; lon: number }[] };
@@ -37,8 +38,10 @@ export function viewOf(w: EewWire, where: Where, receivedAt: number, now: number
 	const phase: Phase =
 		w.x === 'Cancel'
 			? 'cancelled'
-			: !worst.loud
-				? 'quiet'
+			: worst.degree < FELT_FROM
+				? 'unfelt'
+				: !worst.loud
+					? 'quiet'
 				: lateOnArrival
 					? now - worst.sArrivalMs < SHAKING_S * 1000
 						? 'late'
