@@ -92,7 +92,8 @@ export function eewTtl(f: EewFacts, now = Date.now()): number {
 	return Math.max(0, Math.floor(EEW_LIFETIME_S - (now - f.originTime.getTime()) / 1000));
 }
 
-export async function pushEew(db: Database, parts: PushParts, f: EewFacts): Promise<EewPushResult> {
+/** `signal`: stop sending (a benchmark measures the first recipients only; a server never aborts). */
+export async function pushEew(db: Database, parts: PushParts, f: EewFacts, signal?: AbortSignal): Promise<EewPushResult> {
 	const radiusKm = loudRadiusKm(f.magnitude);
 	const result: EewPushResult = { recipients: 0, accepted: 0, radiusKm };
 	if (radiusKm === 0 || eewTtl(f) === 0) return result;
@@ -123,7 +124,7 @@ export async function pushEew(db: Database, parts: PushParts, f: EewFacts): Prom
 	let next = 0;
 	await Promise.all(
 		Array.from({ length: IN_FLIGHT }, async () => {
-			while (next < all.length) {
+			while (next < all.length && !signal?.aborted) {
 				const group = all.slice(next, next + GROUP);
 				next += GROUP;
 				await send(group);
