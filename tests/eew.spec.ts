@@ -113,8 +113,12 @@ test('a push to the service worker puts the alert on an open page', async ({ pag
 	await expect(alert).toContainText('Strong shaking in');
 	await expect(alert).toContainText('Estimated intensity V');
 	await page.screenshot({ path: 'test-results/eew-countdown-en.png' });
-	const notes = await page.evaluate(async () => (await (await navigator.serviceWorker.ready).getNotifications()).map((n) => ({ title: n.title, body: n.body, tag: n.tag })));
-	expect(notes.find((n) => n.tag === `eew-${wire.e}`)?.title).toBe('Earthquake early warning M5.0');
+	// the notification follows the page message (the worker tells open pages first)
+	const note = () =>
+		page.evaluate(async (tag) => (await (await navigator.serviceWorker.ready).getNotifications({ tag })).map((n) => ({ title: n.title, body: n.body, requireInteraction: n.requireInteraction }))[0] ?? null, `eew-${wire.e}`);
+	await expect.poll(note).not.toBeNull();
+	expect(await note()).toMatchObject({ title: 'Earthquake early warning M5.0', requireInteraction: true });
+	expect((await note())!.body).toMatch(/^Strong shaking in about \d+ s, estimated intensity V\. Drop, Cover, Hold on!$/);
 });
 
 test('only the network’s key issues an EEW: a warning issuer’s key cannot skip approval through it', async ({ request }) => {
