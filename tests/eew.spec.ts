@@ -33,7 +33,7 @@ async function post(request: APIRequestContext, data: Record<string, unknown>, k
 }
 
 async function openPage(page: Page, path = '/') {
-	await page.context().grantPermissions(['geolocation']);
+	await page.context().grantPermissions(['geolocation', 'notifications']);
 	await page.context().setGeolocation(HERE);
 	await page.goto(path);
 	await page.locator('html[data-hydrated]').waitFor();
@@ -107,6 +107,11 @@ test('a drill is marked DRILL / 演习 everywhere, in both languages', async ({ 
 test('a push to the service worker puts the alert on an open page', async ({ page }) => {
 	await openPage(page, '/?lang=en');
 	await page.evaluate(() => navigator.serviceWorker.ready);
+	// the worker estimates for the places the subscribe page keeps on the device
+	await page.evaluate(async (here) => {
+		const places = [{ lat: here.latitude, lon: here.longitude, label: null }];
+		await (await caches.open('alerts')).put('/alerts/device.json', new Response(JSON.stringify([{ id: 'x', secret: 'y', channel: 'push', places }])));
+	}, HERE);
 	const wire = { v: 1, type: 'eew', e: `e2e-push-${Date.now()}`, q: 1, x: 'Alert', st: 'Actual', t: Date.now() - 1000, la: EPICENTRE.lat, lo: EPICENTRE.lon, d: 10, m: 5, l: 'en' };
 	await pushTo(page, JSON.stringify(wire));
 	const alert = page.getByRole('alertdialog');

@@ -63,7 +63,7 @@ export function notificationText(v: EewView, w: EewWire, t: T): { title: string;
 	const key =
 		v.phase === 'cancelled'
 			? 'eew.notification_cancelled'
-			: v.phase === 'quiet'
+			: v.phase === 'quiet' || v.phase === 'unfelt'
 				? 'eew.notification_quiet'
 				: v.phase === 'countdown'
 					? 'eew.notification_countdown'
