@@ -10,7 +10,7 @@
  * 30 km from the epicentre (position allowed), where an M5.0 is loud (V).
  */
 import { expect, test, type APIRequestContext, type Page } from '@playwright/test';
-import { e2eApiKey, e2eEewKey, pushTo } from './fixtures';
+import { E2E, e2eApiKey, e2eEewKey, pushTo, signIn } from './fixtures';
 import { eewCap } from '../src/lib/server/eew/testing';
 
 const EPICENTRE = { lat: 38.05, lon: 114.5 };
@@ -140,4 +140,22 @@ test('only the network’s key issues an EEW: a warning issuer’s key cannot sk
 	expect(bad.status()).toBe(400);
 	expect(await bad.json()).toMatchObject({ field: 'magnitude' });
 	expect((await request.post('/api/eew', { data: body() })).status()).toBe(401);
+});
+
+test('the console starts a drill for a township; the page near it plays the sequence marked as a drill', async ({ page, browser }) => {
+	await signIn(page, E2E.issuer, '/console/eew-drill');
+	// a small quake under Gubeikou: loud only within a few km, so pages elsewhere see nothing
+	await page.getByLabel('乡镇').selectOption('110118111');
+	await page.getByLabel('震级').fill('3.0');
+	await page.getByRole('button', { name: '开始演习' }).click();
+	await expect(page.getByRole('status')).toContainText('演习已开始：古北口镇，3 级');
+	const recent = (await (await page.request.get('/api/eew/recent')).json()) as { st: string; m: number; la: number; lo: number }[];
+	const drill = recent.find((w) => w.st === 'Exercise' && w.m === 3)!;
+	expect(drill).toBeTruthy();
+	// a resident's page at the drill's epicentre, opened during the drill
+	const resident = await browser.newContext({ geolocation: { latitude: drill.la, longitude: drill.lo }, permissions: ['geolocation'] });
+	const there = await resident.newPage();
+	await there.goto('/');
+	await expect(there.getByRole('alertdialog')).toContainText('[演习] 地震预警');
+	await resident.close();
 });
