@@ -40,8 +40,9 @@ try {
 	await addStaff(db, { ...E2E.townStaff, role: 'dispatcher', townCode: '110118101', displayName: 'e2e xwz' });
 	const apiKey = await createApiKey(db, 'e2e-feed', 'warning_issuer');
 	const open311Key = await createApiKey(db, 'e2e-open311', 'open311');
+	const eewKey = await createApiKey(db, 'e2e-eew', 'eew_network');
 	const pushSimulator = { origin: pushSim.origin, keyIndex: 0, p256dh: pushKeys[0]!.p256dh, auth: pushKeys[0]!.auth };
-	fs.writeFileSync(E2E.secretsFile, JSON.stringify({ apiKey, open311Key, pushSimulator }));
+	fs.writeFileSync(E2E.secretsFile, JSON.stringify({ apiKey, open311Key, eewKey, pushSimulator }));
 } finally {
 	await db.close();
 }

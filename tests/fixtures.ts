@@ -21,6 +21,11 @@ export function e2eOpen311Key(): string {
 	return JSON.parse(fs.readFileSync(E2E.secretsFile, 'utf8')).open311Key;
 }
 
+/** An API key with the role eew_network (the earthquake early-warning network's feed adapter). */
+export function e2eEewKey(): string {
+	return JSON.parse(fs.readFileSync(E2E.secretsFile, 'utf8')).eewKey;
+}
+
 /** The push-service simulator the e2e server runs (tests/e2e-server.ts): origin and subscriber key 0. */
 export type PushSimulator = { origin: string; keyIndex: number; p256dh: string; auth: string };
 

@@ -140,6 +140,23 @@ export type Tables = {
 		outline: string;
 		source: string;
 	};
+	eew_messages: {
+		id: string;
+		event_id: string;
+		sequence: number;
+		msg_type: CapMsgType;
+		status: CapStatus;
+		origin_time: Date;
+		lat: number;
+		lon: number;
+		depth_km: number;
+		magnitude: number;
+		source: string;
+		town_code: string | null;
+		issued_by: string | null;
+		received_at: Date;
+		pushed: number | null;
+	};
 	evac_household_changes: {
 		id: number;
 		household_id: string;

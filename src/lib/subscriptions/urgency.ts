@@ -14,6 +14,13 @@ export function isUrgent(w: UrgencyFacts): boolean {
 	return w.level === 'orange' || w.level === 'red' || w.hazard === 'earthquake';
 }
 
+/**
+ * An earthquake early warning is the one message above `high`: `very-high` (RFC 8030
+ * §5.3) wakes a phone even on low battery, and the worker shows it at once and loud
+ * where the estimated shaking is loud ($lib/eew/intensity). The worker reads this too.
+ */
+export const EEW_URGENCY = 'very-high' as const;
+
 /** The Web Push `Urgency` header (RFC 8030 §5.3) of a warning message. */
 export function urgencyOf(w: UrgencyFacts): 'high' | 'normal' {
 	return isUrgent(w) ? 'high' : 'normal';

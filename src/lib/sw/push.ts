@@ -13,6 +13,8 @@ import { isWarningLevel } from '$lib/hazards';
 import { DEVICE_CACHE, DEVICE_URL, followedReports, placeCheck, type DeviceSubscription } from '$lib/subscriptions/device';
 import { recordLifted } from '$lib/subscriptions/lifted';
 import { isUrgent } from '$lib/subscriptions/urgency';
+import { isEewWire } from '$lib/eew/message';
+import { showEew } from './eew';
 
 const RECEIPTS_URL = '/api/subscriptions/receipts';
 // made by scripts/make-level-icons.ts; precached with the other static files
@@ -124,7 +126,8 @@ export function registerPush(sw: ServiceWorkerGlobalScope): void {
 		} catch {
 			payload = null;
 		}
-		if (isReport(payload)) event.waitUntil(showReport(sw, payload));
+		if (isEewWire(payload)) event.waitUntil(showEew(sw, payload));
+		else if (isReport(payload)) event.waitUntil(showReport(sw, payload));
 		else if (isPayload(payload)) event.waitUntil(showWarning(sw, payload));
 	});
 	sw.addEventListener('notificationclick', (event) => {

@@ -6,7 +6,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { asService } from '../db/caller';
 import type { Database } from '../db/port';
 
-export const API_KEY_ROLES = ['warning_issuer', 'dispatcher', 'open311'] as const;
+export const API_KEY_ROLES = ['warning_issuer', 'dispatcher', 'open311', 'eew_network'] as const;
 export type ApiKeyRole = (typeof API_KEY_ROLES)[number];
 const PREFIX = 'smk_';
 

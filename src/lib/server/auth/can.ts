@@ -5,12 +5,16 @@
  * rule as app.role_may, held equal to it for every role by can.spec.ts.
  */
 import type { StaffRole } from '../../db-types.gen';
+import type { ApiKeyRole } from './api-keys';
 import type { Queryable } from '../db/port';
 
 export const MAY = {
 	administer: ['admin'],
-	issue_warnings: ['warning_issuer', 'admin']
-} as const satisfies Record<string, readonly StaffRole[]>;
+	issue_warnings: ['warning_issuer', 'admin'],
+	// an earthquake early warning without approval: the network's machine client only (never staff)
+	issue_eew: ['eew_network'],
+	start_eew_drill: ['warning_issuer', 'admin']
+} as const satisfies Record<string, readonly (StaffRole | ApiKeyRole)[]>;
 
 export type Action = keyof typeof MAY;
 

@@ -16,6 +16,8 @@ import { messagesFor } from '../i18n';
 import { sendSmsTexts } from './sms/sender';
 import { codeSender, type CodeSender } from './sms/codes';
 import { startDelivery, type Engine } from './engine';
+import { pushEew, type EewPushResult } from './eew';
+import type { EewFacts } from '../../eew/message';
 import { PushTransport } from './transport';
 import { VapidSigner, vapidKeys } from './vapid';
 
@@ -25,6 +27,8 @@ export type Delivery = {
 	/** one-time codes: to the gateway, never kept in clear (shown only in the demo without one) */
 	codes: CodeSender;
 	engine: Engine;
+	/** an earthquake early warning, straight to push (messaging/eew.ts) */
+	eew(facts: EewFacts): Promise<EewPushResult>;
 	close(): Promise<void>;
 };
 
@@ -56,6 +60,7 @@ export async function startDeliveryService(config: Config, db: Database): Promis
 		publicKey: keys.publicKey,
 		codes: codeSender(settings.smsGateway ? sms : null, config.seedDemo, messagesFor),
 		engine,
+		eew: (facts) => pushEew(db, push, facts),
 		async close() {
 			await engine.stop();
 			transport.close();

@@ -38,7 +38,7 @@ export type PushItem = { endpoint: string; p256dh: string; auth: string; payload
 export async function postPushes(
 	parts: PushParts,
 	items: PushItem[],
-	headers: { ttl: number; urgency: 'high' | 'normal'; topic?: string }
+	headers: { ttl: number; urgency: 'very-high' | 'high' | 'normal'; topic?: string }
 ): Promise<PushResponse[]> {
 	const common: Record<string, string> = {
 		ttl: String(headers.ttl),

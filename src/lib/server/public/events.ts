@@ -32,6 +32,7 @@ import { chooseLang } from '../i18n';
 import { setSecurityHeaders } from '../security-headers';
 import { toPublic, type PublicWarning } from '../warnings/view';
 import { publicData, type Change } from './read-model';
+import { onEew } from '../eew/live';
 
 const HEARTBEAT_MS = 25_000;
 /** A stream whose client reads nothing is dropped once this much waits for it. */
@@ -96,7 +97,13 @@ class Hub {
 
 	constructor(db: Database) {
 		const model = publicData(db);
-		this.#stop = model.onChange((change) => this.#changed(change));
+		const stopWarnings = model.onChange((change) => this.#changed(change));
+		// An earthquake early warning goes out the moment it is stored: the same bytes to every stream, no read model in between.
+		const stopEew = onEew(db, (message) => this.publish('eew', message));
+		this.#stop = () => {
+			stopWarnings();
+			stopEew();
+		};
 		void model.get().then((snapshot) => (this.#version ??= snapshot.version), () => undefined);
 		const hub = this;
 		this.onClose = function () {
