@@ -42,7 +42,9 @@ create index eew_messages_received_idx on public.eew_messages (received_at desc)
 
 alter table public.eew_messages enable row level security;
 revoke all on public.eew_messages from anon, authenticated;
-grant select on public.eew_messages to anon, authenticated;
+-- everything a page or a feed shows; not who started a drill (issued_by) nor the push count
+grant select (id, event_id, sequence, msg_type, status, origin_time, lat, lon, depth_km, magnitude, source, town_code, received_at)
+  on public.eew_messages to anon, authenticated;
 grant select, update (pushed) on public.eew_messages to service_role;
 create policy "everyone reads early warnings" on public.eew_messages for select to anon, authenticated using (true);
 

@@ -33,7 +33,8 @@ const ANON_TABLES: Record<string, string> = {
 	'public.volunteer_events': 'public once published (RLS hides drafts)',
 	'public.volunteer_teams': 'public: team names per township (never members)',
 	'public.warnings': 'public once issued (RLS hides drafts, pending, System and Draft status)',
-	'public.warning_infos': 'public: the texts of the warnings anon may see'
+	'public.warning_infos': 'public: the texts of the warnings anon may see',
+	'public.eew_messages': 'public: earthquake early warnings as the network sent them (not who started a drill)'
 };
 
 /** Functions anon may execute, and why. Trigger functions are not callable and not listed. */

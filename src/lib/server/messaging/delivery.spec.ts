@@ -6,6 +6,7 @@
  * role must not see.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { DeliveryChannelValues } from '$lib/db-types.gen';
 import { ANON_CLAIMS, asService, type Claims } from '../db/caller';
 import type { Database } from '../db/port';
 import { as, backends, staffClaims } from '../testing/db';
@@ -317,7 +318,7 @@ describe.each(backends())('delivery on $name', (backend) => {
 		}
 		// statistics: issuers yes, handlers and the public no
 		const [any] = await asService(db, (tx) => tx.query<{ warning_id: string }>('select warning_id from public.deliveries limit 1'));
-		expect(await as(db, issuer, (tx) => tx.query('select * from app.delivery_stats($1)', [any!.warning_id]))).toHaveLength(2);
+		expect(await as(db, issuer, (tx) => tx.query('select * from app.delivery_stats($1)', [any!.warning_id]))).toHaveLength(DeliveryChannelValues.length);
 		expect(await as(db, handler, (tx) => tx.query('select * from app.delivery_stats($1)', [any!.warning_id]))).toHaveLength(0);
 		await expect(as(db, ANON_CLAIMS, (tx) => tx.query('select * from app.delivery_stats($1)', [any!.warning_id]))).rejects.toThrow();
 		expect(await as(db, handler, (tx) => tx.query('select * from public.delivery_queue'))).toHaveLength(0);
