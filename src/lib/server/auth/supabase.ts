@@ -2,13 +2,13 @@
  * Supabase Auth through its own client (supabase-js) when PUBLIC_SUPABASE_URL is set:
  * staff password sign-in, session refresh and sign-out, and volunteers' phone OTP.
  *
- * Every call makes its own client with `persistSession: false` and no auto-refresh, so
+ * Every call makes its own auth client with `persistSession: false` and no auto-refresh, so
  * nothing about one person's session stays in this process between requests: the
  * session lives in the caller's cookies (cookie.ts) and is handed in per call. Tokens
  * Supabase returns are still verified here, pinned to the project's JWKS and issuer
  * (tokens.ts): a token is never believed because Supabase's client accepted it.
  */
-import { createClient, isAuthApiError, isAuthRetryableFetchError, type AuthError } from '@supabase/supabase-js';
+import { AuthClient, isAuthApiError, isAuthRetryableFetchError, type AuthError } from '@supabase/supabase-js';
 import type { SignInResult } from './issuer';
 import type { TokenVerifier } from './tokens';
 
@@ -42,11 +42,18 @@ function failureOf(error: AuthError): 'limited' | 'unavailable' | 'refused' {
  * last refresh; the access token inside expires sooner and is refreshed on use.
  */
 export function supabaseAuth(url: string, anonKey: string, verify: TokenVerifier, cookieHours: number) {
+	// supabase-js's own auth client, made as createClient() makes it (same URL and
+	// headers) but without the rest of the client: createClient() also opens a Realtime
+	// client, which on Node 20 refuses to start without a WebSocket package.
 	const client = () =>
-		createClient(url, anonKey, {
-			auth: { persistSession: false, autoRefreshToken: false, detectSessionInUrl: false },
-			global: { fetch: timedFetch }
-		}).auth;
+		new AuthClient({
+			url: `${url}/auth/v1`,
+			headers: { apikey: anonKey, Authorization: `Bearer ${anonKey}` },
+			fetch: timedFetch,
+			persistSession: false,
+			autoRefreshToken: false,
+			detectSessionInUrl: false
+		});
 
 	/** A session from Supabase is only good once its access token passes our own verification. */
 	async function accepted(session: { access_token: string; refresh_token: string } | null): Promise<SignInResult> {
