@@ -68,12 +68,12 @@ const identity: Handle = async ({ event, resolve }) => {
 	// Supabase's access tokens live an hour: an expired one is renewed here, per request,
 	// from the refresh token in the cookie (nothing about the session is kept in process).
 	const resumed = who.kind === 'anon' && refreshToken ? await resumeSession(auth, refreshToken) : null;
-	if (resumed) {
+	if (resumed && resumed !== 'unavailable') {
 		who = resumed.who;
 		sessionToken = resumed.renewed.token;
 		setSessionCookie(event.cookies, sessionToken, resumed.renewed.expiresAt, resumed.renewed.refreshToken);
 	}
-	if ((sessionToken || refreshToken) && who.kind === 'anon') clearSessionCookie(event.cookies);
+	if ((sessionToken || refreshToken) && who.kind === 'anon' && resumed !== 'unavailable') clearSessionCookie(event.cookies);
 
 	// A volunteer is not staff: to everything else the caller stays anonymous, but their
 	// database work runs as their own user so RLS shows them their own rows.

@@ -94,14 +94,16 @@ export async function createAuth(config: Config, db: Database): Promise<Auth> {
  * With Supabase: a cookie session whose access token has expired (or is gone) is renewed
  * with its refresh token, and is a session again only if the new token identifies an
  * active staff member. Null: no session to resume (the caller clears the cookies).
+ * `unavailable`: Supabase did not answer; the cookies stay for when it does, so an
+ * outage does not sign everyone out.
  */
 export async function resumeSession(
 	auth: Auth,
 	refreshToken: string
-): Promise<{ who: StaffIdentity; renewed: Extract<SignInResult, { ok: true }> } | null> {
+): Promise<{ who: StaffIdentity; renewed: Extract<SignInResult, { ok: true }> } | 'unavailable' | null> {
 	if (!auth.refresh || refreshToken.length > 4096) return null;
 	const renewed = await auth.refresh(refreshToken);
-	if (!renewed.ok) return null;
+	if (!renewed.ok) return renewed.reason === 'unavailable' ? 'unavailable' : null;
 	const who = await auth.identify({ bearer: null, sessionToken: renewed.token });
 	return who !== 'invalid' && who.kind === 'staff' ? { who, renewed } : null;
 }

@@ -22,10 +22,24 @@ export type PhoneOtp = {
 };
 
 const TIMEOUT_MS = 10_000;
+/**
+ * A refresh happens inside a console request. auth-js retries a refresh that meets a
+ * network error or a 5xx for up to 30 s (200 ms, 400 ms, … apart); the request waits
+ * at most this long, and after it the client's fetch fails at once without the network.
+ */
+const REFRESH_DEADLINE_MS = 3_000;
 /** Supabase answers too many requests with 429 and no Retry-After; a minute is its smallest window. */
 const RETRY_AFTER_SECONDS = 60;
 
-const timedFetch: typeof fetch = (input, init) => fetch(input, { ...init, signal: init?.signal ?? AbortSignal.timeout(TIMEOUT_MS) });
+/** Each call to Supabase gives up after TIMEOUT_MS, and every call once `deadline` has passed. */
+const fetchUntil =
+	(deadline: AbortSignal): typeof fetch =>
+	(input, init) =>
+		fetch(input, { ...init, signal: AbortSignal.any([deadline, AbortSignal.timeout(TIMEOUT_MS), ...(init?.signal ? [init.signal] : [])]) });
+
+/** Resolves with null when `deadline` passes. */
+const passing = (deadline: AbortSignal) =>
+	new Promise<null>((resolve) => (deadline.aborted ? resolve(null) : deadline.addEventListener('abort', () => resolve(null), { once: true })));
 
 /** Supabase's phone numbers are E.164 (it stores them without the "+"). */
 const e164 = (phone: string) => `+86${phone}`;
@@ -45,11 +59,11 @@ export function supabaseAuth(url: string, anonKey: string, verify: TokenVerifier
 	// supabase-js's own auth client, made as createClient() makes it (same URL and
 	// headers) but without the rest of the client: createClient() also opens a Realtime
 	// client, which on Node 20 refuses to start without a WebSocket package.
-	const client = () =>
+	const client = (deadline = AbortSignal.timeout(2 * TIMEOUT_MS)) =>
 		new AuthClient({
 			url: `${url}/auth/v1`,
 			headers: { apikey: anonKey, Authorization: `Bearer ${anonKey}` },
-			fetch: timedFetch,
+			fetch: fetchUntil(deadline),
 			persistSession: false,
 			autoRefreshToken: false,
 			detectSessionInUrl: false
@@ -81,7 +95,10 @@ export function supabaseAuth(url: string, anonKey: string, verify: TokenVerifier
 
 	/** A new access token for the refresh token kept in the cookie (Supabase rotates the refresh token too). */
 	async function refresh(refreshToken: string): Promise<SignInResult> {
-		const { data, error } = await client().refreshSession({ refresh_token: refreshToken });
+		const deadline = AbortSignal.timeout(REFRESH_DEADLINE_MS);
+		const answer = await Promise.race([client(deadline).refreshSession({ refresh_token: refreshToken }), passing(deadline)]);
+		if (!answer) return { ok: false, reason: 'unavailable' };
+		const { data, error } = answer;
 		if (error) return { ok: false, reason: failureOf(error) === 'unavailable' ? 'unavailable' : 'invalid' };
 		return accepted(data.session);
 	}
