@@ -1,7 +1,7 @@
 import type { Handle, HandleServerError, ServerInit } from '@sveltejs/kit';
 import { sequence } from '@sveltejs/kit/hooks';
 import { building } from '$app/environment';
-import { clearSessionCookie, SESSION_COOKIE } from '$lib/server/auth/cookie';
+import { clearSessionCookie, REFRESH_COOKIE, SESSION_COOKIE, setSessionCookie } from '$lib/server/auth/cookie';
 import { consoleGuard } from '$lib/server/auth/staff-only';
 import { ANON, claimsFor } from '$lib/server/auth/identity';
 import { readConfig } from '$lib/server/config';
@@ -16,7 +16,7 @@ import { exposeToNodeLayer } from '$lib/server/public/events';
 import { compress, publicPages } from '$lib/server/public/hooks';
 import { bodyLimit } from '$lib/server/reports/uploads';
 import { services, setServices } from '$lib/server/runtime';
-import { startServices } from '$lib/server/services';
+import { resumeSession, startServices } from '$lib/server/services';
 import { shutdownGracefully } from '$lib/server/shutdown';
 import { unavailableError, unavailableHandle } from '$lib/server/unavailable';
 import { LANG_COOKIE } from '$lib/i18n';
@@ -60,14 +60,23 @@ const identity: Handle = async ({ event, resolve }) => {
 		const message = 'Authorization must be "Bearer <key or token>"';
 		return open311 ? refuse(path, 403, message) : apiError(401, message);
 	}
-	const sessionToken = event.cookies.get(SESSION_COOKIE) ?? null;
+	let sessionToken = event.cookies.get(SESSION_COOKIE) ?? null;
+	const refreshToken = bearer ? null : (event.cookies.get(REFRESH_COOKIE) ?? null);
 
-	const who = await auth.identify({ bearer, sessionToken });
+	let who = await auth.identify({ bearer, sessionToken });
 	if (who === 'invalid') {
 		const message = 'the bearer credential is not valid (unknown, revoked or expired)';
 		return open311 ? refuse(path, 403, message) : apiError(401, message, undefined, { 'www-authenticate': 'Bearer' });
 	}
-	if (sessionToken && who.kind === 'anon') clearSessionCookie(event.cookies);
+	// Supabase's access tokens live an hour: an expired one is renewed here, per request,
+	// from the refresh token in the cookie (nothing about the session is kept in process).
+	const resumed = who.kind === 'anon' && refreshToken ? await resumeSession(auth, refreshToken) : null;
+	if (resumed && resumed !== 'unavailable') {
+		who = resumed.who;
+		sessionToken = resumed.renewed.token;
+		setSessionCookie(event.cookies, sessionToken, resumed.renewed.expiresAt, resumed.renewed.refreshToken);
+	}
+	if ((sessionToken || refreshToken) && who.kind === 'anon' && resumed !== 'unavailable') clearSessionCookie(event.cookies);
 
 	// A volunteer is not staff: to everything else the caller stays anonymous, but their
 	// database work runs as their own user so RLS shows them their own rows.

@@ -8,7 +8,7 @@ import type { Database } from './db/port';
 import { resolveIdentity, type Credentials, type Identity, type StaffIdentity } from './auth/identity';
 import { createIssuer, type SignInResult } from './auth/issuer';
 import { storedSecret } from './auth/secrets';
-import { supabaseAuth } from './auth/supabase';
+import { supabaseAuth, type PhoneOtp } from './auth/supabase';
 import { supabaseVerifier } from './auth/tokens';
 import { NonceMemory } from './assistant/wechat';
 import { RateLimiter } from './rate-limit';
@@ -25,6 +25,10 @@ export type Auth = {
 	identify(credentials: Credentials): Promise<Identity | 'invalid'>;
 	signIn(email: string, password: string, address: string, userAgent: string): Promise<SignInResult>;
 	signOut(staff: StaffIdentity, token: string): Promise<void>;
+	/** Supabase only: a new session for the refresh token in the cookie. The built-in issuer's sessions are not refreshed. */
+	refresh: ((refreshToken: string) => Promise<SignInResult>) | null;
+	/** Supabase only: volunteers' phone codes are Supabase Auth's. Null: the app's own codes. */
+	phoneOtp: PhoneOtp | null;
 };
 
 export type Services = {
@@ -56,12 +60,24 @@ export type Services = {
 export async function createAuth(config: Config, db: Database): Promise<Auth> {
 	if (config.supabase) {
 		const verify = supabaseVerifier(config.supabase.url, config.supabase.anonKey, config.supabase.jwtSecret);
-		const remote = supabaseAuth(config.supabase.url, config.supabase.anonKey);
+		const remote = supabaseAuth(config.supabase.url, config.supabase.anonKey, verify, config.sessionHours);
+		const identify: Auth['identify'] = (credentials) => resolveIdentity(db, verify, false, credentials);
 		return {
 			provider: 'supabase',
-			identify: (credentials) => resolveIdentity(db, verify, false, credentials),
-			signIn: (email, password) => remote.signIn(email, password),
-			signOut: (_staff, token) => remote.signOut(token)
+			identify,
+			// Supabase signs in anyone with an account there (volunteers too); the console only
+			// those with an active staff profile, with the same answer as a wrong password.
+			signIn: async (email, password) => {
+				const result = await remote.signIn(email, password);
+				if (!result.ok) return result;
+				const who = await identify({ bearer: null, sessionToken: result.token });
+				if (who !== 'invalid' && who.kind === 'staff') return result;
+				await remote.signOut(result.token);
+				return { ok: false, reason: 'invalid' };
+			},
+			signOut: (_staff, token) => remote.signOut(token),
+			refresh: remote.refresh,
+			phoneOtp: remote.phoneOtp
 		};
 	}
 	const secret = config.jwtSecret ?? (await storedSecret(db, 'jwt_secret'));
@@ -72,8 +88,28 @@ export async function createAuth(config: Config, db: Database): Promise<Auth> {
 		signIn: issuer.signIn,
 		signOut: async (staff) => {
 			if (staff.sessionId) await issuer.signOut(staff.sessionId);
-		}
+		},
+		refresh: null,
+		phoneOtp: null
 	};
+}
+
+/**
+ * With Supabase: a cookie session whose access token has expired (or is gone) is renewed
+ * with its refresh token, and is a session again only if the new token identifies an
+ * active staff member. Null: no session to resume (the caller clears the cookies).
+ * `unavailable`: Supabase did not answer; the cookies stay for when it does, so an
+ * outage does not sign everyone out.
+ */
+export async function resumeSession(
+	auth: Auth,
+	refreshToken: string
+): Promise<{ who: StaffIdentity; renewed: Extract<SignInResult, { ok: true }> } | 'unavailable' | null> {
+	if (!auth.refresh || refreshToken.length > 4096) return null;
+	const renewed = await auth.refresh(refreshToken);
+	if (!renewed.ok) return renewed.reason === 'unavailable' ? 'unavailable' : null;
+	const who = await auth.identify({ bearer: null, sessionToken: renewed.token });
+	return who !== 'invalid' && who.kind === 'staff' ? { who, renewed } : null;
 }
 
 export async function startServices(config: Config, holder: string): Promise<Services & { migrated: string[]; seeded: boolean }> {

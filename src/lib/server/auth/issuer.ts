@@ -10,9 +10,14 @@ import { clearFailures, lockoutKeys, recordFailedSignIn, waitBeforeSignIn } from
 import { dummyHash, verifyPassword } from './passwords';
 import { localSigner } from './tokens';
 
+/**
+ * `expiresAt`: until when the browser keeps the session cookie. `refreshToken`: only
+ * with Supabase, whose access tokens are short-lived and renewed with it.
+ * `unavailable`: the identity service could not be reached (Supabase only).
+ */
 export type SignInResult =
-	| { ok: true; token: string; expiresAt: Date; userId: string }
-	| { ok: false; reason: 'invalid' }
+	| { ok: true; token: string; refreshToken?: string; expiresAt: Date; userId: string }
+	| { ok: false; reason: 'invalid' | 'unavailable' }
 	| { ok: false; reason: 'locked'; retryAfterSeconds: number };
 
 export type Issuer = ReturnType<typeof createIssuer>;

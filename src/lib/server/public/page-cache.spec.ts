@@ -69,16 +69,18 @@ describe('the public page cache', () => {
 			event('/', { headers: { authorization: 'Bearer k' } }),
 			event('/', { volunteer: { userId: 'u' } }),
 			// an expired session the identity hook has just cleared: still its own answer (the cookie goes)
-			event('/', { headers: { cookie: 'sm_session=expired' } })
+			event('/', { headers: { cookie: 'sm_session=expired' } }),
+			// Supabase: only the refresh token left (the access token's cookie has lapsed)
+			event('/', { headers: { cookie: 'sm_refresh=r' } })
 		]) {
 			const response = await cache.handle({ event: asked, resolve: page.resolve });
 			expect(response.headers.get('cache-control')).not.toBe(PUBLIC_CACHE_CONTROL);
 		}
-		expect(page.renders()).toBe(7);
+		expect(page.renders()).toBe(8);
 		// …and the anonymous page kept before shows nobody's name.
 		const anon = await cache.handle({ event: event('/', { headers: { 'accept-encoding': 'identity' } }), resolve: page.resolve });
 		expect(await anon.text()).toMatch(/everyone/);
-		expect(page.renders()).toBe(7);
+		expect(page.renders()).toBe(8);
 	});
 
 	it('staff and volunteer pages are never kept and say private, no-store', async () => {

@@ -11,7 +11,7 @@
 import { createHash } from 'node:crypto';
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 import type { Handle, RequestEvent } from '@sveltejs/kit';
-import { SESSION_COOKIE } from '../auth/cookie';
+import { REFRESH_COOKIE, SESSION_COOKIE } from '../auth/cookie';
 import { VOLUNTEER_COOKIE } from '../volunteers/sign-in';
 import { pickEncoding } from './compress';
 
@@ -35,8 +35,8 @@ export function isCacheable(event: Pick<RequestEvent, 'request' | 'url' | 'cooki
 	if (request.method !== 'GET') return false;
 	// The request's own cookies: an expired session, cleared by the identity hook, still gets its own answer.
 	const sent = request.headers.get('cookie') ?? '';
-	if (request.headers.has('authorization') || cookies.get(SESSION_COOKIE) || cookies.get(VOLUNTEER_COOKIE)) return false;
-	if (sent.includes(`${SESSION_COOKIE}=`) || sent.includes(`${VOLUNTEER_COOKIE}=`)) return false;
+	if (request.headers.has('authorization') || [SESSION_COOKIE, REFRESH_COOKIE, VOLUNTEER_COOKIE].some((name) => cookies.get(name))) return false;
+	if ([SESSION_COOKIE, REFRESH_COOKIE, VOLUNTEER_COOKIE].some((name) => sent.includes(`${name}=`))) return false;
 	if (!PUBLIC_PAGE.test(url.pathname)) return false;
 	for (const name of url.searchParams.keys()) if (!KEPT_PARAMS.has(name)) return false;
 	return true;

@@ -1,9 +1,12 @@
 /**
- * Volunteers sign in with a phone number and a one-time code (the built-in path; with
- * Supabase Auth phone sign-in this is Supabase's job). The code is 6 digits, kept as an
- * HMAC, good for 10 minutes and 5 attempts; requests are limited per phone and per
+ * Volunteers sign in with a phone number and a one-time code. The code is 6 digits, kept
+ * as an HMAC, good for 10 minutes and 5 attempts; requests are limited per phone and per
  * client address in the database, so the limits hold across processes. The session is
  * a random token in its own cookie, stored as SHA-256: volunteers are not staff.
+ *
+ * With Supabase Auth configured (`otp` given), Supabase makes, texts and checks the code
+ * (signInWithOtp / verifyOtp); the app still keeps the request row, for its limits per
+ * phone and address and its 5 attempts, because Supabase sees only this server's address.
  */
 import { createHash, createHmac, randomBytes, randomInt, timingSafeEqual } from 'node:crypto';
 import type { Cookies } from '@sveltejs/kit';
@@ -11,6 +14,10 @@ import { storedSecret } from '../auth/secrets';
 import { asService } from '../db/caller';
 import type { Database, Queryable } from '../db/port';
 import type { CodeSender } from '../messaging/sms/codes';
+import type { PhoneOtp } from '../auth/supabase';
+
+/** Stands in for the code's HMAC on a request whose code only Supabase knows. */
+const SUPABASE_CODE = 'supabase';
 
 export const VOLUNTEER_COOKIE = 'sm_volunteer';
 export const CODE_MINUTES = 10;
@@ -40,9 +47,16 @@ function hashCode(key: string, phone: string, code: string): string {
 
 const sha256 = (value: string) => createHash('sha256').update(value).digest('hex');
 
-export type CodeRequest = { ok: true } | { ok: false; retryAfterSeconds: number };
+/** `unavailable`: Supabase could not be reached; nothing was sent. */
+export type CodeRequest = { ok: true } | { ok: false; retryAfterSeconds: number; unavailable?: true };
 
-export async function requestCode(db: Database, codes: CodeSender, phone: string, address: string): Promise<CodeRequest> {
+export async function requestCode(
+	db: Database,
+	codes: CodeSender,
+	phone: string,
+	address: string,
+	otp: PhoneOtp | null = null
+): Promise<CodeRequest> {
 	const key = await codeKey(db);
 	const made = await asService(db, async (tx): Promise<{ ok: true; code: string } | { ok: false; retryAfterSeconds: number }> => {
 		// One request per phone at a time, so two at once cannot both slip under the limit.
@@ -66,27 +80,33 @@ export async function requestCode(db: Database, codes: CodeSender, phone: string
 		await tx.query(
 			`insert into app_private.volunteer_codes (phone, address, code_hash, expires_at)
 			 values ($1, $2, $3, now() + make_interval(mins => $4))`,
-			[phone, address, hashCode(key, phone, code), CODE_MINUTES]
+			[phone, address, otp ? SUPABASE_CODE : hashCode(key, phone, code), CODE_MINUTES]
 		);
 		return { ok: true, code };
 	});
 	if (!made.ok) return made;
 	// After the commit: the gateway is not called while the phone's lock is held.
+	if (otp) {
+		const sent = await otp.send(phone);
+		if (sent.ok || sent.reason === 'limited') return sent.ok ? sent : { ok: false, retryAfterSeconds: sent.retryAfterSeconds };
+		return { ok: false, retryAfterSeconds: 60, unavailable: true };
+	}
 	await codes.send(db, { to: phone, template: 'sign_in_code', code: made.code, minutes: CODE_MINUTES, lang: 'zh-CN' });
 	return { ok: true };
 }
 
 export type CodeCheck =
 	| { ok: true; token: string; expiresAt: Date; user: VolunteerIdentity }
-	| { ok: false; reason: 'invalid' | 'expired' | 'attempts' };
+	| { ok: false; reason: 'invalid' | 'expired' | 'attempts' | 'unavailable' };
 
-export async function verifyCode(db: Database, phone: string, code: string): Promise<CodeCheck> {
+export async function verifyCode(db: Database, phone: string, code: string, otp: PhoneOtp | null = null): Promise<CodeCheck> {
+	if (otp) return verifySupabaseCode(db, otp, phone, code);
 	const key = await codeKey(db);
 	return asService(db, async (tx) => {
 		const [row] = await tx.query<{ id: number; code_hash: string; attempts: number; live: boolean }>(
 			`select id, code_hash, attempts, expires_at > now() as live from app_private.volunteer_codes
-			  where phone = $1 and used_at is null order by created_at desc limit 1 for update`,
-			[phone]
+			  where phone = $1 and used_at is null and code_hash <> $2 order by created_at desc limit 1 for update`,
+			[phone, SUPABASE_CODE]
 		);
 		if (!row) return { ok: false, reason: 'invalid' };
 		if (!row.live) return { ok: false, reason: 'expired' };
@@ -97,29 +117,63 @@ export async function verifyCode(db: Database, phone: string, code: string): Pro
 			return { ok: false, reason: row.attempts + 1 >= CODE_ATTEMPTS ? 'attempts' : 'invalid' };
 		}
 		await tx.query('update app_private.volunteer_codes set used_at = now() where id = $1', [row.id]);
-		const user = await volunteerFor(tx, phone);
-		const token = randomBytes(32).toString('base64url');
-		const [session] = await tx.query<{ expires_at: Date }>(
-			`insert into app_private.volunteer_sessions (token_hash, user_id, expires_at)
-			 values ($1, $2, now() + make_interval(days => $3)) returning expires_at`,
-			[sha256(token), user.userId, SESSION_DAYS]
-		);
-		return { ok: true, token, expiresAt: new Date(session!.expires_at), user };
+		return { ok: true, ...(await startSession(tx, await volunteerFor(tx, phone))) };
 	});
 }
 
-/** The volunteer with this phone, made on first sign-in (an auth.users row, as Supabase phone sign-in makes). */
-async function volunteerFor(tx: Queryable, phone: string): Promise<VolunteerIdentity> {
+/**
+ * The attempt is counted before Supabase is asked, in its own transaction, so no
+ * database connection waits on the network and five wrong codes end the request even
+ * when tried at once.
+ */
+async function verifySupabaseCode(db: Database, otp: PhoneOtp, phone: string, code: string): Promise<CodeCheck> {
+	const counted = await asService(db, async (tx): Promise<{ id: number } | { reason: 'invalid' | 'expired' | 'attempts' }> => {
+		const [row] = await tx.query<{ id: number; attempts: number; live: boolean }>(
+			`select id, attempts, expires_at > now() as live from app_private.volunteer_codes
+			  where phone = $1 and used_at is null and code_hash = $2 order by created_at desc limit 1 for update`,
+			[phone, SUPABASE_CODE]
+		);
+		if (!row) return { reason: 'invalid' };
+		if (!row.live) return { reason: 'expired' };
+		if (row.attempts >= CODE_ATTEMPTS) return { reason: 'attempts' };
+		await tx.query('update app_private.volunteer_codes set attempts = attempts + 1 where id = $1', [row.id]);
+		return { id: row.id };
+	});
+	if ('reason' in counted) return { ok: false, reason: counted.reason };
+	const checked = await otp.verify(phone, code.trim());
+	if (!checked.ok) return { ok: false, reason: checked.reason };
+	return asService(db, async (tx) => {
+		await tx.query('update app_private.volunteer_codes set used_at = now() where id = $1', [counted.id]);
+		return { ok: true as const, ...(await startSession(tx, await volunteerFor(tx, phone, checked.userId))) };
+	});
+}
+
+async function startSession(tx: Queryable, user: VolunteerIdentity): Promise<{ token: string; expiresAt: Date; user: VolunteerIdentity }> {
+	const token = randomBytes(32).toString('base64url');
+	const [session] = await tx.query<{ expires_at: Date }>(
+		`insert into app_private.volunteer_sessions (token_hash, user_id, expires_at)
+		 values ($1, $2, now() + make_interval(days => $3)) returning expires_at`,
+		[sha256(token), user.userId, SESSION_DAYS]
+	);
+	return { token, expiresAt: new Date(session!.expires_at), user };
+}
+
+/**
+ * The volunteer with this phone, made on first sign-in. `supabaseUser`: the auth.users
+ * row Supabase's phone sign-in made; without it the app makes one, as Supabase would.
+ * A volunteer who signed up before Supabase Auth was configured keeps their profile.
+ */
+async function volunteerFor(tx: Queryable, phone: string, supabaseUser?: string): Promise<VolunteerIdentity> {
 	const [found] = await tx.query<VolunteerIdentity>(
 		`select user_id as "userId", phone, name from public.volunteers where phone = $1`,
 		[phone]
 	);
 	if (found) return found;
-	const [user] = await tx.query<{ id: string }>(
-		`insert into auth.users (raw_app_meta_data) values ('{"provider":"phone"}') returning id`
-	);
-	await tx.query('insert into public.volunteers (user_id, phone) values ($1, $2)', [user!.id, phone]);
-	return { userId: user!.id, phone, name: null };
+	const userId =
+		supabaseUser ??
+		(await tx.query<{ id: string }>(`insert into auth.users (raw_app_meta_data) values ('{"provider":"phone"}') returning id`))[0]!.id;
+	await tx.query('insert into public.volunteers (user_id, phone) values ($1, $2)', [userId, phone]);
+	return { userId, phone, name: null };
 }
 
 export async function volunteerFromToken(db: Database, token: string): Promise<VolunteerIdentity | null> {

@@ -35,11 +35,14 @@ export const actions: Actions = {
 		);
 		if (!result.ok) {
 			// The same answer whether or not the account exists.
-			return result.reason === 'locked'
-				? fail(429, { email, errors, message: 'errors.sign_in_locked', minutes: Math.ceil(result.retryAfterSeconds / 60) })
-				: fail(400, { email, errors, message: 'errors.sign_in_invalid', minutes: 0 });
+			if (result.reason === 'locked') {
+				return fail(429, { email, errors, message: 'errors.sign_in_locked', minutes: Math.ceil(result.retryAfterSeconds / 60) });
+			}
+			// Supabase unreachable: say so, rather than blame the password.
+			if (result.reason === 'unavailable') return fail(503, { email, errors, message: 'errors.sign_in_unavailable', minutes: 0 });
+			return fail(400, { email, errors, message: 'errors.sign_in_invalid', minutes: 0 });
 		}
-		setSessionCookie(cookies, result.token, result.expiresAt);
+		setSessionCookie(cookies, result.token, result.expiresAt, result.refreshToken);
 		redirect(303, safeNext(url.searchParams.get('next')));
 	}
 };

@@ -24,7 +24,10 @@ export const actions: Actions = {
 		const again = form.get('again') === '1';
 		const phone = normalisePhone(input);
 		if (!phone) return fail(400, { step: 'phone', phone: input, errors: { phone: 'volunteer.errors.phone' }, message: null, seconds: 0 });
-		const sent = await requestCode(services().db, services().delivery.codes, phone, getClientAddress());
+		const sent = await requestCode(services().db, services().delivery.codes, phone, getClientAddress(), services().auth.phoneOtp);
+		if (!sent.ok && sent.unavailable) {
+			return fail(503, { step: again ? 'code' : 'phone', phone: again ? phone : input, errors: {}, message: 'volunteer.errors.sms_unavailable', seconds: 0 });
+		}
 		if (!sent.ok) {
 			return fail(429, { step: again ? 'code' : 'phone', phone: again ? phone : input, errors: {}, message: 'volunteer.errors.too_many_codes', seconds: sent.retryAfterSeconds });
 		}
@@ -38,7 +41,10 @@ export const actions: Actions = {
 		if (!/^[0-9]{6}$/.test(code)) {
 			return fail(400, { step: 'code', phone, errors: { code: 'volunteer.errors.code_format' }, message: null, seconds: 0 });
 		}
-		const result = await verifyCode(services().db, phone, code);
+		const result = await verifyCode(services().db, phone, code, services().auth.phoneOtp);
+		if (!result.ok && result.reason === 'unavailable') {
+			return fail(503, { step: 'code', phone, errors: {}, message: 'volunteer.errors.sms_unavailable', seconds: 0 });
+		}
 		if (!result.ok) {
 			return fail(400, { step: 'code', phone, errors: { code: `volunteer.errors.code_${result.reason}` }, message: null, seconds: 0 });
 		}
