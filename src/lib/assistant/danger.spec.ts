@@ -144,8 +144,11 @@ describe('who is at risk now (blind split 4)', () => {
 		'楼道有股煤气味 我开窗了 没人有事',
 		'污水井工人没戴面罩 我让他们先别下了',
 		'a few rocks on the road to the waterfall, we passed slowly',
-		'上次发洪水地下室全淹了 这回想提前准备点啥'
+		'上次发洪水地下室全淹了 这回想提前准备点啥',
+		'老年人心脏病犯了 送医院前能做点啥'
 	])('asked in general, as a habit, or with nobody in it, calls no one: %s', (text) => {
+		expect(emergencyIn(normalize(text))).toEqual([]);
+		expect(dangerNow(normalize(text))).toEqual([]);
 		expect(intent(text)).not.toBe('emergency');
 	});
 
@@ -158,7 +161,8 @@ describe('who is at risk now (blind split 4)', () => {
 		'stung by bees, dizzy and hard to breathe',
 		'我妈胸口疼 吃了药也不管用',
 		'the water is around the house, cars floating, we went upstairs with the kids'
-	])('a person in danger now calls first: %s', (text) => {
+	])('a person in danger now calls first, by the rules (not the model\'s guess): %s', (text) => {
+		expect([...emergencyIn(normalize(text)), ...dangerNow(normalize(text))].length).toBeGreaterThan(0);
 		expect(intent(text)).toBe('emergency');
 	});
 
