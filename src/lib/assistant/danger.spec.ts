@@ -160,7 +160,8 @@ describe('who is at risk now (blind split 4)', () => {
 		'山火 我们开车 前后都是火',
 		'stung by bees, dizzy and hard to breathe',
 		'我妈胸口疼 吃了药也不管用',
-		'the water is around the house, cars floating, we went upstairs with the kids'
+		'the water is around the house, cars floating, we went upstairs with the kids',
+		'smoke in the stairwell, should we go down the stairs or stay in our room'
 	])('a person in danger now calls first, by the rules (not the model\'s guess): %s', (text) => {
 		expect([...emergencyIn(normalize(text)), ...dangerNow(normalize(text))].length).toBeGreaterThan(0);
 		expect(intent(text)).toBe('emergency');
