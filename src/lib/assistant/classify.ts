@@ -88,7 +88,7 @@ export function emergencyIn(message: string): EmergencyNumber[] {
 	const weakOnly = hits.every(([, list]) => list.every((w) => words.emergency_weak.includes(w)));
 	if (weakOnly && !escape && any(text, words.guide_cues)) return [];
 	// "How to stop heavy bleeding", "油锅起火能用水浇吗": the emergency is the topic of a question (danger-now still sees a real one).
-	if (any(text, words.emergency_topic)) return [];
+	if (topic(text)) return [];
 	const out: EmergencyNumber[] = hits.filter(([, list]) => list.length).map(([n]) => n);
 	if (!out.length && any(without(text, words.not_urgent), words.urgent)) return byThreat(text, ANY_NUMBER);
 	return out;
@@ -181,12 +181,34 @@ export function unharmed(text: string): boolean {
 
 /**
  * The message says it is not happening now: a supposition ("if", "for example"), long ago, a
- * drill, or a calm fire (burning straw, already out). The rules have read it and called no
+ * drill, a question about the danger as a topic, or a calm fire (burning straw, already out). The rules have read it and called no
  * one; the model's guess alone does not call then. `text` is normalized.
  */
 export function notNow(text: string): boolean {
 	const d = words.danger;
-	return any(text, d.supposing) || longAgo(text) || drill(text) || any(text, d.calm);
+	return any(text, d.supposing) || longAgo(text) || drill(text) || any(text, d.calm) || topic(text);
+}
+
+/**
+ * The danger is the topic, not happening: a question about it ("怎么止血", how to), or one
+ * asked in general (below). `text` is normalized.
+ */
+export function topic(text: string): boolean {
+	return any(text, words.emergency_topic) || inGeneral(text);
+}
+
+/**
+ * Asked in general, about a method, ahead or as a habit ("被蛇咬了一般咋处理", "湿毛巾捂嘴有用吗",
+ * 小孩老往里钻, "晚上肯定有人掉进去"), or "should", "what can one do" about nobody in particular
+ * (老年人心脏病犯了 送医院前能做点啥; not 我爸, 那个人, my dad), unless something says it is
+ * happening now (现在, still). A blind split's false call boxes were mostly these; no emergency
+ * of the corpus reads so. `text` is normalized.
+ */
+export function inGeneral(text: string): boolean {
+	const d = words.danger;
+	const bare = text.replace(/'/g, '');
+	const general = any(text, d.generic) || (any(text, d.general) && !any(text, d.specific) && !any(bare, d.specific));
+	return general && !any(text, d.still_now);
 }
 
 /** It happened long ago (last year, yesterday) or is yet to come (tomorrow), and nothing says it is happening now. */

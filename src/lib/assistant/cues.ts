@@ -28,7 +28,7 @@ export function scenicNamed(text: string): boolean {
 	return SCENIC.some((a) => contains(text, a));
 }
 
-const DANGER_LISTS = ['people', 'nobody', 'now', 'hypothetical', 'calm', 'hurry', 'past', 'drill', 'grave', 'immobile', 'unharmed'] as const;
+const DANGER_LISTS = ['people', 'nobody', 'now', 'hypothetical', 'calm', 'hurry', 'past', 'drill', 'grave', 'immobile', 'unharmed', 'generic', 'child_age'] as const;
 
 /** The parts of danger-now found in a normalized message (apostrophes dropped too: "cant"). */
 export function dangerCues(text: string): string[] {

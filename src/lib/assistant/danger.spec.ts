@@ -130,3 +130,44 @@ describe('danger now', () => {
 		expect(intent('烦死了 今天啥都不顺')).toBe('smalltalk');
 	});
 });
+
+describe('who is at risk now (blind split 4)', () => {
+	it.each([
+		'被狗咬了一般咋处理 要打针吗',
+		'中暑的时候咋整 一般先干啥',
+		'how long should i hold pressure on a cut that is bleeding',
+		'被困火场 湿毛巾捂嘴真有用吗',
+		'燃气灶用完了 咋检查有没有漏气',
+		'泥石流来之前有啥预兆',
+		'路边井盖没了 晚上肯定有人掉进去',
+		'变电箱围栏坏了 小孩老往里钻',
+		'楼道有股煤气味 我开窗了 没人有事',
+		'污水井工人没戴面罩 我让他们先别下了',
+		'a few rocks on the road to the waterfall, we passed slowly',
+		'上次发洪水地下室全淹了 这回想提前准备点啥',
+		'老年人心脏病犯了 送医院前能做点啥'
+	])('asked in general, as a habit, or with nobody in it, calls no one: %s', (text) => {
+		expect(emergencyIn(normalize(text))).toEqual([]);
+		expect(dangerNow(normalize(text))).toEqual([]);
+		expect(intent(text)).not.toBe('emergency');
+	});
+
+	it.each([
+		'河边有个小孩在水里扑腾 旁边没大人',
+		'someone is shouting in the water, its dark and we cant see him',
+		'我爷爷喝了酒在炕上睡 炉子灭了 现在怎么拍都不醒',
+		'lost our 5 year old at the ski resort, blue jacket',
+		'山火 我们开车 前后都是火',
+		'stung by bees, dizzy and hard to breathe',
+		'我妈胸口疼 吃了药也不管用',
+		'the water is around the house, cars floating, we went upstairs with the kids',
+		'smoke in the stairwell, should we go down the stairs or stay in our room'
+	])('a person in danger now calls first, by the rules (not the model\'s guess): %s', (text) => {
+		expect([...emergencyIn(normalize(text)), ...dangerNow(normalize(text))].length).toBeGreaterThan(0);
+		expect(intent(text)).toBe('emergency');
+	});
+
+	it('"still" takes the generic reading back: it is happening now', () => {
+		expect(intent('被蛇咬了 现在脚肿了 一般咋处理')).toBe('emergency');
+	});
+});

@@ -17,7 +17,7 @@
  * The words are data: words.json, `danger`.
  */
 import type { EmergencyNumber } from '$lib/reports/emergency';
-import { asksEscape, hazardIn, longAgo, withoutObjects } from './classify';
+import { asksEscape, hazardIn, inGeneral, longAgo, topic, withoutObjects } from './classify';
 import { any } from './text';
 import words from './words.json';
 
@@ -34,11 +34,14 @@ export function dangerNow(message: string): EmergencyNumber[] {
 	const threats = NUMBERS.filter((n) => has(d.threat[n]));
 	// Someone asking which way to run is in it (the people and the now): only a true "if" takes it back, not "or" nor "should I".
 	const escape = asksEscape(text) || asksEscape(bare);
-	if (has(escape ? d.supposing : d.hypothetical) || longAgo(text)) return [];
+	// Asked in general ("一般咋处理", "老年人心脏病犯了 能做点啥"): even a signal is the topic then.
+	if (has(escape ? d.supposing : d.hypothetical) || longAgo(text) || inGeneral(text)) return [];
+	// A child's age with a person lost ("lost our 4 year old", "5岁的孩子找不到了") is a missing child now.
+	if (has(d.child_age) && threats.includes('110')) signals.push('110');
 	if (signals.length) return [...new Set([...signals, ...threats])];
-	// "How to help someone having a seizure": the danger is the topic of a question. Only a
-	// signal above says it is happening now; the model still reads the message.
-	if (any(text, words.emergency_topic)) return [];
+	// "How to help someone having a seizure", "被蛇咬了一般咋处理": the danger is the topic of a
+	// question. Only a signal above says it is happening now; the model still reads the message.
+	if (topic(text)) return [];
 	// A grave sign or a threat told about the past ("昨天胸口疼 去医院看了") is not now, unless something says it still is.
 	if (has(d.past) && !has(d.still_now)) return [];
 	if (has(d.grave)) return [...new Set(['120' as const, ...threats])];
