@@ -10,6 +10,7 @@
  * (src/lib/server/public/events.ts, `takeOverEventStreams`). Everything else goes to
  * Node's HTTP server and SvelteKit unchanged.
  */
+import fs from 'node:fs';
 import path from 'node:path';
 
 // adapter-node takes the public origin from ORIGIN (or proxy headers) and otherwise
@@ -39,3 +40,30 @@ const { server } = await import(path.resolve('build/index.js'));
 /** @type {((server: import('node:http').Server) => void) | undefined} */
 const takeOverEventStreams = /** @type {any} */ (globalThis)[Symbol.for('safe-miyun.live-events')];
 takeOverEventStreams?.(server.server);
+
+// A page kept from an earlier build (a phone, a display screen left open for days) asks for
+// hashed assets that a later build replaced. adapter-node's static server listed the files
+// when it started and opens the one it listed: if a build was made in place meanwhile, the
+// file is gone and the read stream's unhandled error ends the whole process. Such a request
+// is a 404 here, before it reaches the static server.
+const IMMUTABLE = '/_app/immutable/';
+const client = path.resolve('build/client');
+const handlers = server.server.listeners('request');
+server.server.removeAllListeners('request');
+server.server.on('request', (req, res) => {
+	if (req.url?.startsWith(IMMUTABLE)) {
+		let file = '';
+		try {
+			file = path.join(client, decodeURIComponent(new URL(req.url, 'http://localhost').pathname));
+		} catch {
+			/* a malformed escape: not a file of ours */
+		}
+		if (!file.startsWith(client + path.sep) || !fs.existsSync(file)) {
+			res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store' });
+			res.end('Not found\n');
+			return;
+		}
+	}
+	for (const handler of handlers) handler.call(server.server, req, res);
+});
+

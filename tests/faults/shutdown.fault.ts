@@ -35,9 +35,36 @@ describe('SIGTERM on the embedded database', () => {
 		fs.rmSync(dataDir, { recursive: true, force: true });
 	});
 
-	it('ends the open streams and exits within 10 s, releasing DATA_DIR', async () => {
+	async function started(): Promise<Server> {
+		if (server) return server;
 		if (!fromTemplate(dataDir)) console.log('faults: no migrated PGlite template in .test-data: a first start (slow)');
 		server = await startServer(await freePort(), { DATA_DIR: dataDir });
+		return server;
+	}
+
+	it('answers 404 for an asset of an earlier build that a build in place removed, and stays up', async () => {
+		const s = await started();
+		// an asset the static server listed when it started, with its compressed copies
+		const assets = path.resolve('build/client/_app/immutable/assets');
+		const name = fs.readdirSync(assets).find((f) => f.endsWith('.css') && fs.existsSync(path.join(assets, `${f}.br`)));
+		expect(name).toBeTruthy();
+		const variants = [name!, `${name}.br`, `${name}.gz`].map((f) => path.join(assets, f)).filter((f) => fs.existsSync(f));
+		for (const f of variants) fs.renameSync(f, `${f}.away`);
+		try {
+			const gone = await fetch(`${s.base}/_app/immutable/assets/${name}`, { headers: { 'accept-encoding': 'br, gzip' } });
+			expect(gone.status).toBe(404);
+			expect((await fetch(`${s.base}/_app/immutable/assets/%E0%A4%A`)).status).toBe(404);
+		} finally {
+			for (const f of variants) fs.renameSync(`${f}.away`, f);
+		}
+		expect((await fetch(`${s.base}/api/health`)).status).toBe(200);
+		expect(s.child.exitCode).toBeNull();
+		// and a file that is there is still served
+		expect((await fetch(`${s.base}/_app/immutable/assets/${name}`)).status).toBe(200);
+	}, 180_000);
+
+	it('ends the open streams and exits within 10 s, releasing DATA_DIR', async () => {
+		server = await started();
 		const streams = await Promise.all([openStream(server.base), openStream(server.base)]);
 		await new Promise((r) => setTimeout(r, 300));
 		const { code, ms } = await server.sigterm();
