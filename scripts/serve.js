@@ -50,7 +50,7 @@ const IMMUTABLE = '/_app/immutable/';
 const client = path.resolve('build/client');
 const handlers = server.server.listeners('request');
 server.server.removeAllListeners('request');
-server.server.on('request', (req, res) => {
+server.server.on('request', (/** @type {import('node:http').IncomingMessage} */ req, /** @type {import('node:http').ServerResponse} */ res) => {
 	if (req.url?.startsWith(IMMUTABLE)) {
 		let file = '';
 		try {
