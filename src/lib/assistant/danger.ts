@@ -23,6 +23,12 @@ import words from './words.json';
 
 const NUMBERS = ['119', '110', '120'] as const;
 
+/** The numbers of the first state (`danger.states`) all of whose parts the message has; empty when none. */
+export function stateNow(has: (list: readonly string[]) => boolean): EmergencyNumber[] {
+	const state = words.danger.states.find((s) => s.all.every((part) => has(part)));
+	return state ? (state.call as EmergencyNumber[]) : [];
+}
+
 /** The numbers the danger calls for, most relevant first; empty when none is told. `text` is normalized. */
 export function dangerNow(message: string): EmergencyNumber[] {
 	const d = words.danger;
@@ -44,6 +50,12 @@ export function dangerNow(message: string): EmergencyNumber[] {
 	if (topic(text)) return [];
 	// A grave sign or a threat told about the past ("昨天胸口疼 去医院看了") is not now, unless something says it still is.
 	if (has(d.past) && !has(d.still_now)) return [];
+	// A person's state now told by two parts together, whatever the words around them (the
+	// families a blind split missed): hit by current or still on the wire; swallowed something
+	// toxic; later than said and unreachable; boxed in while the threat keeps coming; out in
+	// the dark without a light or the way. Before "nobody": 没人接 (no one answers) is not nobody there.
+	const state = stateNow(has);
+	if (state.length) return [...new Set([...state, ...threats])];
 	if (has(d.grave)) return [...new Set(['120' as const, ...threats])];
 	if (has(d.nobody) || has(d.unharmed) || has(d.calm)) return [];
 	if (has(d.immobile) && !has(d.drill) && (threats.length || hazardIn(text))) return threats.length ? threats : ['120', '119'];
