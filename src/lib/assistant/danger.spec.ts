@@ -190,7 +190,9 @@ describe("a person's state now, by two parts together (blind split 5)", () => {
 		'we are stuck on the road between two slides and more mud keeps coming down',
 		// out in the dark without a light or the way
 		'天黑了 在雾灵山迷路了 手电没电了',
-		"it's pitch dark on the trail and we have no light, can't find the way down"
+		"it's pitch dark on the trail and we have no light, can't find the way down",
+		// a grave burn
+		'孙女让热油烫了一大片 起了水泡'
 	])('calls first, by the rules (not the model\'s guess): %s', (text) => {
 		expect([...emergencyIn(normalize(text)), ...dangerNow(normalize(text))].length).toBeGreaterThan(0);
 		expect(intent(text)).toBe('emergency');
@@ -207,7 +209,10 @@ describe("a person's state now, by two parts together (blind split 5)", () => {
 		'how can i tell if someone is having a stroke',
 		'燃气灶有点味 咋判断是不是漏了',
 		'a branch fell across the path to the lake, no one injured',
-		'河滩上有人烧过火 人已经走了 还有点烟'
+		'河滩上有人烧过火 人已经走了 还有点烟',
+		'小区组织消防演练 模拟楼里有人被困 要准备些啥',
+		'last winter we got stuck in snow on the mountain road, what should we have done',
+		'rocks on the road to the dam, cars are turning back'
 	])('a question, or a hazard with nobody there, calls no one: %s', (text) => {
 		expect(emergencyIn(normalize(text))).toEqual([]);
 		expect(dangerNow(normalize(text))).toEqual([]);

@@ -17,7 +17,7 @@
  * The words are data: words.json, `danger`.
  */
 import type { EmergencyNumber } from '$lib/reports/emergency';
-import { asksEscape, hazardIn, inGeneral, longAgo, topic, withoutObjects } from './classify';
+import { asksEscape, drill, hazardIn, inGeneral, longAgo, topic, withoutObjects } from './classify';
 import { any } from './text';
 import words from './words.json';
 
@@ -43,6 +43,8 @@ export function dangerNow(message: string): EmergencyNumber[] {
 	// Asked in general ("一般咋处理", "老年人心脏病犯了 能做点啥"): even a signal is the topic then.
 	if (has(escape ? d.supposing : d.hypothetical) || longAgo(text) || inGeneral(text)) return [];
 	// A child's age with a person lost ("lost our 4 year old", "5岁的孩子找不到了") is a missing child now.
+	// A drill that plays the danger ("演练 模拟有人溺水 要准备啥") is no one in it, unless something says it is happening still.
+	if (drill(text) && !has(d.still_now)) return [];
 	if (has(d.child_age) && threats.includes('110')) signals.push('110');
 	if (signals.length) return [...new Set([...signals, ...threats])];
 	// "How to help someone having a seizure", "被蛇咬了一般咋处理": the danger is the topic of a
