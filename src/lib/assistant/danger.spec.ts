@@ -171,3 +171,50 @@ describe('who is at risk now (blind split 4)', () => {
 		expect(intent('被蛇咬了 现在脚肿了 一般咋处理')).toBe('emergency');
 	});
 });
+
+describe("a person's state now, by two parts together (blind split 5)", () => {
+	it.each([
+		// electrocution: hit by current, or still held by the wire
+		'我舅修电闸的时候被电着了 人趴在那不动',
+		'工地上有个师傅抓着电线下不来 浑身抖',
+		'my uncle got shocked fixing the pump and he is still on the wire',
+		// ingestion: something toxic swallowed, with or without symptoms yet
+		'小孙子误喝了消毒液 嘴边都是泡',
+		'奶奶把农药当成饮料喝了两口',
+		'my toddler swallowed some bleach and keeps throwing up',
+		// overdue with no contact
+		'媳妇去镇上赶集 说好两点回来 现在天都黑了 电话一直打不通',
+		'my dad went fishing at the reservoir this morning, should have been back by noon, phone is off',
+		// boxed in while the threat keeps coming
+		'我们的车被落石困在山道上 上面还在掉石头',
+		'we are stuck on the road between two slides and more mud keeps coming down',
+		// out in the dark without a light or the way
+		'天黑了 在雾灵山迷路了 手电没电了',
+		"it's pitch dark on the trail and we have no light, can't find the way down",
+		// a grave burn
+		'孙女让热油烫了一大片 起了水泡'
+	])('calls first, by the rules (not the model\'s guess): %s', (text) => {
+		expect([...emergencyIn(normalize(text)), ...dangerNow(normalize(text))].length).toBeGreaterThan(0);
+		expect(intent(text)).toBe('emergency');
+	});
+
+	it('calls the numbers of the state: 120 for a swallowed poison, 110 for someone overdue and unreachable', () => {
+		expect(dangerNow(normalize('奶奶把农药当成饮料喝了两口'))[0]).toBe('120');
+		expect(dangerNow(normalize('媳妇去镇上赶集 说好两点回来 现在天都黑了 电话一直打不通'))).toContain('110');
+	});
+
+	it.each([
+		'汽油要是喝了会怎么样',
+		'小区停电了 电话也打不通物业',
+		'how can i tell if someone is having a stroke',
+		'燃气灶有点味 咋判断是不是漏了',
+		'a branch fell across the path to the lake, no one injured',
+		'河滩上有人烧过火 人已经走了 还有点烟',
+		'小区组织消防演练 模拟楼里有人被困 要准备些啥',
+		'last winter we got stuck in snow on the mountain road, what should we have done',
+		'rocks on the road to the dam, cars are turning back'
+	])('a question, or a hazard with nobody there, calls no one: %s', (text) => {
+		expect(emergencyIn(normalize(text))).toEqual([]);
+		expect(dangerNow(normalize(text))).toEqual([]);
+	});
+});

@@ -17,11 +17,17 @@
  * The words are data: words.json, `danger`.
  */
 import type { EmergencyNumber } from '$lib/reports/emergency';
-import { asksEscape, hazardIn, inGeneral, longAgo, topic, withoutObjects } from './classify';
+import { asksEscape, drill, hazardIn, inGeneral, longAgo, topic, withoutObjects } from './classify';
 import { any } from './text';
 import words from './words.json';
 
 const NUMBERS = ['119', '110', '120'] as const;
+
+/** The numbers of the first state (`danger.states`) all of whose parts the message has; empty when none. */
+export function stateNow(has: (list: readonly string[]) => boolean): EmergencyNumber[] {
+	const state = words.danger.states.find((s) => s.all.every((part) => has(part)));
+	return state ? (state.call as EmergencyNumber[]) : [];
+}
 
 /** The numbers the danger calls for, most relevant first; empty when none is told. `text` is normalized. */
 export function dangerNow(message: string): EmergencyNumber[] {
@@ -37,6 +43,8 @@ export function dangerNow(message: string): EmergencyNumber[] {
 	// Asked in general ("一般咋处理", "老年人心脏病犯了 能做点啥"): even a signal is the topic then.
 	if (has(escape ? d.supposing : d.hypothetical) || longAgo(text) || inGeneral(text)) return [];
 	// A child's age with a person lost ("lost our 4 year old", "5岁的孩子找不到了") is a missing child now.
+	// A drill that plays the danger ("演练 模拟有人溺水 要准备啥") is no one in it, unless something says it is happening still.
+	if (drill(text) && !has(d.still_now)) return [];
 	if (has(d.child_age) && threats.includes('110')) signals.push('110');
 	if (signals.length) return [...new Set([...signals, ...threats])];
 	// "How to help someone having a seizure", "被蛇咬了一般咋处理": the danger is the topic of a
@@ -44,6 +52,12 @@ export function dangerNow(message: string): EmergencyNumber[] {
 	if (topic(text)) return [];
 	// A grave sign or a threat told about the past ("昨天胸口疼 去医院看了") is not now, unless something says it still is.
 	if (has(d.past) && !has(d.still_now)) return [];
+	// A person's state now told by two parts together, whatever the words around them (the
+	// families a blind split missed): hit by current or still on the wire; swallowed something
+	// toxic; later than said and unreachable; boxed in while the threat keeps coming; out in
+	// the dark without a light or the way. Before "nobody": 没人接 (no one answers) is not nobody there.
+	const state = stateNow(has);
+	if (state.length) return [...new Set([...state, ...threats])];
 	if (has(d.grave)) return [...new Set(['120' as const, ...threats])];
 	if (has(d.nobody) || has(d.unharmed) || has(d.calm)) return [];
 	if (has(d.immobile) && !has(d.drill) && (threats.length || hazardIn(text))) return threats.length ? threats : ['120', '119'];
