@@ -42,7 +42,8 @@ export const actions: Actions = {
 		const form = await formOf(request);
 		const thread = await locals.db((tx) => safety.warningThread(tx, String(form.get('thread') ?? '') || null));
 		const caller = { db: locals.db, limit: () => reportLimit(services().limits, getClientAddress(), deviceId(cookies)) };
-		const outcome = await safety.askForHelp(caller, form, thread, translatorFor(locals.lang)('safety.help_default'));
+		const t = translatorFor(locals.lang);
+		const outcome = await safety.askForHelp(caller, form, thread, { description: t('safety.help_default'), address: t('safety.help_address_default') });
 		switch (outcome.kind) {
 			case 'filed':
 				redirect(303, `/report/${outcome.filed.ticket}?t=${outcome.filed.token}`);

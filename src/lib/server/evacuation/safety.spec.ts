@@ -99,7 +99,7 @@ describe.each(backends())('residents’ safety marks on $name', (backend) => {
 			{ db: (work) => as(db, ANON_CLAIMS, work), limit: noLimit },
 			form({ ...ids, town: TOWN, village, address: 'Lane 2', phone: ON_ROLL_2, description: '' }),
 			thread,
-			'I need help (test).'
+			{ description: 'I need help (test).', address: 'No address (test).' }
 		);
 		expect(outcome.kind).toBe('filed');
 		const [report] = await asService(db, (tx) => tx.query<{ category: string; unit_town_code: string | null; department_code: string | null; hours: number; description: string }>(
@@ -111,8 +111,17 @@ describe.each(backends())('residents’ safety marks on $name', (backend) => {
 		const [second] = (await asService(db, (tx) => tx.query<{ id: string }>(`select id from public.evac_households where ref = 's2'`))) as [{ id: string }];
 		expect(seen[second.id]).toMatchObject({ status: 'need_help', ticket: expect.stringMatching(/^MY-/) });
 		// A call for help with no place is refused with the form's words, and files nothing.
-		const nowhere = await safety.askForHelp({ db: (work) => as(db, ANON_CLAIMS, work), limit: noLimit }, form({ ...freshIds() }), thread, 'Help me please.');
+		const defaults = { description: 'Help me please.', address: 'No address (test).' };
+		const nowhere = await safety.askForHelp({ db: (work) => as(db, ANON_CLAIMS, work), limit: noLimit }, form({ ...freshIds() }), thread, defaults);
 		expect(nowhere).toMatchObject({ kind: 'invalid', errors: { town: 'reports.errors.town' } });
+		// Two words and a township are enough (an outside tester's "被困" was refused as too
+		// short, and a township without a street address as nowhere): it is filed, with the
+		// person's words kept.
+		const short = freshIds();
+		const brief = await safety.askForHelp({ db: (work) => as(db, ANON_CLAIMS, work), limit: noLimit }, form({ ...short, town: TOWN, phone: '13922229999', description: 'SOS' }), thread, defaults);
+		expect(brief.kind).toBe('filed');
+		const [filed] = await asService(db, (tx) => tx.query<{ description: string; address: string | null }>(`select description, address from public.reports where idempotency_key = $1`, [short.key]));
+		expect(filed).toMatchObject({ description: 'Help me please. SOS', address: 'No address (test).' });
 	});
 
 	it('shows a relative only a shared "safe", and the same "nothing" for everything else', async () => {

@@ -84,10 +84,16 @@ export async function askForHelp(
 	caller: Caller,
 	fields: FormData,
 	thread: string | null,
-	defaultDescription: string
+	defaults: { description: string; address: string }
 ): Promise<FileOutcome> {
 	fields.set('category', 'rescue');
-	if (!String(fields.get('description') ?? '').trim()) fields.set('description', defaultDescription);
+	// A call for help is never refused for being short or for lacking a street address: the
+	// report rules (five characters, a village, an address or a point) are for hazards.
+	// "被困" is enough, and the township is enough for its staff to call back.
+	const said = String(fields.get('description') ?? '').trim();
+	if (said.length < 5) fields.set('description', said ? `${defaults.description} ${said}` : defaults.description);
+	const where = ['village', 'address', 'lat'].some((name) => String(fields.get(name) ?? '').trim());
+	if (!where && String(fields.get('town') ?? '').trim()) fields.set('address', defaults.address);
 	const outcome = await fileReport(caller, { fields }, 'safety');
 	if (outcome.kind === 'filed') {
 		const phone = MOBILE.test(outcome.draft.phone) ? outcome.draft.phone : '';
