@@ -278,11 +278,17 @@ describe.each(backends())('reports on $name', (backend) => {
 			const seen = (await anon(db, (tx) => track(tx, r.ticket, mine.token)))!;
 			expect(seen.report).toMatchObject({ ticket: r.ticket, reporter: false, supporters: 1 });
 			expect(JSON.stringify(seen)).not.toContain('13900000000');
+			// Before the desk has looked at it, a supporter does not read what the reporter wrote
+			// (anyone may join an open report); the reporter does.
+			expect(seen.report).toMatchObject({ description: null, address: null });
+			expect((await anon(db, (tx) => track(tx, r.ticket, r.token)))!.report.description).toBe(r.draft.description);
 			expect(await anon(db, (tx) => track(tx, r.ticket, freshIds().token))).toBeNull();
 			// only its hash is kept
 			const [row] = await asService(db, (tx) => tx.query<{ token_hash: string }>('select token_hash from public.report_people where report_id = $1 and kind = $2', [r.id, 'supporter']));
 			expect(row!.token_hash).toMatch(/^[0-9a-f]{64}$/);
 			await as(db, townDesk, (tx) => flow.dispatch(tx, r.id));
+			// once the desk has acted on it, the supporter reads it as the nearby card shows it
+			expect((await anon(db, (tx) => track(tx, r.ticket, mine.token)))!.report.description).toBe(r.draft.description);
 			await as(db, xiweng, (tx) => flow.accept(tx, r.id));
 			await as(db, xiweng, (tx) => flow.close(tx, r.id, 'Pothole filled'));
 			expect(await anon(db, (tx) => rate(tx, mine.token, 'satisfied', false))).toBe('not_allowed');

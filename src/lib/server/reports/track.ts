@@ -6,7 +6,8 @@ export type Tracked = {
 	id: number;
 	ticket: string;
 	category: ReportCategory;
-	description: string;
+	/** null for a supporter until the desk has reviewed the report (the reporter always sees it) */
+	description: string | null;
 	town_code: string;
 	village_code: string | null;
 	address: string | null;
