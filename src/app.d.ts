@@ -21,6 +21,8 @@ declare global {
 		interface Error {
 			message: string;
 			id?: string;
+			/** The field a 400 concerns (text_unstorable). */
+			field?: string;
 		}
 	}
 }

@@ -19,6 +19,7 @@ import { services, setServices } from '$lib/server/runtime';
 import { resumeSession, startServices } from '$lib/server/services';
 import { shutdownGracefully } from '$lib/server/shutdown';
 import { unavailableError, unavailableHandle } from '$lib/server/unavailable';
+import { unstorableText } from '$lib/server/unstorable-text';
 import { LANG_COOKIE } from '$lib/i18n';
 import { clearVolunteerCookie, VOLUNTEER_COOKIE, volunteerFromToken } from '$lib/server/volunteers/sign-in';
 
@@ -107,7 +108,8 @@ const i18n: Handle = async ({ event, resolve }) => {
 };
 
 // The console guard and the anonymous limits decide by the matched route (event.route.id).
-// compress wraps everything below it. A database that is gone answers 503 with Retry-After
+// compress wraps everything below it. Text the database cannot store (NUL, lone surrogates)
+// in a query, path or JSON/XML body is refused before anything reads it (unstorable-text.ts). A database that is gone answers 503 with Retry-After
 // (unavailableHandle), never a stack; public pages still come from the read model then.
 // publicPages needs identity and language, and keeps only anonymous public pages.
 export const handle = sequence(
@@ -116,6 +118,7 @@ export const handle = sequence(
 	unavailableHandle,
 	csrf,
 	bodyLimit,
+	unstorableText,
 	identity,
 	anonymousLimits(() => (building ? null : services().limits)),
 	i18n,

@@ -1,4 +1,5 @@
 import { isHttpError } from '@sveltejs/kit';
+import { storable } from './http';
 
 /**
  * A multipart body's text fields, limited while the body streams in. The body limit
@@ -92,7 +93,8 @@ export function limitTextFields(body: ReadableStream<Uint8Array>, boundary: stri
 
 /**
  * The request's form with its text fields limited; FieldTooLarge when one is over the
- * limit, null when the body is no well-formed form.
+ * limit, null when the body is no well-formed form, the 400 `text_unstorable` (http.ts)
+ * when a field's text cannot be stored.
  */
 export async function readLimitedForm(request: Request, limit: number): Promise<FormData | null> {
 	const boundary = boundaryOf(request.headers.get('content-type'));
@@ -104,12 +106,14 @@ export async function readLimitedForm(request: Request, limit: number): Promise<
 		body: limitTextFields(request.body, boundary, limit, () => (exceeded = true)),
 		duplex: 'half'
 	} as RequestInit);
+	let form: FormData;
 	try {
-		return await guarded.formData();
+		form = await guarded.formData();
 	} catch (error) {
 		// however the platform wraps the stream's error, the guard knows it stopped the read
 		if (exceeded) throw new FieldTooLarge(limit);
 		if (isHttpError(error)) throw error;
 		return null;
 	}
+	return storable(form);
 }

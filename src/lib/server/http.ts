@@ -1,4 +1,5 @@
 import { error, isHttpError, json } from '@sveltejs/kit';
+import { refuseUnstorable, unstorableInForm } from './unstorable-text';
 
 /** A JSON error body an API client can act on: what is wrong, and where. */
 export function apiError(status: number, error: string, details?: Record<string, unknown>, headers?: HeadersInit) {
@@ -17,14 +18,25 @@ export const FORM_MALFORMED = 'errors.form_malformed';
  * body without a boundary, or cut off): that is the client's fault, so the action
  * answers 400 and names it, where `request.formData()` alone would throw into a 500.
  * SvelteKit's own refusals (a body over the size limit: 413) pass through unchanged.
+ * A field with text the database cannot store (NUL, a lone surrogate) answers 400
+ * naming it (`text_unstorable`, unstorable-text.ts) before any action sees the form.
  */
 export async function readForm(request: Request): Promise<FormData | null> {
+	let form: FormData;
 	try {
-		return await request.formData();
+		form = await request.formData();
 	} catch (e) {
 		if (isHttpError(e)) throw e;
 		return null;
 	}
+	return storable(form);
+}
+
+/** The form itself, once every text field in it can be stored; else the 400 naming the field. */
+export function storable(form: FormData): FormData {
+	const field = unstorableInForm(form);
+	if (field) refuseUnstorable(field);
+	return form;
 }
 
 /**

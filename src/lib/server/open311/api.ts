@@ -4,11 +4,13 @@
  * the spec's error list in the path's format; GETs are open to any origin (civic tools
  * read them from browsers), POST is not (a key does not belong in a web page).
  */
+import { isHttpError } from '@sveltejs/kit';
 import type { Lang } from '$lib/i18n';
 import type { ApiKeyIdentity } from '../auth/api-keys';
 import type { Identity } from '../auth/identity';
 import type { Queryable } from '../db/port';
 import { readForm } from '../http';
+import { TEXT_UNSTORABLE, unstorableMessage } from '../unstorable-text';
 import { authorize, fieldsFrom, fileRequest, type Limits } from './file';
 import { Open311Error, parseFormat, refuse, render, renderError, renderOne, type Format } from './format';
 import { findRequests, mediaPhoto, parseFilters, requestForToken } from './requests';
@@ -83,7 +85,13 @@ async function formOf(request: Request): Promise<FormData> {
 	if (!type.startsWith('application/x-www-form-urlencoded') && !type.startsWith('multipart/form-data')) {
 		throw new Open311Error(400, 'send the parameters as application/x-www-form-urlencoded (or multipart/form-data)');
 	}
-	const form = await readForm(request);
+	let form: FormData | null;
+	try {
+		form = await readForm(request);
+	} catch (e) {
+		if (isHttpError(e) && e.body.message === TEXT_UNSTORABLE) throw new Open311Error(400, unstorableMessage(e.body.field ?? 'body'));
+		throw e;
+	}
 	if (!form) throw new Open311Error(400, 'the body could not be read as form parameters (a broken or truncated body)');
 	return form;
 }

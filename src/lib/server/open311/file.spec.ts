@@ -85,6 +85,16 @@ describe.each(backends())('Open311 POST on $name', (backend) => {
 		expect(await response.json()).toEqual([{ code: 400, description: expect.stringMatching(/could not be read/) }]);
 	});
 
+	it.each(['json', 'xml'] as const)('refuses a NUL in a field with 400 naming it in the spec error list, and files nothing (%s)', async (format) => {
+		const count = async () => (await asService(db, (tx) => tx.query<{ n: number }>('select count(*)::integer as n from public.reports')))[0]!.n;
+		const before = await count();
+		const { status, body } = await post({ ...FIELDS, description: 'Water over the road\u0000 at the bridge', api_key: key }, {}, format);
+		expect(status).toBe(400);
+		const list = format === 'json' ? body : (body as { errors: { error: unknown } }).errors.error;
+		expect(list).toEqual([{ code: format === 'json' ? 400 : '400', description: expect.stringMatching(/^description: .*cannot be stored/) }]);
+		expect(await count()).toBe(before);
+	});
+
 	it.each(['json', 'xml'] as const)('refuses no key, an unknown key and a key of another role with 403 and the spec error list (%s)', async (format) => {
 		const before = await asService(db, (tx) => tx.query<{ n: number }>('select count(*)::integer as n from public.reports'));
 		for (const [form, identityOf] of [

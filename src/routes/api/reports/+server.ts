@@ -5,7 +5,7 @@
  * second). A refusal carries a stable `code` and an `error` in the request's language;
  * field errors name the field, each with its own code and message.
  */
-import { json } from '@sveltejs/kit';
+import { isHttpError, json } from '@sveltejs/kit';
 import { FieldTooLarge, readLimitedForm } from '$lib/server/field-limit';
 import { apiError } from '$lib/server/http';
 import { translatorFor } from '$lib/server/i18n';
@@ -13,6 +13,7 @@ import { deviceId } from '$lib/server/reports/device';
 import { fileReport } from '$lib/server/reports/file';
 import { clock, reportLimit, retryAfter } from '$lib/server/reports/limits';
 import { services } from '$lib/server/runtime';
+import { TEXT_UNSTORABLE } from '$lib/server/unstorable-text';
 import type { RequestHandler } from './$types';
 
 /** The longest text field read (the description is at most 2,000 characters); photos are files. */
@@ -37,6 +38,7 @@ export const POST: RequestHandler = async ({ request, locals, cookies, getClient
 	} catch (error) {
 		// refused at the limit, while the body streams in: the rest is never read
 		if (error instanceof FieldTooLarge) return refuse(413, 'reports.errors.field_too_large', { limit: TEXT_FIELD_LIMIT });
+		if (isHttpError(error) && error.body.message === TEXT_UNSTORABLE) return refuse(400, 'errors.text_unstorable', { field: error.body.field });
 		throw error;
 	}
 	if (!form) return refuse(400, 'reports.errors.unreadable');

@@ -93,6 +93,20 @@ describe.each(backends())('POST /api/reports on $name', (backend) => {
 		expect(json.body.error).not.toMatch(KEY);
 	});
 
+	// (A lone surrogate cannot travel in a form: encoding the body to UTF-8 makes it U+FFFD.)
+	it('refuses a NUL in a text field with 400 naming the field, and files nothing', async () => {
+		const count = async () => (await db.query<{ n: number }>('select count(*)::int as n from reports'))[0]!.n;
+		const before = await count();
+		const { status, body } = await post(draftFields(draft({ description: 'Water on the road\u0000 by the bridge' })), 'en');
+		expect(status).toBe(400);
+		expect(body).toMatchObject({ code: 'text_unstorable', field: 'description' });
+		expect(body.error).toContain('“description”');
+		const address = await post(draftFields(draft({ address: 'Lane 3\u0000' })), 'zh-CN');
+		expect(address).toMatchObject({ status: 400, body: { code: 'text_unstorable', field: 'address' } });
+		expect(address.body.error).toContain('无法保存');
+		expect(await count()).toBe(before);
+	});
+
 	it('files a report and hands back the emergency numbers it mentions', async () => {
 		const filed = await post(draftFields(draft({ category: 'gas', description: 'Smell of gas in the stairwell' })), 'en');
 		expect(filed.status).toBe(201);
