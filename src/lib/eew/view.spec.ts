@@ -1,7 +1,7 @@
 /** The phases a device shows, including the late-arrival message and the drill mark. */
 import { describe, expect, it } from 'vitest';
 import type { EewWire } from './message';
-import { notificationText, viewOf } from './view';
+import { notificationText, rankHere, viewOf } from './view';
 import zh from '../i18n/locales/zh-CN/eew.json';
 import en from '../i18n/locales/en/eew.json';
 
@@ -47,5 +47,43 @@ describe('what the device shows', () => {
 		expect(v.basis).toBe('place');
 		expect(v.lat).toBe(40.1);
 		expect(viewOf(wire(), { here: null, places: [] }, T0, T0).basis).toBe('centre');
+	});
+});
+
+describe('two quakes at once', () => {
+	const held = (w: EewWire, receivedAt = w.t + 1000) => ({ wire: w, receivedAt });
+	// the stronger here: M6.0 40 km away (VI); issued first
+	const near = wire({ e: 'near', t: T0 });
+	// issued 3 s later, weaker here: M5.0 under a point ~78 km away (IV)
+	const far = wire({ e: 'far', t: T0 + 3000, la: 39.66, lo: 117.0, m: 5 });
+
+	it('shows the one strongest here, not the latest issued', () => {
+		const ranked = rankHere([held(near), held(far)], here, T0 + 5000);
+		expect(ranked.map((r) => r.wire.e)).toEqual(['near', 'far']);
+		expect(ranked[0]!.view.degree).toBeGreaterThan(ranked[1]!.view.degree);
+		// the order the messages came in does not matter
+		expect(rankHere([held(far), held(near)], here, T0 + 5000).map((r) => r.wire.e)).toEqual(['near', 'far']);
+	});
+
+	it('at the same degree, the one whose S-wave arrives first', () => {
+		// the same quake 2 s later and slightly weaker, so its degree is the same and its S-wave later
+		const twin = wire({ e: 'twin', t: T0 - 2000, m: 5.9 });
+		const ranked = rankHere([held(near), held(twin)], here, T0 + 1000);
+		expect(ranked[0]!.view.degree).toBe(ranked[1]!.view.degree);
+		expect(ranked.map((r) => r.wire.e)).toEqual(['twin', 'near']);
+		expect(ranked[0]!.view.sArrivalMs).toBeLessThan(ranked[1]!.view.sArrivalMs);
+	});
+
+	it('a withdrawn quake ranks after a standing one, however strong it was', () => {
+		const ranked = rankHere([held(wire({ e: 'near', x: 'Cancel', q: 2 })), held(far)], here, T0 + 5000);
+		expect(ranked.map((r) => [r.wire.e, r.view.phase])).toEqual([
+			['far', 'countdown'],
+			['near', 'cancelled']
+		]);
+	});
+
+	it('judges by the device’s own place: elsewhere the other quake is the stronger', () => {
+		const south = { here: { lat: 39.7, lon: 117.0 }, places: [] };
+		expect(rankHere([held(near), held(far)], south, T0 + 5000).map((r) => r.wire.e)).toEqual(['far', 'near']);
 	});
 });

@@ -54,6 +54,24 @@ export function viewOf(w: EewWire, where: Where, receivedAt: number, now: number
 	return { ...worst, phase, basis, roman: roman(worst.degree), drill: w.st === 'Exercise', lat: point.lat, lon: point.lon };
 }
 
+/** An event a device holds: its latest revision, and when this device first got the event. */
+export type Held = { wire: EewWire; receivedAt: number };
+export type Ranked = Held & { view: EewView };
+
+/**
+ * Two quakes at once (an aftershock, a second fault): the device shows the one strongest
+ * where it is — the intensity degree estimated there, then the earliest S-wave arrival
+ * (the shaking to take cover for first), then the unrounded intensity — never simply the
+ * latest issued. A withdrawn event ranks after every standing one: a quake still coming
+ * matters more than a false alarm. The others stay in the list, to be shown on request.
+ */
+export function rankHere(held: readonly Held[], where: Where, now: number): Ranked[] {
+	const withdrawn = (r: Ranked) => Number(r.view.phase === 'cancelled');
+	return held
+		.map((h) => ({ ...h, view: viewOf(h.wire, where, h.receivedAt, now) }))
+		.sort((a, b) => withdrawn(a) - withdrawn(b) || b.view.degree - a.view.degree || a.view.sArrivalMs - b.view.sArrivalMs || b.view.intensity - a.view.intensity);
+}
+
 type T = (key: string, vars?: Record<string, unknown>) => string;
 
 /** The notification's title and body (the service worker has no page to render). */
