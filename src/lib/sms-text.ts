@@ -5,7 +5,7 @@
  */
 import type { TFunction } from 'i18next';
 import type { Lang } from './i18n';
-import { when } from './volunteers/format';
+import { beijingWeekdayTime } from './time';
 
 export type SmsTextParams = Record<string, string | number | null>;
 
@@ -22,7 +22,7 @@ export function renderSmsText(t: TFunction, lang: Lang, message: { template: str
 	return t(`sms_texts.templates.${message.template}`, {
 		...p,
 		title: lang === 'en' ? p.title_en : p.title_zh,
-		when: p.starts_at ? when(String(p.starts_at), lang) : ''
+		when: p.starts_at ? beijingWeekdayTime(String(p.starts_at), lang) : ''
 	});
 }
 

@@ -18,6 +18,7 @@ import { callNow, type Link } from './replies';
 import { normalize } from './text';
 import { understand } from './understand';
 import words from './words.json';
+import { beijingTime } from '$lib/time';
 
 export type OfflineAnswer = { intent: string; reply: string; links: Link[] };
 export type Position = { lat: number; lon: number } | null;
@@ -142,7 +143,7 @@ function answerKept(
 	const notice = noticeText(t, found);
 	const excluded = found.excluded.length ? [t('shelters.excluded_title'), ...found.excluded.map((e) => excludedLine(t, e, lang))] : [];
 	return {
-		reply: [note, ...(notice ? [notice] : []), ...(lines.length ? [t('assistant.reply.shelter_head', { where: where.label }), ...lines] : []), ...excluded, t('shelters.offline_note', { time: snapshot.as_of.slice(0, 16).replace('T', ' ') })].join('\n'),
+		reply: [note, ...(notice ? [notice] : []), ...(lines.length ? [t('assistant.reply.shelter_head', { where: where.label }), ...lines] : []), ...excluded, t('shelters.offline_note', { time: beijingTime(snapshot.as_of, lang) })].join('\n'),
 		links: found.shelters.map((s) => ({ href: `/shelters/${s.id}`, title: t('assistant.reply.shelter_map', { name: lang === 'en' ? s.name_en : s.name_zh }) }))
 	};
 }

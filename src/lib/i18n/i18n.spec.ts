@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { chooseLang } from '../server/i18n';
+import { sourceFiles } from '../server/testing/source';
 import { LANGS, makeT, negotiate, type Messages } from './index';
 
 function keys(messages: Messages, prefix = ''): string[] {
@@ -61,19 +62,9 @@ describe('languages', () => {
 	});
 
 	it('keeps UI words out of components: no Chinese text in .svelte or .ts outside the message files', () => {
-		const offenders: string[] = [];
-		const walk = (dir: string) => {
-			for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
-				const file = path.join(dir, entry.name);
-				if (entry.isDirectory()) walk(file);
-				else if (/\.(svelte|ts)$/.test(entry.name) && !entry.name.endsWith('.spec.ts')) {
-					// Comments may quote Chinese terms; strings and markup may not.
-					const code = fs.readFileSync(file, 'utf8').replace(/\/\*[\s\S]*?\*\/|\/\/.*$/gm, '');
-					if (/[\u4e00-\u9fff]/.test(code)) offenders.push(file);
-				}
-			}
-		};
-		walk('src');
+		const offenders = sourceFiles('src')
+			.filter(({ code }) => /[\u4e00-\u9fff]/.test(code))
+			.map(({ file }) => file);
 		// The demo seed's display name is data, not UI.
 		expect(offenders.filter((f) => !f.endsWith(path.join('server', 'demo.ts')))).toEqual([]);
 	});

@@ -3,6 +3,7 @@
  * top of the general anonymous write limit: a flood from one place is stopped with
  * a clear "try again at" time, while one household's few reports always go through.
  */
+import { beijingClock } from '$lib/time';
 import type { RateLimiter } from '../rate-limit';
 
 export const REPORTS_PER_ADDRESS = { limit: 20, windowMs: 60 * 60_000 };
@@ -21,7 +22,7 @@ export function reportLimit(
 
 /** "HH:MM" in Beijing time, for the message. */
 export function clock(at: Date): string {
-	return new Intl.DateTimeFormat('en-GB', { timeZone: 'Asia/Shanghai', hour: '2-digit', minute: '2-digit' }).format(at);
+	return beijingClock(at, 'zh-CN');
 }
 
 /** Whole seconds until `at`, for a Retry-After header. */
