@@ -81,6 +81,7 @@ const ANON_FUNCTIONS: Record<string, string> = {
 	'public.report_track_events(p_token text)': 'the resident follows their report with its private token',
 	'public.report_track_photo(p_token text, p_photo bigint)': 'the resident follows their report with its private token',
 	'public.report_track_photos(p_token text)': 'the resident follows their report with its private token',
+	'public.report_track_expected(p_token text)': 'the resident sees which unit their report is expected to go to, before the desk dispatches it',
 	'public.report_rate(p_token text, p_rating report_rating, p_reopen boolean)': 'the resident rates the answer with the private token',
 	'public.report_join(p_report bigint, p_key uuid, p_name text, p_phone text, p_token text)': '"my problem too" on an open report, without an account, with the joiner\'s own tracking token',
 	'public.reports_nearby(p_category report_category, p_lon double precision, p_lat double precision, p_village text, p_meters double precision)':

@@ -253,6 +253,42 @@ describe.each(backends())('reports on $name', (backend) => {
 			expect((await as(db, desk, (tx) => queue.list(tx, 'received'))).map((i) => i.id)).toContain(r.id);
 		});
 
+		it('before dispatch the tracking link names the unit it is expected to go to (属地: the township), for reporter and supporter; nothing once dispatched or returned', async () => {
+			const r = await file(draft({ category: 'road_bridge' }));
+			const supporter = freshIds();
+			await anon(db, (tx) => join(tx, r.id, supporter.key, 'Li', '13900000001', supporter.token));
+			for (const token of [r.token, supporter.token]) {
+				expect((await anon(db, (tx) => track(tx, r.ticket, token)))!.expected).toEqual({ department_code: null, unit_town_code: '110118101' });
+			}
+			// by the token only: a made-up one learns nothing, through this server or straight through SQL
+			expect(await anon(db, (tx) => tx.query('select * from public.report_track_expected($1)', [freshIds().token]))).toEqual([]);
+			await as(db, townDesk, (tx) => flow.dispatch(tx, r.id));
+			expect((await anon(db, (tx) => track(tx, r.ticket, r.token)))!.expected).toBeNull();
+			// the unit gives it back: the desk decides afresh, so nothing is promised
+			await as(db, xiweng, (tx) => flow.giveBack(tx, r.id, 'Not ours: a county road'));
+			const back = (await anon(db, (tx) => track(tx, r.ticket, r.token)))!;
+			expect(back.report.status).toBe('received');
+			expect(back.expected).toBeNull();
+			// dispatched by rule at filing: the unit itself is shown, no expectation
+			const ruled = await file();
+			expect((await anon(db, (tx) => track(tx, ruled.ticket, ruled.token)))!.expected).toBeNull();
+		});
+
+		it('a category rule made after filing is the expected unit; a rule naming a retired department promises nothing', async () => {
+			const admin = await staffClaims(db, 'admin-expected@test.cn', 'admin', { departmentCode: 'emergency' });
+			const r = await file(draft({ category: 'road_bridge', town: '110118111', lat: 40.65, lon: 117.25 }));
+			expect((await anon(db, (tx) => track(tx, r.ticket, r.token)))!.expected).toEqual({ department_code: null, unit_town_code: '110118111' });
+			expect(await as(db, admin, (tx) => routing.saveRoute(tx, { category: 'road_bridge', town: '110118111', department: 'transport' }))).toBe(true);
+			expect((await anon(db, (tx) => track(tx, r.ticket, r.token)))!.expected).toEqual({ department_code: 'transport', unit_town_code: null });
+			await asService(db, (tx) => tx.query(`update public.departments set active = false where code = 'transport'`));
+			try {
+				expect((await anon(db, (tx) => track(tx, r.ticket, r.token)))!.expected).toBeNull();
+			} finally {
+				await asService(db, (tx) => tx.query(`update public.departments set active = true where code = 'transport'`));
+				await asService(db, (tx) => tx.query(`delete from public.report_routes where category = 'road_bridge' and town_code = '110118111'`));
+			}
+		});
+
 		it('a rule for one township dispatches there only; a rule naming a retired department leaves it to the desk', async () => {
 			const admin = await staffClaims(db, 'admin-direct@test.cn', 'admin', { departmentCode: 'emergency' });
 			expect(await as(db, admin, (tx) => routing.saveRoute(tx, { category: 'gas', town: '110118101', department: 'urban_management' }))).toBe(true);

@@ -32,6 +32,8 @@ export type Tracked = {
 	/** the token is the reporter's (only the reporter rates); else a supporter's, who joined */
 	reporter: boolean;
 };
+/** The unit a report waiting for its first dispatch is expected to go to (by rule, else 属地); null once dispatched. */
+export type ExpectedUnit = { department_code: string | null; unit_town_code: string | null };
 export type TimelineEntry = { kind: string; unit: string | null; note: string | null; created_at: Date };
 export type PhotoRef = { id: number; stage: 'report' | 'reply'; width: number; height: number };
 
@@ -39,14 +41,15 @@ export async function track(
 	tx: Queryable,
 	ticket: string,
 	token: string
-): Promise<{ report: Tracked; timeline: TimelineEntry[]; photos: PhotoRef[] } | null> {
+): Promise<{ report: Tracked; timeline: TimelineEntry[]; photos: PhotoRef[]; expected: ExpectedUnit | null } | null> {
 	if (!/^[A-Za-z0-9_-]{32,128}$/.test(token)) return null;
 	const [report] = await tx.query<Tracked>('select * from public.report_track($1)', [token]);
 	// The token decides; the ticket in the address must agree with it.
 	if (!report || report.ticket !== ticket) return null;
 	const timeline = await tx.query<TimelineEntry>('select * from public.report_track_events($1)', [token]);
 	const photos = await tx.query<PhotoRef>('select * from public.report_track_photos($1)', [token]);
-	return { report, timeline, photos };
+	const [expected] = await tx.query<ExpectedUnit>('select * from public.report_track_expected($1)', [token]);
+	return { report, timeline, photos, expected: expected ?? null };
 }
 
 export async function photo(tx: Queryable, token: string, id: number): Promise<{ content_type: string; bytes: Uint8Array } | null> {
