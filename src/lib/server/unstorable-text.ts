@@ -11,6 +11,7 @@
  * changed report or warning is worse than a clear "remove this character".
  */
 import { error, type Handle } from '@sveltejs/kit';
+import { building } from '$app/environment';
 import { apiError, wantsJson } from './http';
 import { translatorFor } from './i18n';
 import { refuse } from './open311/format';
@@ -116,6 +117,8 @@ export async function unstorableInRequest(request: Request, url: URL, params: Re
  * a page (a query string typed or pasted into the address bar) a plain 400 in both languages.
  */
 export const unstorableText: Handle = async ({ event, resolve }) => {
+	// Prerendered pages have no query and no body (and may not read the query).
+	if (building) return resolve(event);
 	const field = await unstorableInRequest(event.request, event.url, event.params, event.route.id);
 	if (!field) return resolve(event);
 	const message = unstorableMessage(field);
