@@ -18,16 +18,20 @@ import { eewCap } from '../src/lib/server/eew/testing';
 // (Hebei) was, as a quiet notice with role "status", and broke other journeys' look-ups.
 // At 1,500 km (Sichuan) no page in Miyun feels these quakes; this file's pages stand 30 km
 // from the epicentre by their position.
+// Each test has its own site, 8° of longitude (~770 km) from the others: a page shows the
+// quake strongest where it stands (not the latest issued), so an earlier test's quake,
+// still shaking, would otherwise be the one shown.
 const EPICENTRE = { lat: 30.05, lon: 104.5 };
+const siteOf = (n: number) => ({ lat: EPICENTRE.lat, lon: EPICENTRE.lon + 8 * n });
 // 0.27° north: 30 km
-const HERE = { latitude: 30.32, longitude: 104.5 };
+const hereOf = (n: number) => ({ latitude: 30.32, longitude: siteOf(n).lon });
 
-const body = (over: Record<string, unknown> = {}) => ({
+const body = (over: Record<string, unknown> = {}, site = 0) => ({
 	eventId: `e2e-${Date.now()}-${Math.random().toString(36).slice(2, 8)}`,
 	sequence: 1,
 	originTime: new Date(Date.now() - 1000).toISOString(),
-	latitude: EPICENTRE.lat,
-	longitude: EPICENTRE.lon,
+	latitude: siteOf(site).lat,
+	longitude: siteOf(site).lon,
 	depthKm: 10,
 	magnitude: 5.0,
 	...over
@@ -37,9 +41,9 @@ async function post(request: APIRequestContext, data: Record<string, unknown>, k
 	return request.post('/api/eew', { data, headers: { authorization: `Bearer ${key}` } });
 }
 
-async function openPage(page: Page, path = '/') {
+async function openPage(page: Page, path = '/', site = 0) {
 	await page.context().grantPermissions(['geolocation', 'notifications']);
-	await page.context().setGeolocation(HERE);
+	await page.context().setGeolocation(hereOf(site));
 	await page.goto(path);
 	await page.locator('html[data-hydrated]').waitFor();
 	await page.locator('html[data-live="open"]').waitFor();
@@ -81,8 +85,8 @@ test('an EEW posted to the API turns an open page into the full-screen alert wit
 });
 
 test('a message that arrives after the S-wave says so, and points to the guide and an earthquake shelter', async ({ page, request }) => {
-	await openPage(page);
-	expect((await post(request, body({ originTime: new Date(Date.now() - 15_000).toISOString() }))).status()).toBe(201);
+	await openPage(page, '/', 1);
+	expect((await post(request, body({ originTime: new Date(Date.now() - 15_000).toISOString() }, 1))).status()).toBe(201);
 	const alert = page.getByRole('alertdialog');
 	await expect(alert).toContainText('地震波已经到达。请检查身边是否有人受伤');
 	await expect(page.getByTestId('eew-countdown')).toHaveCount(0);
@@ -94,8 +98,8 @@ test('a message that arrives after the S-wave says so, and points to the guide a
 });
 
 test('a drill is marked DRILL / 演习 everywhere, in both languages', async ({ page, request }) => {
-	await openPage(page, '/?lang=en');
-	expect((await post(request, body({ status: 'Exercise' }))).status()).toBe(201);
+	await openPage(page, '/?lang=en', 2);
+	expect((await post(request, body({ status: 'Exercise' }, 2))).status()).toBe(201);
 	const alert = page.getByRole('alertdialog');
 	await expect(alert).toContainText('[DRILL] Earthquake early warning');
 	await expect(alert).toContainText('this is an earthquake early-warning drill');
@@ -103,21 +107,21 @@ test('a drill is marked DRILL / 演习 everywhere, in both languages', async ({ 
 	await expect(page.getByTestId('eew-countdown')).toHaveText(/^\d+ s$/);
 	await page.screenshot({ path: 'test-results/eew-drill-en.png' });
 
-	await openPage(page, '/guides?lang=zh-CN');
+	await openPage(page, '/guides?lang=zh-CN', 2);
 	await expect(page.getByRole('alertdialog')).toContainText('演习 · 这是地震预警演习');
 	await expect(page.getByRole('alertdialog')).toContainText('[演习] 地震预警');
 	await page.screenshot({ path: 'test-results/eew-drill-zh.png' });
 });
 
 test('a push to the service worker puts the alert on an open page', async ({ page }) => {
-	await openPage(page, '/?lang=en');
+	await openPage(page, '/?lang=en', 3);
 	await page.evaluate(() => navigator.serviceWorker.ready);
 	// the worker estimates for the places the subscribe page keeps on the device
 	await page.evaluate(async (here) => {
 		const places = [{ lat: here.latitude, lon: here.longitude, label: null }];
 		await (await caches.open('alerts')).put('/alerts/device.json', new Response(JSON.stringify([{ id: 'x', secret: 'y', channel: 'push', places }])));
-	}, HERE);
-	const wire = { v: 1, type: 'eew', e: `e2e-push-${Date.now()}`, q: 1, x: 'Alert', st: 'Actual', t: Date.now() - 1000, la: EPICENTRE.lat, lo: EPICENTRE.lon, d: 10, m: 5, l: 'en' };
+	}, hereOf(3));
+	const wire = { v: 1, type: 'eew', e: `e2e-push-${Date.now()}`, q: 1, x: 'Alert', st: 'Actual', t: Date.now() - 1000, la: siteOf(3).lat, lo: siteOf(3).lon, d: 10, m: 5, l: 'en' };
 	await pushTo(page, JSON.stringify(wire));
 	const alert = page.getByRole('alertdialog');
 	await expect(alert).toContainText('Strong shaking in');
@@ -132,19 +136,19 @@ test('a push to the service worker puts the alert on an open page', async ({ pag
 });
 
 test('only the network’s key issues an EEW: a warning issuer’s key cannot skip approval through it', async ({ request }) => {
-	const asIssuer = await post(request, body(), e2eApiKey());
+	const asIssuer = await post(request, body({}, 4), e2eApiKey());
 	expect(asIssuer.status()).toBe(403);
 	expect((await asIssuer.json()).error).toMatch(/eew_network/);
-	const f = { eventId: `e2e-cap-${Date.now()}`, sequence: 1, msgType: 'Alert' as const, status: 'Actual' as const, originTime: new Date(Date.now() - 1000), lat: EPICENTRE.lat, lon: EPICENTRE.lon, depthKm: 10, magnitude: 5 };
+	const f = { eventId: `e2e-cap-${Date.now()}`, sequence: 1, msgType: 'Alert' as const, status: 'Actual' as const, originTime: new Date(Date.now() - 1000), lat: siteOf(4).lat, lon: siteOf(4).lon, depthKm: 10, magnitude: 5 };
 	const cap = (key: string) => request.post('/api/cap', { data: eewCap(f), headers: { authorization: `Bearer ${key}`, 'content-type': 'application/cap+xml' } });
 	expect((await cap(e2eApiKey())).status()).toBe(403);
 	expect((await cap(e2eEewKey())).status()).toBe(201);
 	expect((await cap(e2eEewKey())).status()).toBe(200);
 	// bad input: a 400 naming the field
-	const bad = await post(request, body({ magnitude: 12 }));
+	const bad = await post(request, body({ magnitude: 12 }, 4));
 	expect(bad.status()).toBe(400);
 	expect(await bad.json()).toMatchObject({ field: 'magnitude' });
-	expect((await request.post('/api/eew', { data: body() })).status()).toBe(401);
+	expect((await request.post('/api/eew', { data: body({}, 4) })).status()).toBe(401);
 });
 
 test('the console starts a drill for a township; the page near it plays the sequence marked as a drill', async ({ page, browser }) => {

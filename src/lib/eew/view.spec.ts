@@ -82,6 +82,16 @@ describe('two quakes at once', () => {
 		]);
 	});
 
+	it('a quake whose shaking is over never hides another one’s countdown, however strong it was', () => {
+		// 'near' struck 40 s ago (after-shaking advice); 'far' is on its way
+		const later = wire({ e: 'far', t: T0 + 40_000, la: 39.66, lo: 117.0, m: 5 });
+		const ranked = rankHere([held(near), held(later)], here, T0 + 42_000);
+		expect(ranked.map((r) => [r.wire.e, r.view.phase])).toEqual([
+			['far', 'countdown'],
+			['near', 'after']
+		]);
+	});
+
 	it('judges by the device’s own place: elsewhere the other quake is the stronger', () => {
 		const south = { here: { lat: 39.7, lon: 117.0 }, places: [] };
 		expect(rankHere([held(near), held(far)], south, T0 + 5000).map((r) => r.wire.e)).toEqual(['far', 'near']);

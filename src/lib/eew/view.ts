@@ -62,15 +62,20 @@ export type Ranked = Held & { view: EewView };
  * Two quakes at once (an aftershock, a second fault): the device shows the one strongest
  * where it is — the intensity degree estimated there, then the earliest S-wave arrival
  * (the shaking to take cover for first), then the unrounded intensity — never simply the
- * latest issued. A withdrawn event ranks after every standing one: a quake still coming
- * matters more than a false alarm. The others stay in the list, to be shown on request.
+ * latest issued. Before strength comes whether the shaking is still to come or under way:
+ * a quake whose shaking is over (its after-shaking advice) or that is only a quiet note
+ * never hides another one's countdown; a withdrawn one ranks last. The others stay in
+ * the list, to be shown on request.
  */
 export function rankHere(held: readonly Held[], where: Where, now: number): Ranked[] {
-	const withdrawn = (r: Ranked) => Number(r.view.phase === 'cancelled');
+	const tier = (r: Ranked) => (r.view.phase === 'cancelled' ? 2 : NOW.has(r.view.phase) ? 0 : 1);
 	return held
 		.map((h) => ({ ...h, view: viewOf(h.wire, where, h.receivedAt, now) }))
-		.sort((a, b) => withdrawn(a) - withdrawn(b) || b.view.degree - a.view.degree || a.view.sArrivalMs - b.view.sArrivalMs || b.view.intensity - a.view.intensity);
+		.sort((a, b) => tier(a) - tier(b) || b.view.degree - a.view.degree || a.view.sArrivalMs - b.view.sArrivalMs || b.view.intensity - a.view.intensity);
 }
+
+/** Phases that ask for action now: take cover, or check for injuries right after. */
+const NOW: ReadonlySet<Phase> = new Set(['countdown', 'shaking', 'late']);
 
 type T = (key: string, vars?: Record<string, unknown>) => string;
 
