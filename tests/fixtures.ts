@@ -63,6 +63,16 @@ export async function signIn(page: Page, who: { email: string; password: string 
 	await expect(page).toHaveURL(new URL(next, page.url()).href);
 }
 
+/**
+ * The one-time code texted to `phone`: no SMS provider in the journeys, so the text waits
+ * in the console's outbox, which an admin reads (`page` signs in as the admin).
+ */
+export async function outboxCode(page: Page, phone: string): Promise<string> {
+	await signIn(page, E2E.admin, '/console/outbox');
+	const text = (await page.getByRole('listitem').filter({ hasText: phone }).first().locator('.text').textContent()) ?? '';
+	return text.match(/\b(\d{6})\b/)![1]!;
+}
+
 /** Hands a push message to the page's service worker with the DevTools protocol (a real `push` event). */
 export async function pushTo(page: Page, data: string): Promise<void> {
 	const cdp = await page.context().newCDPSession(page);

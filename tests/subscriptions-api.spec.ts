@@ -3,16 +3,10 @@
  * names the field, an SMS subscription is confirmed with the code from the outbox, the
  * owner reads and deletes everything with the secret, and nobody else can.
  */
-import { expect, test, type Page } from '@playwright/test';
-import { E2E, signIn } from './fixtures';
+import { expect, test } from '@playwright/test';
+import { outboxCode } from './fixtures';
 
 const HOME = { lat: 40.45, lon: 116.83, label: 'home' };
-
-async function outboxCode(page: Page, phone: string): Promise<string> {
-	await signIn(page, E2E.admin, '/console/outbox');
-	const text = (await page.getByRole('listitem').filter({ hasText: phone }).first().locator('.text').textContent()) ?? '';
-	return text.match(/\b(\d{6})\b/)![1]!;
-}
 
 test('bad subscriptions are refused with the field named, and nothing is stored', async ({ request }) => {
 	const wrongType = await request.post('/api/subscriptions', { headers: { 'content-type': 'application/xml' }, data: '<subscribe/>' });

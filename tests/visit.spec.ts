@@ -7,7 +7,7 @@
  * subscriptions is the retention job's, tested in src/lib/server/scenic/visit.spec.ts).
  */
 import { expect, test, type Browser } from '@playwright/test';
-import { e2eApiKey, e2ePushSimulator, simulatorPayload, type PushSimulator } from './fixtures';
+import { e2eApiKey, e2ePushSimulator, outboxCode, simulatorPayload, type PushSimulator } from './fixtures';
 
 test.describe.configure({ mode: 'serial' });
 test.setTimeout(150_000);
@@ -136,4 +136,37 @@ test('the subscribe step in English, and a date beyond 14 days is refused in wor
 	await page.getByText('Or by text message (we send a code)').click();
 	await page.screenshot({ path: 'screenshots/scenic-visit-sms-en.png', fullPage: true });
 	await context.close();
+});
+
+test.describe('a tourist whose browser runs no JavaScript', () => {
+	test.use({ javaScriptEnabled: false });
+
+	test('subscribes to the visit by text message with plain forms: number and date, the texted code, done', async ({ page, browser }) => {
+		const phone = '13900005678';
+		await page.goto('/scenic/simatai');
+		// no push button where it cannot work (the <noscript> note says why; Playwright's
+		// disabled JavaScript still parses <noscript> as text, so it is not asserted here)
+		await expect(page.getByRole('button', { name: /在本机接收/ })).toHaveCount(0);
+		await page.getByLabel('手机号码').fill('1390000');
+		await page.getByRole('button', { name: '发送验证码' }).click();
+		await expect(page.getByRole('alert')).toContainText('请输入大陆手机号码');
+		// what was typed comes back
+		await expect(page.getByLabel('手机号码')).toHaveValue('1390000');
+		await page.getByLabel('手机号码').fill(phone);
+		await page.getByRole('button', { name: '发送验证码' }).click();
+		await expect(page.getByText(`验证码已发送至 ${phone}`)).toBeVisible();
+		await page.screenshot({ path: 'screenshots/scenic-visit-nojs-code.png', fullPage: true });
+
+		const admin = await (await browser.newContext({ locale: 'zh-CN', javaScriptEnabled: true })).newPage();
+		const code = await outboxCode(admin, phone);
+		await admin.context().close();
+
+		await page.getByLabel('6 位验证码').fill(code === '000000' ? '111111' : '000000');
+		await page.getByRole('button', { name: '确认' }).click();
+		await expect(page.getByRole('alert')).toContainText('验证码不正确');
+		await page.getByLabel('6 位验证码').fill(code);
+		await page.getByRole('button', { name: '确认' }).click();
+		await expect(page.getByText('该手机号将收到司马台长城的预警短信')).toBeVisible();
+		await page.screenshot({ path: 'screenshots/scenic-visit-nojs-done.png', fullPage: true });
+	});
 });

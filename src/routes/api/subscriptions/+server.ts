@@ -10,8 +10,8 @@
 import { json } from '@sveltejs/kit';
 import { refusals } from './refuse';
 import { services } from '$lib/server/runtime';
-import { createSubscription, parseSubscription, SubscriptionError } from '$lib/server/messaging/subscriptions';
-import { districtWideNotes } from '$lib/server/geography/district-wide';
+import { parseSubscription } from '$lib/server/messaging/subscriptions';
+import { startSubscription } from '$lib/server/subscriptions/start';
 import type { RequestHandler } from './$types';
 
 export const POST: RequestHandler = async ({ request, locals, getClientAddress }) => {
@@ -23,28 +23,19 @@ export const POST: RequestHandler = async ({ request, locals, getClientAddress }
 	} catch {
 		return refuse(400, 'api_bad_json');
 	}
-	const { config, limits, delivery } = services();
+	const { config } = services();
 	const parsed = parseSubscription(body, config.delivery.pushAllowlist);
 	if ('errors' in parsed) return refuse(400, 'api_invalid', { fields: fields(parsed.errors) });
-	const { input } = parsed;
-	if (input.phone) {
-		// Each code is a text someone pays for and a stranger's phone may receive.
-		const wait = limits.smsCodes.hit(`phone:${input.phone}`) || limits.smsCodes.hit(`address:${getClientAddress()}`);
-		if (wait) return refuse(429, 'err_rate', { retryAfterSeconds: wait }, { 'retry-after': String(wait) });
-	}
-	try {
-		// Replacing this browser's subscription takes the old one's secret.
-		const replaces = request.headers.get('x-subscription-secret');
-		const { made, notes } = await locals.db(async (tx) => ({ made: await createSubscription(tx, input, replaces), notes: await districtWideNotes(tx, input.places) }));
-		if (made.code && input.phone) {
-			await delivery.codes.send(services().db, { to: input.phone, template: 'subscription_code', code: made.code, minutes: 10, lang: input.lang });
+	// Replacing this browser's subscription takes the old one's secret.
+	const started = await startSubscription(locals.db, parsed.input, { address: getClientAddress(), replaces: request.headers.get('x-subscription-secret') });
+	switch (started.kind) {
+		case 'limited':
+			return refuse(429, 'err_rate', { retryAfterSeconds: started.wait }, { 'retry-after': String(started.wait) });
+		case 'refused': {
+			const { error } = started;
+			return refuse(error.status, error.status === 409 ? 'api_push_taken' : 'api_invalid', { fields: fields({ [error.field]: error.message }) });
 		}
-		return json({ id: made.id, secret: made.secret, confirm: made.code !== null, notes }, { status: 201 });
-	} catch (error) {
-		if (error instanceof SubscriptionError) {
-			if (error.status === 409) return refuse(409, 'api_push_taken', { fields: fields({ [error.field]: error.message }) });
-			return refuse(error.status, 'api_invalid', { fields: fields({ [error.field]: error.message }) });
-		}
-		throw error;
+		case 'made':
+			return json({ id: started.id, secret: started.secret, confirm: started.confirm, notes: started.notes }, { status: 201 });
 	}
 };
