@@ -95,8 +95,8 @@ export type Tables = {
 		geom: string;
 	};
 	delivery_queue: {
-		warning_id: string;
-		recipient_id: string;
+		warning_id: string | null;
+		recipient_id: string | null;
 		channel: DeliveryChannel;
 		state: DeliveryState;
 		attempts: number;
@@ -108,6 +108,13 @@ export type Tables = {
 		skipped_at: Date | null;
 		error: string | null;
 		recipient_kind: RecipientKind;
+		id: number;
+		template: string | null;
+		params: unknown | null;
+		address: string | null;
+		expires_at: Date | null;
+		demo: boolean;
+		created_at: Date;
 	};
 	departments: {
 		code: string;
@@ -287,17 +294,6 @@ export type Tables = {
 		redacted_at: Date | null;
 		media_key: string;
 	};
-	report_pushes: {
-		id: number;
-		report_id: number;
-		subscription_id: string;
-		event_kind: string;
-		state: DeliveryState;
-		attempts: number;
-		next_at: Date;
-		lease_until: Date | null;
-		created_at: Date;
-	};
 	report_routes: {
 		id: number;
 		category: ReportCategory;
@@ -405,21 +401,6 @@ export type Tables = {
 		demo: boolean;
 		retired_at: Date | null;
 		updated_at: Date;
-	};
-	sms_messages: {
-		id: number;
-		channel: string;
-		recipient: string;
-		template: string;
-		params: unknown;
-		created_at: Date;
-		delivered_at: Date | null;
-		expires_at: Date;
-		warning_id: string | null;
-		demo: boolean;
-		expired_at: Date | null;
-		recipient_kind: RecipientKind;
-		recipient_id: string | null;
 	};
 	staff: {
 		user_id: string;

@@ -17,11 +17,11 @@ describe.each(backends())('retention on $name', (backend) => {
 		await db?.close();
 	});
 
-	it('prunes outbox messages, codes, sessions and report texts past their periods, and nothing newer', async () => {
+	it('prunes SMS texts and report updates, codes, sessions and report texts past their periods, and nothing newer', async () => {
 		const ids = await asService(db, async (tx) => {
-			await tx.query(`insert into public.sms_messages (channel, recipient, template, params, created_at) values
-				('sms', '13500000001', 'text', '{"text":"old"}', now() - interval '31 days'),
-				('sms', '13500000002', 'text', '{"text":"new"}', now() - interval '29 days')`);
+			await tx.query(`insert into public.delivery_queue (channel, recipient_kind, address, template, params, created_at) values
+				('sms', 'phone', '13500000001', 'text', '{"text":"old"}', now() - interval '31 days'),
+				('sms', 'phone', '13500000002', 'text', '{"text":"new"}', now() - interval '29 days')`);
 			await tx.query(`insert into app_private.volunteer_codes (phone, address, code_hash, created_at, expires_at) values
 				('13500000001', '10.0.0.1', repeat('a', 64), now() - interval '25 hours', now() - interval '25 hours'),
 				('13500000002', '10.0.0.2', repeat('b', 64), now() - interval '23 hours', now() - interval '23 hours')`);
@@ -48,10 +48,10 @@ describe.each(backends())('retention on $name', (backend) => {
 		});
 
 		const pruned = await prunePersonalData(db);
-		expect(pruned).toMatchObject({ sms_messages: 1, volunteer_codes: 1, sessions: 2, report_texts: 1 });
+		expect(pruned).toMatchObject({ messages: 1, volunteer_codes: 1, sessions: 2, report_texts: 1 });
 
 		const state = await asService(db, async (tx) => ({
-			outbox: (await tx.query<{ recipient: string }>('select recipient from public.sms_messages')).map((r) => r.recipient),
+			outbox: (await tx.query<{ address: string }>('select address from public.delivery_queue where template is not null')).map((r) => r.address),
 			codes: (await tx.query<{ phone: string }>('select phone from app_private.volunteer_codes')).map((r) => r.phone),
 			sessions: (await tx.query<{ user_agent: string }>('select user_agent from app_private.sessions')).map((r) => r.user_agent),
 			reports: await tx.query<{ id: number; description: string; address: string | null; lon: number; photo: boolean }>(
@@ -69,7 +69,7 @@ describe.each(backends())('retention on $name', (backend) => {
 			{ id: ids.recent, description: "A fallen tree at Mr Wang's house", address: 'No. 5 Lane 3', lon: 116.84123, photo: true }
 		]);
 		// A second run finds nothing more to do.
-		expect(await prunePersonalData(db)).toMatchObject({ sms_messages: 0, volunteer_codes: 0, sessions: 0, report_texts: 0 });
+		expect(await prunePersonalData(db)).toMatchObject({ messages: 0, volunteer_codes: 0, sessions: 0, report_texts: 0 });
 	});
 
 	it('only the service runs the pruning', async () => {

@@ -5,6 +5,7 @@
  * township beats a scenic area or village of the same short form.
  */
 import type { Queryable } from '../db/port';
+import { district } from '../district';
 import { normalize } from '$lib/assistant/text';
 import words from '$lib/assistant/words.json';
 
@@ -75,26 +76,32 @@ export function loadGazetteer(tx: Queryable, now = Date.now()): Promise<Gazettee
 }
 
 async function readGazetteer(tx: Queryable): Promise<Gazetteer> {
-	const towns = await tx.query<KnownPlace>(
-		`select 'town' as kind, code as id, name_zh, name_en, code as town_code,
-		        extensions.st_y(seat) as lat, extensions.st_x(seat) as lon
-		   from public.towns order by code`
+	// Townships and villages (names, seats) from the district module; where a village's
+	// evacuation routes start stands for the village, else its township's seat.
+	const d = await district(tx);
+	const seats = new Map(d.towns.map((t) => [t.code, t]));
+	const seat = (town: string | null) => (town === null ? undefined : seats.get(town));
+	const towns: KnownPlace[] = d.towns.map((t) => ({ kind: 'town', id: t.code, name_zh: t.name_zh, name_en: t.name_en, town_code: t.code, lat: t.lat, lon: t.lon }));
+	const origins = new Map(
+		(
+			await tx.query<{ village_code: string; lat: number; lon: number }>(
+				`select distinct on (r.village_code) r.village_code,
+				        extensions.st_y(extensions.st_centroid(r.origin)) as lat, extensions.st_x(extensions.st_centroid(r.origin)) as lon
+				   from public.evacuation_routes r where r.village_code is not null order by r.village_code`
+			)
+		).map((o) => [o.village_code, o])
 	);
-	const villages = await tx.query<KnownPlace>(
-		`select 'village' as kind, v.code as id, v.name_zh, v.name_en, v.town_code,
-		        coalesce(o.lat, extensions.st_y(t.seat)) as lat, coalesce(o.lon, extensions.st_x(t.seat)) as lon
-		   from public.villages v join public.towns t on t.code = v.town_code
-		   left join lateral (
-		     select extensions.st_y(extensions.st_centroid(r.origin)) as lat, extensions.st_x(extensions.st_centroid(r.origin)) as lon
-		       from public.evacuation_routes r where r.village_code = v.code limit 1) o on true
-		  order by v.code`
-	);
-	const scenic = await tx.query<KnownPlace>(
-		`select 'scenic' as kind, s.id, s.name_zh, s.name_en, s.town_code,
-		        coalesce(extensions.st_y(s.location), extensions.st_y(t.seat)) as lat,
-		        coalesce(extensions.st_x(s.location), extensions.st_x(t.seat)) as lon
-		   from public.scenic_areas s left join public.towns t on t.code = s.town_code order by s.sort`
-	);
+	const villages: KnownPlace[] = d.villages.map((v) => {
+		const at = origins.get(v.code) ?? seat(v.town_code);
+		return { kind: 'village', id: v.code, name_zh: v.name_zh, name_en: v.name_en, town_code: v.town_code, lat: at?.lat ?? null, lon: at?.lon ?? null };
+	});
+	const scenic = (
+		await tx.query<KnownPlace>(
+			`select 'scenic' as kind, s.id, s.name_zh, s.name_en, s.town_code,
+			        extensions.st_y(s.location) as lat, extensions.st_x(s.location) as lon
+			   from public.scenic_areas s order by s.sort`
+		)
+	).map((s) => (s.lat === null ? { ...s, lat: seat(s.town_code)?.lat ?? null, lon: seat(s.town_code)?.lon ?? null } : s));
 	const aliases: Alias[] = [
 		...towns.flatMap((p) => aliasesOf(p, words.place_suffixes.town, 2)),
 		// A two-character village stem (东庄, 石岩) is too common a word to stand alone.

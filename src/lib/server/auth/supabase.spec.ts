@@ -276,7 +276,7 @@ describe.each(backends())('Supabase Auth through supabase-js on $name', (backend
 		let seq = 0;
 		const nextPhone = () => `1380000${String(++seq).padStart(4, '0')}`;
 		const appCodes = async (phone: string) =>
-			(await asService(db, (tx) => tx.query(`select 1 from public.sms_messages where recipient = $1`, [phone]))).length;
+			(await asService(db, (tx) => tx.query(`select 1 from public.delivery_queue where address = $1`, [phone]))).length;
 		/** Supabase makes the auth.users row when it texts the code; so does the stand-in here. */
 		const asSupabase = async (phone: string) => {
 			const id = gotrue.phoneUsers.get(`86${phone}`)!;

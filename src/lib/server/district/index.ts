@@ -11,7 +11,8 @@ import type { Queryable } from '../db/port';
 
 export type Place = { code: string; name_zh: string; name_en: string };
 export type Village = Place & { town_code: string };
-export type Town = Place & { has_area: boolean; lat: number | null; lon: number | null };
+/** population: registered residents (end of 2022, reference data), for the planning figures */
+export type Town = Place & { has_area: boolean; lat: number | null; lon: number | null; population: number | null };
 
 /**
  * towns and villages by code; departments: the active ones, in their order; retired: the
@@ -40,7 +41,7 @@ export function forgetDistrict(): void {
 async function readDistrict(tx: Queryable): Promise<District> {
 	const towns = await tx.query<Town>(
 		`select t.code, t.name_zh, t.name_en, exists (select 1 from public.town_areas a where a.code = t.code) as has_area,
-		        extensions.st_y(t.seat) as lat, extensions.st_x(t.seat) as lon
+		        extensions.st_y(t.seat) as lat, extensions.st_x(t.seat) as lon, t.population
 		   from public.towns t order by t.code`
 	);
 	const villages = await tx.query<Village>('select code, town_code, name_zh, name_en from public.villages order by code');
@@ -100,4 +101,13 @@ export async function callerDepartment(tx: Queryable): Promise<{ zh: string; en:
 		'select d.name_zh as zh, d.name_en as en from public.departments d where d.code = app.staff_department()'
 	);
 	return row ?? null;
+}
+
+/** Adds `town_zh`/`town_en` to rows that carry a `town_code` (null names for none or an unknown code). */
+export async function withTownNames<T extends { town_code: string | null }>(tx: Queryable, rows: T[]): Promise<(T & { town_zh: string | null; town_en: string | null })[]> {
+	const byCode = new Map((await district(tx)).towns.map((t) => [t.code, t]));
+	return rows.map((r) => {
+		const t = r.town_code === null ? undefined : byCode.get(r.town_code);
+		return { ...r, town_zh: t?.name_zh ?? null, town_en: t?.name_en ?? null };
+	});
 }

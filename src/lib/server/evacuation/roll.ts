@@ -8,6 +8,7 @@ import { isHazardCode } from '../../hazards';
 import { EvacVulnerabilityValues, type EvacVulnerability, type HazardCode, type Tables } from '../../db-types.gen';
 import { parseCsv, toCsv } from '../csv';
 import type { Queryable } from '../db/port';
+import { district } from '../district';
 import vocabulary from './vocabulary.json';
 
 export const COLUMNS = [
@@ -34,7 +35,7 @@ export type RollContext = {
 };
 
 export async function rollContext(tx: Queryable): Promise<RollContext> {
-	const villages = await tx.query<{ code: string; town_code: string; name_zh: string }>('select code, town_code, name_zh from public.villages');
+	const { villages } = await district(tx);
 	const shelters = await tx.query<{ id: string; ref: string }>('select id, ref from public.shelters where ref is not null and retired_at is null');
 	const [me] = await tx.query<{ town: string | null }>('select app.staff_town() as town');
 	const villageNames = new Map<string, string[]>();

@@ -18,7 +18,7 @@ import { parseAllowlist } from './allowlist';
 import { pushChannel } from './push';
 import { smsChannel } from './sms';
 import { smsCatcher } from './sms/gateway';
-import { sendSmsTexts } from './sms/sender';
+import { sendSmsOnce } from './sms/sender';
 import { EncryptPool } from './encrypt-pool';
 import { startDelivery, type Engine } from './engine';
 import { createSubscription, deleteSubscription, parseSubscription, readSubscription, receipt, type SubscriptionInput } from './subscriptions';
@@ -294,11 +294,11 @@ describe.each(backends())('delivery on $name', (backend) => {
 		expect((await states(after)).find((r) => r.subscription_id === made.id)?.state).toBe('sent');
 		// kept without a gateway as the warning's template, rendered when a gateway sends it
 		const [kept] = await asService(db, (tx) =>
-			tx.query<{ template: string; params: object }>(`select template, params from public.sms_messages where recipient = '13800138000' order by id desc limit 1`)
+			tx.query<{ template: string; params: object }>(`select template, params from public.delivery_queue where address = '13800138000' and template is not null order by id desc limit 1`)
 		);
 		expect(kept).toMatchObject({ template: 'warning', params: { lang: 'zh-CN' } });
 		const texts: { to: string; text: string }[] = [];
-		while ((await sendSmsTexts(db, { deliver: async (to, text) => void texts.push({ to, text }) }, messagesFor, 'https://safe.example.cn')).sent > 0);
+		while ((await sendSmsOnce(db, { deliver: async (to, text) => void texts.push({ to, text }) }, messagesFor, 'https://safe.example.cn')) > 0);
 		const text = texts.filter((t) => t.to === '13800138000').at(-1)!.text;
 		expect(text).toMatch(/https:\/\/safe\.example\.cn\/w\/[0-9a-f]{8}$/);
 		expect(text.length).toBeLessThanOrEqual(140);

@@ -12,8 +12,8 @@ import { asService } from '../db/caller';
 import type { Database } from '../db/port';
 import { isUnavailable } from '../db/unavailable';
 import type { Channel } from './channel';
-import { loadDeliveryWarning, type DeliveryWarning } from './message';
-import { claim, deleteEnded, expireOverdue, keyOf, matchStep, record, type Outcome } from './queue';
+import { deleteEnded, expireOverdue, matchStep } from './queue';
+import { sendOnce, warningCache } from './send';
 
 export type EngineOptions = {
 	db: Database;
@@ -24,12 +24,6 @@ export type EngineOptions = {
 	inFlight?: number;
 	leaseSeconds?: number;
 	pollMs?: number;
-	/**
-	 * Other queues with their own lease-based claim (report updates, SMS texts): the same
-	 * loop sends them, one batch at a time each, woken by the same notifications.
-	 * `send` returns how many it handled; 0 means sleep until the next poll or kick.
-	 */
-	queues?: { name: string; send: () => Promise<number> }[];
 	onError?: (error: unknown) => void;
 };
 
@@ -75,16 +69,10 @@ export async function startDelivery(options: EngineOptions): Promise<Engine> {
 		return true;
 	};
 
-	const warnings = new Map<string, Promise<DeliveryWarning | null>>();
-	const warning = (id: string) => {
-		let found = warnings.get(id);
-		if (!found) {
-			if (warnings.size > 200) warnings.clear();
-			found = asService(db, (tx) => loadDeliveryWarning(tx, id));
-			warnings.set(id, found);
-		}
-		return found;
-	};
+	// Report updates and SMS texts are rows of the same queue: each channel's lanes claim
+	// them with its warning messages (channel.sendTemplated), in next_at order.
+	const warnings = warningCache(db);
+	const sending = { batch, leaseSeconds, warnings: warnings.load, onError };
 
 	let matching = false;
 	const active = new Map<string, number>();
@@ -106,34 +94,6 @@ export async function startDelivery(options: EngineOptions): Promise<Engine> {
 			matching = false;
 			await sleep();
 		}
-	}
-
-	/** One batch: claim, send, record. Returns how many recipients it handled. */
-	async function sendBatch(channel: Channel): Promise<number> {
-		const recipients = await asService(db, (tx) => claim(tx, channel.channel, batch, leaseSeconds));
-		if (recipients.length === 0) return 0;
-		const byWarning = new Map<string, typeof recipients>();
-		for (const r of recipients) byWarning.set(r.warningId, [...(byWarning.get(r.warningId) ?? []), r]);
-		const outcomes: Outcome[] = [];
-		for (const [id, group] of byWarning) {
-			let w: DeliveryWarning | null;
-			const loading = warning(id);
-			try {
-				w = await loading;
-			} catch (error) {
-				// A transient failure must not be cached: forget it and hand the group back
-				// for a retry in a second, instead of failing every later batch too.
-				if (warnings.get(id) === loading) warnings.delete(id);
-				onError(error);
-				const retry = new Date(Date.now() + 1000);
-				outcomes.push(...group.map((r) => ({ ...keyOf(r), state: 'queued' as const, nextAt: retry, error: 'loading the warning failed' })));
-				continue;
-			}
-			if (!w) continue; // deleted warning: its queue rows went with it
-			outcomes.push(...(await channel.send(w, group)));
-		}
-		await asService(db, (tx) => record(tx, outcomes));
-		return recipients.length;
 	}
 
 	/** `lanes` loops, each sending one batch after another; asleep while there is nothing to send. */
@@ -162,7 +122,7 @@ export async function startDelivery(options: EngineOptions): Promise<Engine> {
 	const unlisten = await db.listen(
 		'deliveries',
 		(id) => {
-			if (/^[0-9a-f-]{36}$/.test(id)) void warning(id).catch(() => warnings.delete(id));
+			if (/^[0-9a-f-]{36}$/.test(id)) void warnings.load(id).catch(() => {});
 			kick();
 		},
 		kick
@@ -176,9 +136,10 @@ export async function startDelivery(options: EngineOptions): Promise<Engine> {
 	upkeep.unref();
 	const loops = [
 		matcher(),
-		...channels.map((c) => sender(c.channel, inFlight, () => sendBatch(c))),
-		...(options.queues ?? []).map((q) => sender(q.name, 1, q.send))
+		...channels.map((c) => sender(c.channel, inFlight, () => sendOnce(db, c, sending)))
 	];
+	// Templated messages of a channel without sendTemplated stay queued for the console.
+	const templated = channels.filter((c) => c.sendTemplated).map((c) => c.channel);
 
 	return {
 		kick,
@@ -189,7 +150,9 @@ export async function startDelivery(options: EngineOptions): Promise<Engine> {
 				const [left] = await asService(db, (tx) =>
 					tx.query<{ n: number }>(
 						`select (select count(*) from public.deliveries where next_step is not null)
-						      + (select count(*) from public.delivery_queue where state = 'queued' and next_at <= now()) as n`
+						      + (select count(*) from public.delivery_queue
+						          where state = 'queued' and next_at <= now() and (template is null or channel = any($1::public.delivery_channel[]))) as n`,
+						[templated]
 					)
 				);
 				if (Number(left!.n) === 0 && idle()) return;

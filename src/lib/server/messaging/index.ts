@@ -1,7 +1,8 @@
 /**
- * The messaging service of a server process: the VAPID identity, the two channels, the
- * fan-out engine, the report-update and SMS-text senders, made once at start. Texts
- * leave only through these: the gateway itself is not handed out.
+ * The messaging service of a server process: the VAPID identity, the channels and the
+ * engine that sends the one queue through them (warning messages, report updates, SMS
+ * texts), made once at start. Texts leave only through these: the gateway itself is not
+ * handed out.
  */
 import tls from 'node:tls';
 import type { Config } from '../config';
@@ -10,10 +11,10 @@ import { pushChannel, type PushParts } from './push';
 import { smsChannel } from './sms';
 import { wechatChannel } from './wechat';
 import { httpGateway, smsCatcher } from './sms/gateway';
-import { sendReportUpdates } from './report-updates';
+import { reportUpdates } from './report-updates';
 import { EncryptPool } from './encrypt-pool';
 import { messagesFor } from '../i18n';
-import { sendSmsTexts } from './sms/sender';
+import { smsTexts } from './sms/sender';
 import { codeSender, type CodeSender } from './sms/codes';
 import { startDelivery, type Engine } from './engine';
 import { pushEew, type EewPushResult } from './eew';
@@ -40,20 +41,16 @@ export async function startDeliveryService(config: Config, db: Database): Promis
 	const pool = new EncryptPool();
 	const sms = settings.smsGateway ? httpGateway(settings.smsGateway.url, settings.smsGateway.token) : smsCatcher(db);
 	const push: PushParts = { transport, signer: new VapidSigner(keys, settings.vapidSubject), pool, allow: settings.pushAllowlist, messages: messagesFor };
-	// One sender loop: the warning channels, then report updates (a push to a report's
-	// followers) and, with a real gateway, the SMS texts other features keep. Without a
-	// gateway the SMS texts table is the console's catcher and nothing empties it.
+	// One queue, one sender loop: each channel claims its warning messages and its
+	// templated ones — report updates by push and, with a real gateway, the SMS texts other
+	// features queue. Without a gateway the texts stay queued for the console.
 	const engine = await startDelivery({
 		db,
 		channels: [
-			pushChannel(push),
-			smsChannel(sms, settings.publicOrigin, messagesFor),
+			pushChannel(push, reportUpdates(push)),
+			smsChannel(sms, settings.publicOrigin, messagesFor, settings.smsGateway ? smsTexts(sms, messagesFor, settings.publicOrigin) : undefined),
 			// WeChat subscribers are matched either way; without the account's API settings they wait in the queue
 			...(settings.wechatApi ? [wechatChannel(settings.wechatApi, settings.publicOrigin, messagesFor)] : [])
-		],
-		queues: [
-			{ name: 'report updates', send: () => sendReportUpdates(db, push) },
-			...(settings.smsGateway ? [{ name: 'sms texts', send: async () => (await sendSmsTexts(db, sms, messagesFor, settings.publicOrigin)).sent }] : [])
 		]
 	});
 	return {

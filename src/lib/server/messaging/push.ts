@@ -70,10 +70,12 @@ export async function postPushes(
 	return answers;
 }
 
-export function pushChannel(parts: PushParts): Channel {
+/** `templated`: the push channel's other messages (report updates, report-updates.ts). */
+export function pushChannel(parts: PushParts, templated?: Channel['sendTemplated']): Channel {
 	const now = parts.now ?? Date.now;
 	return {
 		channel: 'push',
+		...(templated ? { sendTemplated: templated } : {}),
 		async send(w, recipients) {
 			const payloads = pushPayloads(w, parts.messages);
 			const ttl = Math.max(0, Math.floor((w.deadline.getTime() - now()) / 1000));
@@ -93,7 +95,7 @@ export function pushChannel(parts: PushParts): Channel {
 				parts,
 				ready.map((i) => {
 					const r = recipients[i]!;
-					return { endpoint: r.endpoint!, p256dh: r.p256dh!, auth: r.auth!, payload: payloads[r.lang!](r.recipientId) };
+					return { endpoint: r.endpoint!, p256dh: r.p256dh!, auth: r.auth!, payload: payloads[r.lang!](r.recipientId!) };
 				}),
 				{ ttl, urgency: urgencyOf(w), topic: topicOf(w.threadId) }
 			);

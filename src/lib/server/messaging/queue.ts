@@ -43,8 +43,16 @@ export async function matchStep(tx: Queryable): Promise<{ warningId: string; que
 	return { warningId: id, queued: queued[0]!.n, done };
 }
 
-/** A queued message's recipient, by kind and id. */
-export type RecipientKey = { warningId: string; kind: RecipientKind; recipientId: string };
+/** A queued message (queue.ts's key) and its recipient, by kind and id. */
+export type RecipientKey = {
+	/** the row's id: claim and record use it */
+	id: string;
+	/** the warning message sent; for a templated message, the warning it is about or null */
+	warningId: string | null;
+	kind: RecipientKind;
+	/** null for a bare number (kind phone) */
+	recipientId: string | null;
+};
 
 export type Recipient = RecipientKey & {
 	attempts: number;
@@ -56,34 +64,48 @@ export type Recipient = RecipientKey & {
 	phone: string | null;
 	/** a WeChat subscriber's OpenID */
 	openid: string | null;
+	/** the fan-out's deadline for a warning message, the validity of a templated one */
 	deadline: Date;
+	/** null for a warning message: the warning is the content */
+	template: string | null;
+	params: Record<string, string | number | null> | null;
+	/** a templated message that is stale (past its validity, its warning lifted): never sent */
+	stale: boolean;
 };
 
 /**
- * Takes up to `limit` queued recipients of a channel for `leaseSeconds`. Rows another
- * process holds are skipped; rows whose lease ran out (a sender died) are taken again.
+ * Takes up to `limit` queued messages of a channel for `leaseSeconds`: warning messages
+ * and, when the channel sends them (`templated`), messages kept as a template key and
+ * parameters (report updates, SMS texts). Rows another process holds are skipped; rows
+ * whose lease ran out (a sender died) are taken again.
  */
-export function claim(tx: Queryable, channel: DeliveryChannel, limit: number, leaseSeconds: number): Promise<Recipient[]> {
+export function claim(tx: Queryable, channel: DeliveryChannel, limit: number, leaseSeconds: number, templated = false): Promise<Recipient[]> {
 	return tx.query<Recipient>(
 		`with c as (
-		   select q.warning_id, q.recipient_kind, q.recipient_id from public.delivery_queue q
+		   select q.id from public.delivery_queue q
 		    where q.state = 'queued' and q.channel = $1 and q.next_at <= now()
 		      and (q.lease_until is null or q.lease_until < now())
+		      and ($4 or q.template is null)
 		    order by q.next_at limit $2 for update skip locked
 		 ), u as (
 		   update public.delivery_queue q
 		      set lease_until = now() + make_interval(secs => $3), attempts = q.attempts + 1
-		     from c where q.warning_id = c.warning_id and q.recipient_kind = c.recipient_kind and q.recipient_id = c.recipient_id
-		   returning q.warning_id, q.recipient_kind, q.recipient_id, q.attempts
+		     from c where q.id = c.id
+		   returning q.id, q.warning_id, q.recipient_kind, q.recipient_id, q.attempts, q.address, q.expires_at, q.template, q.params
 		 )
-		 select u.warning_id as "warningId", u.recipient_kind as kind, u.recipient_id as "recipientId", u.attempts,
-		        coalesce(s.lang, case when v.user_id is not null then 'zh-CN' end) as lang,
-		        s.endpoint, s.p256dh, s.auth, coalesce(s.phone, v.phone) as phone, s.openid, d.deadline
-		   from u join public.deliveries d on d.warning_id = u.warning_id
+		 select u.id::text as id, u.warning_id as "warningId", u.recipient_kind as kind, u.recipient_id as "recipientId", u.attempts,
+		        coalesce(s.lang, case when v.user_id is not null or u.address is not null then 'zh-CN' end) as lang,
+		        s.endpoint, s.p256dh, s.auth, coalesce(u.address, s.phone, v.phone) as phone, s.openid,
+		        coalesce(d.deadline, u.expires_at) as deadline, u.template, u.params,
+		        -- evaluated for templated rows only (a CASE does not run its other branch)
+		        case when u.template is null then false
+		             else (select app.message_state(m) <> 'waiting' from public.delivery_queue m where m.id = u.id) end as stale
+		   from u
+		   left join public.deliveries d on u.template is null and d.warning_id = u.warning_id
 		   -- the address, by the recipient's kind (a volunteer reads Chinese texts)
 		   left join public.subscriptions s on u.recipient_kind = 'subscription' and s.id = u.recipient_id
 		   left join public.volunteers v on u.recipient_kind = 'volunteer' and v.user_id = u.recipient_id`,
-		[channel, limit, leaseSeconds]
+		[channel, limit, leaseSeconds, templated]
 	);
 }
 
@@ -102,33 +124,35 @@ export async function record(tx: Queryable, outcomes: Outcome[]): Promise<void> 
 		    set state = v.state::public.delivery_state,
 		        sent_at = case when v.state = 'sent' then now() else q.sent_at end,
 		        next_at = coalesce(v.next_at, q.next_at), lease_until = null, error = v.error
-		   from unnest($1::uuid[], $2::public.recipient_kind[], $3::uuid[], $4::text[], $5::timestamptz[], $6::text[])
-		        as v (warning_id, kind, recipient_id, state, next_at, error)
-		  where q.warning_id = v.warning_id and q.recipient_kind = v.kind and q.recipient_id = v.recipient_id`,
-		[
-			outcomes.map((o) => o.warningId),
-			outcomes.map((o) => o.kind),
-			outcomes.map((o) => o.recipientId),
-			outcomes.map((o) => o.state),
-			outcomes.map((o) => o.nextAt ?? null),
-			outcomes.map((o) => o.error?.slice(0, 200) ?? null)
-		]
+		   from unnest($1::bigint[], $2::text[], $3::timestamptz[], $4::text[]) as v (id, state, next_at, error)
+		  where q.id = v.id`,
+		[outcomes.map((o) => o.id), outcomes.map((o) => o.state), outcomes.map((o) => o.nextAt ?? null), outcomes.map((o) => o.error?.slice(0, 200) ?? null)]
 	);
 	// Only a push service's 404/410 makes a recipient gone; that is a subscription.
 	const gone = outcomes.filter((o) => o.state === 'gone' && o.kind === 'subscription').map((o) => o.recipientId);
 	if (gone.length) await tx.query(`delete from public.subscriptions where id = any($1::uuid[])`, [gone]);
 }
 
-/** Recipients still queued when their message's time is up are not sent any more. */
+/**
+ * Messages still queued when their time is up are not sent any more: a warning's
+ * recipients after the fan-out's deadline, a templated message past its validity or
+ * whose warning was lifted (app.message_state).
+ */
 export async function expireOverdue(tx: Queryable): Promise<number> {
 	const rows = await tx.query(
 		`update public.delivery_queue q set state = 'expired', lease_until = null
 		   from public.deliveries d
-		  where d.warning_id = q.warning_id and q.state = 'queued' and d.deadline < now()
+		  where d.warning_id = q.warning_id and q.template is null and q.state = 'queued' and d.deadline < now()
 		    and (q.lease_until is null or q.lease_until < now())
 		 returning 1`
 	);
-	return rows.length;
+	const messages = await tx.query(
+		`update public.delivery_queue q set state = 'expired', lease_until = null
+		  where q.template is not null and q.state = 'queued' and (q.lease_until is null or q.lease_until < now())
+		    and app.message_state(q) = 'expired'
+		 returning 1`
+	);
+	return rows.length + messages.length;
 }
 
 /** Tourists' subscriptions end by themselves; a number never confirmed is forgotten after a day. */
@@ -150,5 +174,5 @@ export function retryAt(attempts: number, retryAfterSeconds: number | null, dead
 
 /** The key of a recipient's row, for its outcome. */
 export function keyOf(r: RecipientKey): RecipientKey {
-	return { warningId: r.warningId, kind: r.kind, recipientId: r.recipientId };
+	return { id: r.id, warningId: r.warningId, kind: r.kind, recipientId: r.recipientId };
 }

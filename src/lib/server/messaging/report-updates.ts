@@ -8,13 +8,14 @@
  */
 import type { ReportPayload } from '../../subscriptions/payload';
 import { makeT } from '../../i18n';
-import { asService } from '../db/caller';
-import type { Database, Queryable } from '../db/port';
-import type { Verdict } from './channel';
+import type { Queryable } from '../db/port';
+import type { Channel } from './channel';
 import { postPushes, pushVerdict, type PushParts } from './push';
 import { endpointProblem } from './allowlist';
+import { keyOf, type Outcome } from './queue';
 import { sha256 } from './subscriptions';
 
+/** What a push service keeps an update for; the message itself is valid a day (SQL). */
 const TTL_SECONDS = 24 * 3600;
 
 export async function watchReport(tx: Queryable, ticket: string, token: string, subscriptionId: string, secret: string): Promise<boolean> {
@@ -23,77 +24,50 @@ export async function watchReport(tx: Queryable, ticket: string, token: string, 
 	return row!.ok;
 }
 
-type Due = {
-	id: number;
-	attempts: number;
-	created_at: Date;
-	subscription_id: string;
-	event_kind: string;
-	ticket: string;
-	status: string;
-	lang: 'zh-CN' | 'en';
-	endpoint: string;
-	p256dh: string;
-	auth: string;
-};
-
-/** Sends the due report pushes once; returns how many were handled. */
-export async function sendReportUpdates(db: Database, parts: PushParts, limit = 100, leaseSeconds = 30): Promise<number> {
-	const due = await asService(db, (tx) =>
-		tx.query<Due>(
-			`with c as (
-			   select p.id from public.report_pushes p
-			    where p.state = 'queued' and p.next_at <= now() and (p.lease_until is null or p.lease_until < now())
-			    order by p.next_at limit $1 for update skip locked
-			 ), u as (
-			   update public.report_pushes p set lease_until = now() + make_interval(secs => $2), attempts = p.attempts + 1
-			     from c where p.id = c.id
-			   returning p.id, p.attempts, p.created_at, p.subscription_id, p.event_kind, p.report_id
-			 )
-			 select u.id, u.attempts, u.created_at, u.subscription_id, u.event_kind, r.ticket, r.status, s.lang, s.endpoint, s.p256dh, s.auth
-			   from u join public.reports r on r.id = u.report_id join public.subscriptions s on s.id = u.subscription_id`,
-			[limit, leaseSeconds]
-		)
-	);
-	if (due.length === 0) return 0;
-	const usable = due.filter((d) => endpointProblem(d.endpoint, parts.allow) === null);
-	const t = { 'zh-CN': makeT('zh-CN', parts.messages('zh-CN')), en: makeT('en', parts.messages('en')) };
-	const answers = await postPushes(
-		parts,
-		usable.map((d) => {
-			const payload: ReportPayload = {
-				v: 1,
-				type: 'report',
-				id: `report-${d.ticket}`,
-				ticket: d.ticket,
-				lang: d.lang,
-				title: t[d.lang]('delivery.report_title', { ticket: d.ticket }),
-				body: t[d.lang](`reports.status.${d.status}`),
-				url: `/report/${d.ticket}`,
-				s: d.subscription_id
-			};
-			return { endpoint: d.endpoint, p256dh: d.p256dh, auth: d.auth, payload: JSON.stringify(payload) };
-		}),
-		// no Topic: one batch holds several reports; the notification tag replaces on the phone
-		{ ttl: TTL_SECONDS, urgency: 'normal' }
-	);
-	const results = due.map((d) => {
-		const k = usable.indexOf(d);
-		const a = answers[k];
-		const verdict: Verdict =
-			!a || a.unusable
-				? { state: 'failed' }
-				: pushVerdict(d.attempts, new Date(new Date(d.created_at).getTime() + TTL_SECONDS * 1000), a.status, a.retryAfter, a.error);
-		return { id: d.id, state: verdict.state, next: verdict.nextAt ?? null };
-	});
-	await asService(db, async (tx) => {
-		await tx.query(
-			`update public.report_pushes p set state = v.state::public.delivery_state, next_at = coalesce(v.next_at, p.next_at), lease_until = null
-			   from unnest($1::bigint[], $2::text[], $3::timestamptz[]) as v (id, state, next_at) where p.id = v.id`,
-			[results.map((r) => r.id), results.map((r) => r.state), results.map((r) => r.next)]
+/**
+ * The push channel's templated messages: report updates (template `report_update`,
+ * params {report, ticket, event, status}), queued by app.report_updates_queue when a
+ * followed report takes a public step, valid for a day.
+ */
+export function reportUpdates(parts: PushParts): NonNullable<Channel['sendTemplated']> {
+	return async (messages) => {
+		const t = { 'zh-CN': makeT('zh-CN', parts.messages('zh-CN')), en: makeT('en', parts.messages('en')) };
+		const outcomes: Outcome[] = new Array(messages.length);
+		const ready: number[] = [];
+		messages.forEach((m, i) => {
+			const done = (state: Outcome['state'], error?: string) => (outcomes[i] = { ...keyOf(m), state, error });
+			if (m.template !== 'report_update') done('failed', `push carries no ${m.template}`);
+			else if (!m.endpoint || !m.p256dh || !m.auth || !m.lang) done('gone', 'subscription deleted');
+			else if (endpointProblem(m.endpoint, parts.allow)) done('failed', `endpoint ${endpointProblem(m.endpoint, parts.allow)}`);
+			else ready.push(i);
+		});
+		const answers = await postPushes(
+			parts,
+			ready.map((i) => {
+				const m = messages[i]!;
+				const ticket = String(m.params!.ticket);
+				const lang = m.lang!;
+				const payload: ReportPayload = {
+					v: 1,
+					type: 'report',
+					id: `report-${ticket}`,
+					ticket,
+					lang,
+					title: t[lang]('delivery.report_title', { ticket }),
+					body: t[lang](`reports.status.${m.params!.status}`),
+					url: `/report/${ticket}`,
+					s: m.recipientId!
+				};
+				return { endpoint: m.endpoint!, p256dh: m.p256dh!, auth: m.auth!, payload: JSON.stringify(payload) };
+			}),
+			// no Topic: one batch holds several reports; the notification tag replaces on the phone
+			{ ttl: TTL_SECONDS, urgency: 'normal' }
 		);
-		const gone = due.filter((_, i) => results[i]!.state === 'gone').map((d) => d.subscription_id);
-		if (gone.length) await tx.query('delete from public.subscriptions where id = any($1::uuid[])', [gone]);
-	});
-	return due.length;
+		ready.forEach((i, k) => {
+			const m = messages[i]!;
+			const a = answers[k]!;
+			outcomes[i] = a.unusable ? { ...keyOf(m), state: 'failed', error: a.error } : { ...keyOf(m), ...pushVerdict(m.attempts, m.deadline, a.status, a.retryAfter, a.error) };
+		});
+		return outcomes;
+	};
 }

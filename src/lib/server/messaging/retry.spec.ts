@@ -6,7 +6,8 @@ import { parseRetryAfter } from './transport';
 
 const now = Date.parse('2026-07-30T12:00:00Z');
 const recipient = (attempts: number, deadlineInSeconds: number): Recipient => ({
-	warningId: 'w', kind: 'subscription', recipientId: 's', attempts, lang: 'zh-CN', endpoint: 'https://fcm.googleapis.com/x', p256dh: 'k', auth: 'a', phone: null, openid: null,
+	id: '1', warningId: 'w', kind: 'subscription', recipientId: 's', attempts, lang: 'zh-CN', endpoint: 'https://fcm.googleapis.com/x', p256dh: 'k', auth: 'a', phone: null, openid: null,
+	template: null, params: null, stale: false,
 	deadline: new Date(Date.now() + deadlineInSeconds * 1000)
 });
 

@@ -46,6 +46,7 @@ describe.each(['h2', 'http/1.1'] as const)('a push service speaking %s', (protoc
 		const channel = pushChannel({ transport, signer: new VapidSigner(webpush.generateVAPIDKeys(), 'mailto:ops@example.cn'), pool: new EncryptPool(0), allow, messages: messagesFor });
 		const ids = ['a', 'b', 'c', 'd', 'e', 'gone'];
 		const recipients: Recipient[] = ids.map((id, i) => ({
+			id: String(i + 1),
 			warningId: warning.id,
 			kind: 'subscription',
 			recipientId: `33333333-3333-4333-8333-33333333333${i}`,
@@ -56,7 +57,10 @@ describe.each(['h2', 'http/1.1'] as const)('a push service speaking %s', (protoc
 			auth: keys[i % keys.length]!.auth,
 			phone: null,
 			openid: null,
-			deadline: warning.deadline
+			deadline: warning.deadline,
+			template: null,
+			params: null,
+			stale: false
 		}));
 		const outcomes = await channel.send(warning, recipients);
 		expect(outcomes.map((o) => o.state)).toEqual(['sent', 'sent', 'sent', 'sent', 'sent', 'gone']);

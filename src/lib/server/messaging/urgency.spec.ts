@@ -34,6 +34,7 @@ function recordingChannel() {
 }
 
 const recipient = (w: DeliveryWarning): Recipient => ({
+	id: '1',
 	warningId: w.id,
 	recipientId: '33333333-3333-4333-8333-333333333333',
 	kind: 'subscription',
@@ -44,7 +45,10 @@ const recipient = (w: DeliveryWarning): Recipient => ({
 	auth: 'y'.repeat(22),
 	phone: null,
 	openid: null,
-	deadline: new Date(Date.now() + 3600_000)
+	deadline: new Date(Date.now() + 3600_000),
+	template: null,
+	params: null,
+	stale: false
 });
 
 describe('urgency: one rule for the push header and the notification', () => {

@@ -69,7 +69,7 @@ describe('the WeChat commands', () => {
 	});
 
 	it('finds a village by name, a township by name, and lists several rather than guessing', () => {
-		const town = (code: string, en: string) => ({ code, name_zh: `z${en}`, name_en: en, has_area: true, lat: 40.4, lon: 116.8 });
+		const town = (code: string, en: string) => ({ code, name_zh: `z${en}`, name_en: en, has_area: true, lat: 40.4, lon: 116.8, population: null });
 		const village = (code: string, town_code: string, en: string) => ({ code, town_code, name_zh: `z${en}`, name_en: en });
 		const d = { towns: [town('1', 'Alpha Town'), town('2', 'Beta Town')], villages: [village('11', '1', 'Oak'), village('21', '2', 'Oak'), village('22', '2', 'Pine')] };
 		expect(findPlace(d, 'Pine')).toEqual([{ village: d.villages[2], town: d.towns[1] }]);

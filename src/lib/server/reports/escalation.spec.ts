@@ -37,7 +37,7 @@ describe.each(backends())('escalation notices on $name', (backend) => {
 	const texts = () =>
 		asService(db, (tx) =>
 			tx.query<{ recipient: string; ticket: string }>(
-				`select recipient, params ->> 'ticket' as ticket from public.sms_messages where template = 'report_overdue' order by recipient`
+				`select address as recipient, params ->> 'ticket' as ticket from public.delivery_queue where template = 'report_overdue' order by address`
 			)
 		);
 
@@ -59,7 +59,7 @@ describe.each(backends())('escalation notices on $name', (backend) => {
 		// Through the "staff on duty" resolver: each text names its staff member, not only a number.
 		const typed = await asService(db, (tx) =>
 			tx.query<{ kind: string; id: string }>(
-				`select recipient_kind as kind, recipient_id as id from public.sms_messages where template = 'report_overdue' order by recipient`
+				`select recipient_kind as kind, recipient_id as id from public.delivery_queue where template = 'report_overdue' order by address`
 			)
 		);
 		expect(typed).toEqual([

@@ -5,6 +5,7 @@
  */
 import { ScenicStateValues, type ScenicState, type WarningLevel, type HazardCode } from '../../db-types.gen';
 import type { Queryable } from '../db/port';
+import { withTownNames } from '../district';
 
 export type ScenicWarning = { thread: string; level: WarningLevel; hazard: HazardCode; status: string; headline_zh: string; headline_en: string };
 
@@ -31,7 +32,7 @@ export type Scenic = {
 };
 
 const SELECT = `
-	select s.id, s.name_zh, s.name_en, s.town_code, t.name_zh as town_zh, t.name_en as town_en, s.town_note,
+	select s.id, s.name_zh, s.name_en, s.town_code, s.town_note,
 	       extensions.st_y(s.location) as lat, extensions.st_x(s.location) as lon, s.coord_confidence, s.coord_source,
 	       s.facts, s.facts_source, s.phone, coalesce(st.state, 'open') as state, st.note_zh, st.note_en,
 	       st.updated_at as status_updated_at,
@@ -45,16 +46,18 @@ const SELECT = `
 	                or (s.location is null and exists (select 1 from public.town_areas a
 	                     where a.code = s.town_code and app.area_touches(w.area, a.area))))), '[]') as warnings
 	  from public.scenic_areas s
-	  left join public.towns t on t.code = s.town_code
 	  left join public.scenic_status st on st.scenic_id = s.id`;
 
-export function list(tx: Queryable): Promise<Scenic[]> {
-	return tx.query<Scenic>(`${SELECT} order by s.sort, s.id`);
+/** The township's names come from the district module, not a join. */
+type ScenicFact = Omit<Scenic, 'town_zh' | 'town_en'>;
+
+export async function list(tx: Queryable): Promise<Scenic[]> {
+	return withTownNames(tx, await tx.query<ScenicFact>(`${SELECT} order by s.sort, s.id`));
 }
 
 export async function get(tx: Queryable, id: string): Promise<Scenic | null> {
-	const [row] = await tx.query<Scenic>(`${SELECT} where s.id = $1`, [id]);
-	return row ?? null;
+	const rows = await tx.query<ScenicFact>(`${SELECT} where s.id = $1`, [id]);
+	return (await withTownNames(tx, rows))[0] ?? null;
 }
 
 export type StatusInput = { state: ScenicState; note_zh: string | null; note_en: string | null };

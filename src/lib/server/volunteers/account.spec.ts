@@ -72,7 +72,7 @@ describe.each(backends())('volunteer teams and accounts on $name', (backend) => 
 				      + (select count(*) from public.volunteer_registrations where volunteer_id = $1)
 				      + (select count(*) from app_private.volunteer_sessions where user_id = $1)
 				      + (select count(*) from app_private.volunteer_codes where phone = $2)
-				      + (select count(*) from public.sms_messages where recipient = $2 and template <> 'promoted') as n`,
+				      + (select count(*) from public.delivery_queue where address = $2 and template <> 'promoted') as n`,
 				[me.sub, me.phone]
 			)
 		);

@@ -7,7 +7,7 @@ import { asService, type Claims } from '../db/caller';
 import type { Database } from '../db/port';
 import { smsChannel } from '../messaging/sms';
 import { smsCatcher } from '../messaging/sms/gateway';
-import { sendSmsTexts } from '../messaging/sms/sender';
+import { sendSmsOnce } from '../messaging/sms/sender';
 import { startDelivery, type Engine } from '../messaging/engine';
 import { messagesFor } from '../i18n';
 import { as, backends, staffClaims } from '../testing/db';
@@ -52,14 +52,14 @@ describe.each(backends())('drill warnings on $name', (backend) => {
 		expect(warning).toEqual({ status: 'Exercise', state: 'issued' });
 		// queued as volunteers (a typed recipient), kept as the warning's template until a gateway sends them
 		const queued = await asService(db, (tx) =>
-			tx.query<{ recipient_kind: string }>(`select recipient_kind from public.delivery_queue q join public.warnings w on w.id = q.warning_id where w.status = 'Exercise'`)
+			tx.query<{ recipient_kind: string }>(`select recipient_kind from public.delivery_queue q join public.warnings w on w.id = q.warning_id where w.status = 'Exercise' and q.template is null`)
 		);
 		expect(queued.map((q) => q.recipient_kind)).toEqual(['volunteer', 'volunteer']);
-		const kept = await asService(db, (tx) => tx.query<{ recipient: string; params: { lang: string } }>(`select recipient, params from public.sms_messages where template = 'warning'`));
+		const kept = await asService(db, (tx) => tx.query<{ recipient: string; params: { lang: string } }>(`select address as recipient, params from public.delivery_queue where template = 'warning'`));
 		expect(kept.map((m) => m.recipient).sort()).toEqual([people[0]!.phone, people[1]!.phone].sort());
 		expect(kept.every((m) => m.params.lang === 'zh-CN')).toBe(true);
 		const texts: string[] = [];
-		await sendSmsTexts(db, { deliver: async (_to, text) => void texts.push(text) }, messagesFor, 'https://safe.example.cn');
+		await sendSmsOnce(db, { deliver: async (_to, text) => void texts.push(text) }, messagesFor, 'https://safe.example.cn');
 		const prefix = (messagesFor('zh-CN').warnings as Record<string, string>).drill_prefix_Exercise!;
 		expect(texts).toHaveLength(2);
 		expect(texts.every((text) => text.includes(prefix))).toBe(true);

@@ -5,6 +5,7 @@
  */
 import { VolunteerEventKindValues, VolunteerEventStatusValues, type Tables, type VolunteerEventKind, type VolunteerEventStatus } from '../../db-types.gen';
 import type { Queryable } from '../db/port';
+import { withTownNames } from '../district';
 
 export const TOPICS: Record<VolunteerEventKind, readonly string[]> = {
 	drill: ['evacuation', 'flash_flood', 'reservoir_release', 'forest_fire', 'earthquake', 'hazmat', 'high_rise_fire'],
@@ -23,37 +24,42 @@ export type EventRow = Omit<EventTable, 'location' | 'created_by' | 'created_at'
 };
 
 const SELECT = `
-  select e.id, e.kind, e.topic, e.title_zh, e.title_en, e.description_zh, e.description_en, e.town_code,
-         t.name_zh as town_zh, t.name_en as town_en, e.place,
+  select e.id, e.kind, e.topic, e.title_zh, e.title_en, e.description_zh, e.description_en, e.town_code, e.place,
          extensions.st_y(e.location) as lat, extensions.st_x(e.location) as lon,
          e.starts_at, e.ends_at, e.capacity, e.signup_deadline, e.min_age, e.requirements_zh, e.requirements_en,
          e.organiser_department, e.status, s.confirmed, s.waitlisted
     from public.volunteer_events e
-    join public.towns t on t.code = e.town_code
     cross join lateral app.event_seats(e.id) s`;
+
+/** The township's names come from the district module, not a join. */
+type EventFact = Omit<EventRow, 'town_zh' | 'town_en'>;
+async function named(tx: Queryable, rows: EventFact[]): Promise<EventRow[]> {
+	return (await withTownNames(tx, rows)).map((r) => ({ ...r, town_zh: r.town_zh ?? r.town_code, town_en: r.town_en ?? r.town_code }));
+}
 
 export type EventFilter = { town?: string | null; kind?: string | null };
 
 /** Published events that have not ended, soonest first. */
-export function upcoming(tx: Queryable, filter: EventFilter = {}): Promise<EventRow[]> {
-	return tx.query<EventRow>(
+export async function upcoming(tx: Queryable, filter: EventFilter = {}): Promise<EventRow[]> {
+	const rows = await tx.query<EventFact>(
 		`${SELECT}
 		  where e.status in ('open', 'full') and e.ends_at > now()
 		    and ($1::text is null or e.town_code = $1) and ($2::text is null or e.kind::text = $2)
 		  order by e.starts_at, e.id limit 200`,
 		[filter.town || null, filter.kind || null]
 	);
+	return named(tx, rows);
 }
 
 /** Every event the caller may see (organisers: their drafts too), newest first. */
-export function all(tx: Queryable): Promise<EventRow[]> {
-	return tx.query<EventRow>(`${SELECT} order by e.starts_at desc, e.id limit 500`);
+export async function all(tx: Queryable): Promise<EventRow[]> {
+	return named(tx, await tx.query<EventFact>(`${SELECT} order by e.starts_at desc, e.id limit 500`));
 }
 
 export async function get(tx: Queryable, id: string): Promise<EventRow | null> {
 	if (!UUID.test(id)) return null;
-	const [row] = await tx.query<EventRow>(`${SELECT} where e.id = $1`, [id]);
-	return row ?? null;
+	const rows = await tx.query<EventFact>(`${SELECT} where e.id = $1`, [id]);
+	return (await named(tx, rows))[0] ?? null;
 }
 
 export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

@@ -21,7 +21,7 @@ describe.each(backends())('volunteer reminders on $name', (backend) => {
 	};
 	const remindersFor = (phone: string) =>
 		asService(db, (tx) =>
-			tx.query<{ template: string }>(`select template from public.sms_messages where recipient = $1 and template like 'reminder_%' order by id`, [phone])
+			tx.query<{ template: string }>(`select template from public.delivery_queue where address = $1 and template like 'reminder_%' order by id`, [phone])
 		).then((rows) => rows.map((r) => r.template));
 
 	it('sends the 24-hour and the 2-hour reminder once each, at the right times', async () => {
@@ -69,7 +69,7 @@ describe.each(backends())('volunteer reminders on $name', (backend) => {
 		expect(counts.reduce((a, b) => a + b, 0)).toBe(30);
 		const [sent] = await asService(db, (tx) =>
 			tx.query<{ n: number; people: number }>(
-				`select count(*)::int as n, count(distinct recipient)::int as people from public.sms_messages
+				`select count(*)::int as n, count(distinct address)::int as people from public.delivery_queue
 				  where template = 'reminder_24h' and params ->> 'event_id' = $1`,
 				[eventId]
 			)

@@ -98,7 +98,7 @@ describe.each(backends())('volunteer registrations on $name', (backend) => {
 		expect(promoted!.status).toBe('confirmed');
 		const [told] = await asService(db, (tx) =>
 			tx.query<{ recipient: string; template: string; params: { code: string } }>(
-				`select recipient, template, params from public.sms_messages where template = 'promoted' order by id desc limit 1`
+				`select address as recipient, template, params from public.delivery_queue where template = 'promoted' order by id desc limit 1`
 			)
 		);
 		expect(told).toMatchObject({ recipient: c!.phone, template: 'promoted', params: { code: promoted!.code } });

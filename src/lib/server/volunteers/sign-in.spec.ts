@@ -27,7 +27,7 @@ describe.each(backends())('volunteer sign-in on $name', (backend) => {
 	const lastCode = async (phone: string) => {
 		const [row] = await asService(db, (tx) =>
 			tx.query<{ params: { code: string } }>(
-				`select params from public.sms_messages where recipient = $1 and template = 'sign_in_code' order by id desc limit 1`,
+				`select params from public.delivery_queue where address = $1 and template = 'sign_in_code' order by id desc limit 1`,
 				[phone]
 			)
 		);
@@ -125,8 +125,8 @@ describe.each(backends())('volunteer sign-in on $name', (backend) => {
 			expect(await sqlState(as(db, claims, (tx) => tx.query('select * from app_private.volunteer_codes')))).toBe('42501');
 			expect(await sqlState(as(db, claims, (tx) => tx.query('select * from app_private.volunteer_sessions')))).toBe('42501');
 		}
-		expect(await sqlState(as(db, ANON_CLAIMS, (tx) => tx.query('select * from public.sms_messages')))).toBe('42501');
-		expect(await as(db, volunteer, (tx) => tx.query('select * from public.sms_messages'))).toEqual([]);
+		expect(await sqlState(as(db, ANON_CLAIMS, (tx) => tx.query('select * from public.delivery_queue')))).toBe('42501');
+		expect(await as(db, volunteer, (tx) => tx.query('select * from public.delivery_queue'))).toEqual([]);
 		// A volunteer is not staff.
 		const [who] = await as(db, volunteer, (tx) => tx.query<{ role: string | null; admin: boolean }>('select app.caller_role() as role, app.is_admin() as admin'));
 		expect(who).toEqual({ role: null, admin: false });

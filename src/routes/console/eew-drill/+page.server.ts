@@ -6,11 +6,12 @@ import { EewInputError } from '$lib/server/eew/validate';
 import { formOf } from '$lib/server/http';
 import { services } from '$lib/server/runtime';
 import { TOWN_CODE } from '$lib/server/warnings/model';
+import { towns as districtTowns } from '$lib/server/district';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async ({ locals }) => {
 	staffOnly(locals, MAY.start_eew_drill);
-	const towns = await locals.db((tx) => tx.query<{ code: string; name_zh: string; name_en: string }>('select code, name_zh, name_en from public.towns order by code'));
+	const towns = await locals.db(districtTowns);
 	return { towns };
 };
 

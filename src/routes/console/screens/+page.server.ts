@@ -4,6 +4,7 @@ import { staffOnly } from '$lib/server/auth/staff-only';
 import { SCREEN_SLUG } from '$lib/server/display';
 import { createScreen, isSilent, listScreens, SITES, type ScreenPlace, type Site } from '$lib/server/display/screens';
 import { TOWN_CODE } from '$lib/server/warnings/model';
+import { towns as districtTowns } from '$lib/server/district';
 import type { Actions, PageServerLoad } from './$types';
 
 const WRITERS = ['warning_issuer', 'admin'] as const;
@@ -12,7 +13,7 @@ export const load: PageServerLoad = async ({ locals }) => {
 	staffOnly(locals);
 	const { screens, towns, scenic } = await locals.db(async (tx) => ({
 		screens: await listScreens(tx),
-		towns: await tx.query<{ code: string; name_zh: string; name_en: string }>('select code, name_zh, name_en from public.towns order by code'),
+		towns: await districtTowns(tx),
 		scenic: await tx.query<{ id: string; name_zh: string; name_en: string }>('select id, name_zh, name_en from public.scenic_areas order by sort, id')
 	}));
 	const now = new Date();

@@ -1,5 +1,5 @@
 /**
- * The outbox keeps no one-time code in clear and sends nothing stale: the gateway gets
+ * The queue keeps no one-time code in clear and sends nothing stale: the gateway gets
  * the code, the console says "code sent"; only the embedded demo without a gateway shows
  * a code, marked; turning a gateway on sends only messages still valid, and the console
  * shows the others as expired.
@@ -18,7 +18,7 @@ import { rainstorm } from '../../warnings/testing/fixtures';
 import { codeSender } from './codes';
 import { smsCatcher } from './gateway';
 import { latest } from './texts';
-import { sendSmsTexts } from './sender';
+import { sendSmsOnce } from './sender';
 
 /** A gateway that keeps what it was given (the adapter's interface; the database is real). */
 function recordingGateway() {
@@ -35,12 +35,12 @@ const en = makeT('en', messagesFor('en'));
 
 const ORIGIN = 'https://safe.example.cn';
 
-describe.each(backends())('outbox codes and validity on $name', (backend) => {
+describe.each(backends())('SMS codes and validity on $name', (backend) => {
 	let db: Database;
 	let seq = 0;
 	const phone = () => `1360000${String(++seq).padStart(4, '0')}`;
 	const rowsTo = (to: string) => asService(db, (tx) => latest(tx, 500)).then((rows) => rows.filter((r) => r.recipient === to));
-	const everything = async () => JSON.stringify(await asService(db, (tx) => tx.query('select * from public.sms_messages')));
+	const everything = async () => JSON.stringify(await asService(db, (tx) => tx.query('select * from public.delivery_queue where template is not null')));
 
 	beforeAll(async () => {
 		db = await backend.open();
@@ -60,6 +60,20 @@ describe.each(backends())('outbox codes and validity on $name', (backend) => {
 		expect(await everything()).not.toContain(code);
 		expect(consoleText(en, 'en', row!)).toMatch(/code was sent/);
 		expect(consoleText(en, 'en', row!)).not.toContain(code);
+	});
+
+	it('a code the gateway refused shows as failed and is never sent again from the queue', async () => {
+		const to = phone();
+		const refusing: SmsGateway = {
+			async deliver() {
+				throw Object.assign(new Error('SMS gateway: 503'), { status: 503 });
+			}
+		};
+		expect(await codeSender(refusing, false, messagesFor).send(db, { to, template: 'sign_in_code', code: '112233', minutes: 10, lang: 'zh-CN' })).toBe('failed');
+		expect((await rowsTo(to))[0]).toMatchObject({ template: 'sign_in_code', state: 'failed' });
+		const { gateway, texts } = recordingGateway();
+		while ((await sendSmsOnce(db, gateway, messagesFor, ORIGIN)) > 0);
+		expect(texts.filter((t) => t.to === to)).toEqual([]);
 	});
 
 	it('a subscription code goes the same way, in the subscriber’s language', async () => {
@@ -85,7 +99,7 @@ describe.each(backends())('outbox codes and validity on $name', (backend) => {
 		expect(row).toMatchObject({ demo: true, params: { code: '975310' } });
 		expect(consoleText(en, 'en', row!)).toContain('975310');
 		expect(
-			await sqlState(asService(db, (tx) => tx.query(`insert into public.sms_messages (channel, recipient, template, params) values ('sms', '13600009999', 'sign_in_code', '{"code":"111111"}')`)))
+			await sqlState(asService(db, (tx) => tx.query(`insert into public.delivery_queue (channel, recipient_kind, address, template, params) values ('sms', 'phone', '13600009999', 'sign_in_code', '{"code":"111111"}')`)))
 		).toBe('23514');
 	});
 
@@ -105,8 +119,8 @@ describe.each(backends())('outbox codes and validity on $name', (backend) => {
 		await asService(db, async (tx) => {
 			const put = (to: string, template: string, params: object, extra: { expires?: string; warning?: string } = {}) =>
 				tx.query(
-					`insert into public.sms_messages (channel, recipient, template, params, expires_at, warning_id)
-					 values ('sms', $1, $2, $3, coalesce($4::timestamptz, now() + interval '1 day'), $5)`,
+					`insert into public.delivery_queue (channel, recipient_kind, address, template, params, expires_at, warning_id)
+					 values ('sms', 'phone', $1, $2, $3, $4, $5)`,
 					[to, template, JSON.stringify(params), extra.expires ?? null, extra.warning ?? null]
 				);
 			await put(old, 'text', { text: 'yesterday' }, { expires: hourAgo });
@@ -122,7 +136,7 @@ describe.each(backends())('outbox codes and validity on $name', (backend) => {
 		await codeSender(null, true, messagesFor).send(db, { to: phone(), template: 'sign_in_code', code: '864200', minutes: 10, lang: 'zh-CN' });
 
 		const { gateway, texts } = recordingGateway();
-		while ((await sendSmsTexts(db, gateway, messagesFor, ORIGIN)).sent > 0);
+		while ((await sendSmsOnce(db, gateway, messagesFor, ORIGIN)) > 0);
 		expect(texts.map((t) => t.to).sort()).toEqual([fresh, text].sort());
 		for (const to of [stale, old, event]) expect((await rowsTo(to))[0]!.state).toBe('expired');
 		expect(texts.some((t) => t.text.includes('864200'))).toBe(false);

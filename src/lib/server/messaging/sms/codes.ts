@@ -4,7 +4,7 @@
  * goes straight to it and the outbox keeps "code sent"; without one the code reaches
  * nobody, except on the embedded default with demo data, where the console shows it
  * marked as demo (there is no phone to send it to). The database refuses a code in any
- * other outbox row (check sms_codes_not_kept).
+ * other row of the queue (check sms_codes_not_kept).
  */
 import { makeT, type Lang } from '../../../i18n';
 import { renderSmsText, type CodeTemplate } from '../../../sms-text';
@@ -12,6 +12,7 @@ import { asService } from '../../db/caller';
 import type { Database } from '../../db/port';
 import type { SmsGateway } from './gateway';
 import type { MessagesFor } from '../message';
+import { record } from '../queue';
 
 export type CodeMessage = { to: string; template: CodeTemplate; code: string; minutes: number; lang: Lang };
 
@@ -27,11 +28,14 @@ export function codeSender(gateway: SmsGateway | null, demo: boolean, messages: 
 		async send(db, m) {
 			const show = !gateway && demo;
 			const params = show ? { minutes: m.minutes, code: m.code } : { minutes: m.minutes };
+			// With a gateway the row is leased to this sender while the gateway takes the code,
+			// so the SMS channel never claims it (it would record a code-less row expired).
 			const [row] = await asService(db, (tx) =>
-				tx.query<{ id: number }>(
-					`insert into public.sms_messages (channel, recipient, template, params, expires_at, demo)
-					 values ('sms', $1, $2, $3, now() + make_interval(mins => $4), $5) returning id`,
-					[m.to, m.template, JSON.stringify(params), m.minutes, show]
+				tx.query<{ id: string }>(
+					`insert into public.delivery_queue (channel, recipient_kind, address, template, params, expires_at, demo, lease_until)
+					 values ('sms', 'phone', $1, $2, $3, now() + make_interval(mins => $4), $5, case when $6 then now() + interval '1 minute' end)
+					 returning id::text as id`,
+					[m.to, m.template, JSON.stringify(params), m.minutes, show, gateway !== null]
 				)
 			);
 			if (!gateway) return 'kept';
@@ -39,11 +43,12 @@ export function codeSender(gateway: SmsGateway | null, demo: boolean, messages: 
 				const t = makeT(m.lang, messages(m.lang));
 				await gateway.deliver(m.to, renderSmsText(t, m.lang, { template: m.template, params: { code: m.code, minutes: m.minutes } }));
 			} catch (error) {
-				// The row stays unsent and expires with the code; the person may ask for another.
+				// Never retried from the queue (the code is not kept); the person may ask for another.
 				console.error(`SMS gateway refused a ${m.template}: ${(error as Error).message}`);
+				await asService(db, (tx) => record(tx, [{ id: row!.id, warningId: null, kind: 'phone', recipientId: null, state: 'failed', error: (error as Error).message }]));
 				return 'failed';
 			}
-			await asService(db, (tx) => tx.query('update public.sms_messages set delivered_at = now() where id = $1', [row!.id]));
+			await asService(db, (tx) => record(tx, [{ id: row!.id, warningId: null, kind: 'phone', recipientId: null, state: 'sent' }]));
 			return 'sent';
 		}
 	};

@@ -14,10 +14,10 @@ export interface SmsGateway {
 }
 
 /**
- * Without a gateway, warning texts are kept for the console (admins read them) as the
- * template `warning` with the warning and the language, never as rendered text: the
- * sender renders them from the warning if a gateway is turned on while they are valid
- * (sms/sender.ts), the console names the warning. Valid only while the warning is in
+ * Without a gateway, warning texts are kept in the queue for the console (admins read
+ * them) as the template `warning` with the warning and the language, never as rendered
+ * text: the SMS channel renders them from the warning if a gateway is turned on while
+ * they are valid (sms/sender.ts), the console names the warning. Valid only while the warning is in
  * force and before the fan-out's deadline.
  */
 export const smsCatcher = (db: { transaction<T>(work: (tx: Queryable) => Promise<T>): Promise<T> }): SmsGateway => ({
@@ -25,8 +25,8 @@ export const smsCatcher = (db: { transaction<T>(work: (tx: Queryable) => Promise
 		if (!about) throw new Error('the SMS catcher keeps warning texts only; other texts are kept by sms/texts.ts');
 		await db.transaction((tx) =>
 			tx.query(
-				`insert into public.sms_messages (channel, recipient, template, params, expires_at, warning_id)
-				 values ('sms', $1, 'warning', $2, $3, $4)`,
+				`insert into public.delivery_queue (channel, recipient_kind, address, template, params, expires_at, warning_id)
+				 values ('sms', 'phone', $1, 'warning', $2, $3, $4)`,
 				[phone, JSON.stringify({ lang: about.lang, thread: about.threadId }), about.validUntil, about.warningId]
 			)
 		);

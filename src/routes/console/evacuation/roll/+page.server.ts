@@ -1,6 +1,7 @@
 import { formOf } from '$lib/server/http';
 import { fail, redirect } from '@sveltejs/kit';
 import * as roll from '$lib/server/evacuation/roll';
+import { district } from '$lib/server/district';
 import { staffOnly } from '$lib/server/auth/staff-only';
 import type { Actions, PageServerLoad } from './$types';
 
@@ -11,10 +12,10 @@ export const load: PageServerLoad = async ({ locals }) => {
 	return locals.db(async (tx) => {
 		const households = await roll.list(tx);
 		const [me] = await tx.query<{ town: string | null }>('select app.staff_town() as town');
-		const villages = await tx.query<{ code: string; name_zh: string; name_en: string }>(
-			'select code, name_zh, name_en from public.villages where $1::text is null or town_code = $1 order by code',
-			[me?.town ?? null]
-		);
+		const town = me?.town ?? null;
+		const villages = (await district(tx)).villages
+			.filter((v) => town === null || v.town_code === town)
+			.map(({ code, name_zh, name_en }) => ({ code, name_zh, name_en }));
 		return { households, villages, columns: roll.COLUMNS, vulnerabilities: roll.VULNERABILITIES, changes: await roll.changes(tx, null, 50) };
 	});
 };
