@@ -188,7 +188,12 @@ const line = (m: Measure) =>
 	`server CPU from the POST to the last ${m.cpu.toFixed(0)} ms`;
 
 try {
-	console.log(`bench:sse (${backend}; load average ${os.loadavg()[0]!.toFixed(1)} on ${os.cpus().length} cores${CLIENT_NICE ? `; clients at nice ${CLIENT_NICE}` : ''})`);
+	// The method, said with every run: where the clients run decides the wall time on a small machine.
+	console.log(
+		`bench:sse (${backend}; load average ${os.loadavg()[0]!.toFixed(1)} on ${os.cpus().length} cores; the clients run on the same cores as the server, ` +
+			(CLIENT_NICE ? `at nice ${CLIENT_NICE} (BENCH_SSE_CLIENT_NICE: behind the server)` : 'at the same priority as the server (BENCH_SSE_CLIENT_NICE=0)') +
+			'; times are from the CAP POST to the event on the clients\' clock; "server CPU" is the server\'s own CPU time over that span)'
+	);
 	const baseline = BASELINE > 0 ? (await measure('build/index.js', [BASELINE]))[0]! : null;
 	if (baseline) console.log(`baseline, through the SvelteKit route (node build/index.js): ${line(baseline)}`);
 	for (const m of await measure('scripts/serve.js', COUNTS)) {

@@ -4,8 +4,9 @@
  * (a scratch database on BENCH_DATABASE_URL or TEST_DATABASE_URL, created and dropped;
  * skipped when neither is set).
  *
- * For each page: requests/s of the built server (`build/`, run `npx vite build` first)
- * as a ratio to a plain Node server answering the same bytes with the same headers,
+ * For each page: requests/s of the built server as `npm start` runs it (scripts/serve.js
+ * on `build/`, run `npx vite build` first) as a ratio to a plain Node server answering
+ * the same bytes with the same headers,
  * started in the same run; p50 and p99; the server's peak RSS while the page was under
  * load, and the server's high-water mark over the whole run. Clients send what a phone
  * sends (Accept-Encoding gzip/br, Accept-Language zh-CN) and each request comes from
@@ -132,7 +133,8 @@ async function run(backend: Backend): Promise<{ rows: Row[]; hwm: number; startS
 	);
 	const origin = `http://127.0.0.1:${PORT}`;
 	const t0 = performance.now();
-	const child = spawn(process.execPath, ['build/index.js'], {
+	// What `npm start` runs (and so what an operator's process manager runs): the settings the app applies itself are in it.
+	const child = spawn(process.execPath, ['scripts/serve.js'], {
 		env: { ...process.env, ...backend.env, PORT: String(PORT), ORIGIN: origin, ADDRESS_HEADER: 'x-forwarded-for', XFF_DEPTH: '1' },
 		stdio: ['ignore', 'ignore', 'inherit']
 	});
@@ -193,7 +195,7 @@ function printRow(r: Row) {
 	);
 }
 
-console.log(`machine: ${os.availableParallelism()} cores; ${CONCURRENCY} clients, ${SECONDS} s or ${MAX_REQUESTS} requests per measurement`);
+console.log(`machine: ${os.availableParallelism()} cores, load average ${os.loadavg()[0]!.toFixed(1)}; ${CONCURRENCY} clients, ${SECONDS} s or ${MAX_REQUESTS} requests per measurement`);
 const all: Row[] = [];
 for (const name of ['embedded', 'postgres'] as const) {
 	if (ONLY && ONLY !== name) continue;
@@ -206,7 +208,7 @@ for (const name of ['embedded', 'postgres'] as const) {
 		const { rows, hwm, startSeconds } = await run(backend);
 		all.push(...rows);
 		const peak = Math.max(...rows.map((r) => r.peak));
-		console.log(`${name}: started in ${startSeconds.toFixed(1)} s; peak RSS under load ${mb(peak)}, high-water mark ${mb(hwm)}${name === 'embedded' ? ` (target ≤ 400 MB: ${peak <= 400 * 2 ** 20 ? 'ok' : 'MISS'})` : ''}`);
+		console.log(`${name}: started in ${startSeconds.toFixed(1)} s; load average ${os.loadavg()[0]!.toFixed(1)}; peak RSS under load ${mb(peak)}, high-water mark ${mb(hwm)}${name === 'embedded' ? ` (target ≤ 400 MB: ${peak <= 400 * 2 ** 20 ? 'ok' : 'MISS'})` : ''}`);
 	} finally {
 		await backend.cleanup();
 	}

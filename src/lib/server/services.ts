@@ -4,6 +4,7 @@
  */
 import type { Config } from './config';
 import { openDatabase } from './db';
+import { boundEmbeddedServerMemory } from './db/embedded-memory';
 import type { Database } from './db/port';
 import { resolveIdentity, type Credentials, type Identity, type StaffIdentity } from './auth/identity';
 import { createIssuer, type SignInResult } from './auth/issuer';
@@ -113,6 +114,7 @@ export async function resumeSession(
 }
 
 export async function startServices(config: Config, holder: string): Promise<Services & { migrated: string[]; seeded: boolean }> {
+	if (config.database.kind === 'embedded') boundEmbeddedServerMemory();
 	const { db, migrated } = await openDatabase(config, holder);
 	try {
 		const seeded = config.seedDemo ? await seedDemo(db) : false;

@@ -7,7 +7,11 @@ import { WARNING_LEVELS } from '$lib/hazards';
 
 type Listed = { threadId: string; level: string; sent: Date | null };
 
-export type LiveEvent<W> = { thread: string; id: string | null; msgType: string | null; version: string; warning: W | null };
+/**
+ * `version` is the data version with the change, or null when the event went out ahead of
+ * the server's refresh: the `version` event that follows then says it.
+ */
+export type LiveEvent<W> = { thread: string; id: string | null; msgType: string | null; version: string | null; warning: W | null };
 
 const DATES = ['sent', 'effective', 'expires', 'endedAt', 'onset'] as const;
 

@@ -170,8 +170,11 @@ describe.each(backends())('live events at the Node layer on $name', (backend) =>
 		await until('every stream has the warning and the version', () => clients.every((c) => c.events.some((e) => e.type === 'version')));
 		const version = (await publicData(db).get()).version;
 		for (const client of clients) {
-			const warning = client.events.find((e) => e.type === 'warning')!.data as { thread: string };
-			expect(warning.thread).toBe(thread);
+			// Sent ahead of the refresh (read from the thread alone, so without a version), and
+			// not sent again when the refresh finds the same message.
+			const sent = client.events.filter((e) => e.type === 'warning').map((e) => e.data as { thread: string; id: string; version: string | null });
+			expect(sent).toEqual([expect.objectContaining({ thread, version: null })]);
+			expect(sent[0]!.id).toBe((await publicData(db).get()).warnings.find((w) => w.threadId === thread)!.id);
 			expect(client.events.at(-1)).toEqual({ type: 'version', data: version, id: version });
 		}
 		const language = (c: Client) => (c.events.find((e) => e.type === 'warning')!.data as { warning: { info: { lang: string } } }).warning.info.lang;

@@ -31,7 +31,8 @@ import type { Database } from '../db/port';
 import { chooseLang } from '../i18n';
 import { setSecurityHeaders } from '../security-headers';
 import { toPublic, type PublicWarning } from '../warnings/view';
-import { publicData, type Change } from './read-model';
+import type { Stored } from '../warnings/store';
+import { publicData, type Ahead, type Change } from './read-model';
 import { onEew } from '../eew/live';
 
 const HEARTBEAT_MS = 25_000;
@@ -42,12 +43,16 @@ const HELLO = encoder.encode('retry: 2000\n: connected\n\n');
 const KEEP_ALIVE = encoder.encode(': keep-alive\n\n');
 export const EVENTS_PATH = '/warnings/events';
 
-/** What a page receives: the warning in force now in its thread (null: no longer in force). */
+/**
+ * What a page receives: the warning in force now in its thread (null: no longer in force).
+ * `version` is the data version with the change; null when the event went out ahead of the
+ * refresh (read from the changed thread alone): the `version` event that follows says it.
+ */
 export type WarningEvent = {
 	thread: string;
 	id: string | null;
 	msgType: string | null;
-	version: string;
+	version: string | null;
 	warning: (PublicWarning & { geojson: string | null }) | null;
 };
 
@@ -72,11 +77,15 @@ export function changedThreads(change: Change): string[] {
 	return [...threads];
 }
 
-export function warningEvents(change: Change, lang: Lang): WarningEvent[] {
-	return changedThreads(change).map((thread) => {
+export function warningEvents(change: Change, lang: Lang, threads = changedThreads(change)): WarningEvent[] {
+	return threads.map((thread) => {
 		const now = change.next.warnings.find((w) => w.threadId === thread) ?? null;
-		return { thread, id: now?.id ?? null, msgType: now?.msgType ?? null, version: change.next.version, warning: now ? { ...toPublic(now, lang), geojson: change.next.areas.get(now.id) ?? null } : null };
+		return warningEvent(thread, now, now ? (change.next.areas.get(now.id) ?? null) : null, change.next.version, lang);
 	});
+}
+
+function warningEvent(thread: string, now: Stored | null, area: string | null, version: string | null, lang: Lang): WarningEvent {
+	return { thread, id: now?.id ?? null, msgType: now?.msgType ?? null, version, warning: now ? { ...toPublic(now, lang), geojson: area } : null };
 }
 
 /** One event in the wire format (`id` last, so that readers matching `event:`/`data:` lines keep working). */
@@ -91,6 +100,8 @@ class Hub {
 	readonly #streams = new Map<Lang, Set<Sink>>(LANGS.map((lang) => [lang, new Set()]));
 	#heartbeat: ReturnType<typeof setInterval> | null = null;
 	#version: string | null = null;
+	/** threads sent ahead of the refresh, with the message id sent: the refresh does not send them again */
+	readonly #sentAhead = new Map<string, string | null>();
 	#stop: () => void;
 	/** The one `close` listener of every Node stream (`this` is the ServerResponse). */
 	readonly onClose: (this: Sink) => void;
@@ -98,10 +109,13 @@ class Hub {
 	constructor(db: Database) {
 		const model = publicData(db);
 		const stopWarnings = model.onChange((change) => this.#changed(change));
+		// The changed warning goes out as soon as its thread is read, before the refresh.
+		const stopAhead = model.onAhead((ahead) => this.#ahead(ahead));
 		// An earthquake early warning goes out the moment it is stored: the same bytes to every stream, no read model in between.
 		const stopEew = onEew(db, (message) => this.publish('eew', message));
 		this.#stop = () => {
 			stopWarnings();
+			stopAhead();
 			stopEew();
 		};
 		void model.get().then((snapshot) => (this.#version ??= snapshot.version), () => undefined);
@@ -117,11 +131,23 @@ class Hub {
 		return n;
 	}
 
+	#ahead({ thread, warning, area }: Ahead) {
+		if (!this.size) return;
+		this.#sentAhead.set(thread, warning?.id ?? null);
+		this.#write((lang) => frame('warning', warningEvent(thread, warning, area, null, lang)));
+	}
+
 	#changed(change: Change) {
 		this.#version = change.next.version;
 		const version = frame('version', change.next.version, change.next.version);
+		// What went out ahead is not sent again when the refresh finds the same message.
+		const threads = changedThreads(change).filter((thread) => {
+			const ahead = this.#sentAhead.get(thread);
+			this.#sentAhead.delete(thread);
+			return ahead === undefined || ahead !== (change.next.warnings.find((w) => w.threadId === thread)?.id ?? null);
+		});
 		this.#write((lang) =>
-			warningEvents(change, lang)
+			warningEvents(change, lang, threads)
 				.map((event) => frame('warning', event))
 				.join('') + version
 		);

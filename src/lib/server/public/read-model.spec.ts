@@ -8,7 +8,7 @@ import { backends } from '../testing/db';
 import * as warnings from '../warnings/store';
 import { rainstorm } from '../warnings/testing/fixtures';
 import { warningEvents } from './events';
-import { ReadModel, type Change } from './read-model';
+import { ReadModel, threadNamed, type Ahead, type Change } from './read-model';
 
 const AREA: [number, number, number, number] = [40.3, 116.75, 40.45, 116.95];
 
@@ -89,6 +89,31 @@ describe.each(backends())('public read model on $name', (backend) => {
 		const change = await changed;
 		expect(change.next.scenic.find((s) => s.id === 'yunmengshan')?.state).toBe('closed');
 		expect(warningEvents(change, 'zh-CN')).toEqual([]);
+	});
+
+	it('a thread named by NOTIFY is read on its own and told before the refresh reports the change; an ended one as none', async () => {
+		const order: string[] = [];
+		const told: Ahead[] = [];
+		const stop = model.onAhead((ahead) => (order.push('ahead'), told.push(ahead)));
+		try {
+			const changed = nextChange(model).then((change) => (order.push('change'), change));
+			const thread = await issueOver(db, AREA);
+			const change = await changed;
+			expect(order).toEqual(['ahead', 'change']);
+			const shown = change.next.warnings.find((w) => w.threadId === thread)!;
+			expect(told[0]).toEqual({ thread, warning: shown, area: change.next.areas.get(shown.id) });
+
+			const ended = nextChange(model).then((change) => (order.push('change'), change));
+			await asService(db, (tx) => warnings.cancel(tx, thread));
+			await ended;
+			expect(order).toEqual(['ahead', 'change', 'ahead', 'change']);
+			expect(told[1]).toEqual({ thread, warning: null, area: null });
+		} finally {
+			stop();
+		}
+		expect(threadNamed('{"thread":"t-1","id":"x"}')).toBe('t-1');
+		expect(threadNamed('{"kind":"scenic"}')).toBeNull();
+		expect(threadNamed('not json')).toBeNull();
 	});
 
 	it('when the database is gone, the last data is kept with its time, marked stale', async () => {

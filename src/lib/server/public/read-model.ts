@@ -47,6 +47,22 @@ export type Thread = { current: warnings.Stored; history: warnings.Stored[]; are
 
 export type Change = { previous: Snapshot | null; next: Snapshot; payloads: string[] };
 
+/**
+ * A warning thread the database just named, read on its own ahead of the refresh: the
+ * message the public sees in it now (null: none any more) and its area.
+ */
+export type Ahead = { thread: string; warning: warnings.Stored | null; area: string | null };
+
+/** The thread a NOTIFY payload names (the warnings trigger's `{thread, id, msgType}`), if any. */
+export function threadNamed(payload: string): string | null {
+	try {
+		const told = JSON.parse(payload) as { thread?: unknown };
+		return typeof told?.thread === 'string' ? told.thread : null;
+	} catch {
+		return null;
+	}
+}
+
 async function read(tx: Queryable): Promise<Omit<Snapshot, 'version' | 'asOf' | 'stale'> & { nextBoundary: Date | null }> {
 	const active = await warnings.active(tx);
 	const areas = new Map<string, string | null>();
@@ -83,6 +99,9 @@ export class ReadModel {
 	#told = 0;
 	#threads = new Map<string, Thread>();
 	#listeners = new Set<(change: Change) => void>();
+	#ahead = new Set<(ahead: Ahead) => void>();
+	/** the refresh a NOTIFY asked for, from the moment it arrived (its thread may be read first) */
+	#asked: Promise<Snapshot> | null = null;
 	#timer: ReturnType<typeof setInterval>;
 	#boundary: ReturnType<typeof setTimeout> | null = null;
 	#unsubscribe: () => void;
@@ -93,7 +112,14 @@ export class ReadModel {
 	) {
 		this.#unsubscribe = subscribe(db, (payload) => {
 			this.#pending.push(payload);
-			void this.refresh().catch(() => undefined);
+			// A warning issued, updated or ended: its thread is read on its own and told
+			// first (the live streams send it at once), then everything is read again. The
+			// refresh waits for that one read, so the order is always the same.
+			const thread = this.#ahead.size ? threadNamed(payload) : null;
+			const first = thread ? this.#readAhead(thread) : Promise.resolve();
+			const told = first.then(() => this.refresh());
+			this.#asked = told;
+			void told.catch(() => undefined).finally(() => this.#asked === told && (this.#asked = null));
 		});
 		// A safety net for a missed NOTIFY; never keeps the process alive.
 		this.#timer = setInterval(() => void this.refresh().catch(() => undefined), refreshMs);
@@ -110,6 +136,7 @@ export class ReadModel {
 	 * told of (a warning issued a moment ago) is in the answer; otherwise the data now.
 	 */
 	async settled(): Promise<Snapshot> {
+		if (this.#asked) await this.#asked.catch(() => undefined);
 		return this.#running ?? (await this.get());
 	}
 
@@ -184,6 +211,29 @@ export class ReadModel {
 		return found;
 	}
 
+	/** Reads one thread's message shown now and tells the `onAhead` listeners; a failure is left to the refresh. */
+	async #readAhead(thread: string): Promise<void> {
+		let ahead: Ahead;
+		try {
+			ahead = await asCaller(this.db, ANON_CLAIMS, async (tx) => {
+				const warning = await warnings.activeInThread(tx, thread);
+				return { thread, warning, area: warning ? await warnings.areaGeoJson(tx, warning.id) : null };
+			});
+		} catch {
+			return;
+		}
+		for (const listener of this.#ahead) listener(ahead);
+	}
+
+	/**
+	 * Called when the database names a warning thread (NOTIFY), with that thread's message
+	 * shown now, before the refresh that follows (and its `onChange`) runs.
+	 */
+	onAhead(listener: (ahead: Ahead) => void): () => void {
+		this.#ahead.add(listener);
+		return () => this.#ahead.delete(listener);
+	}
+
 	/** Called after each refresh that changed the data. */
 	onChange(listener: (change: Change) => void): () => void {
 		this.#listeners.add(listener);
@@ -195,6 +245,7 @@ export class ReadModel {
 		if (this.#boundary) clearTimeout(this.#boundary);
 		this.#unsubscribe();
 		this.#listeners.clear();
+		this.#ahead.clear();
 	}
 }
 

@@ -223,12 +223,18 @@ export type Listed = Stored & { geojson?: string };
 
 const LEVEL_ORDER = `case w.level when 'red' then 4 when 'orange' then 3 when 'yellow' then 2 else 1 end desc`;
 
+/** What the public sees of the warnings: the messages in force, drills and tests included. */
+const SHOWN = `app.warning_in_force(w) and w.status in ('Actual', 'Exercise', 'Test')`;
+
 /** Warnings in force that the public sees, most severe first. */
 export function active(tx: Queryable): Promise<Stored[]> {
-	return tx.query<Stored>(
-		`${SELECT} where app.warning_in_force(w) and w.status in ('Actual', 'Exercise', 'Test')
-		  order by ${LEVEL_ORDER}, w.sent desc`
-	);
+	return tx.query<Stored>(`${SELECT} where ${SHOWN} order by ${LEVEL_ORDER}, w.sent desc`);
+}
+
+/** The message of one thread that the public sees now (as in `active`), or null. */
+export async function activeInThread(tx: Queryable, threadId: string): Promise<Stored | null> {
+	const [row] = await tx.query<Stored>(`${SELECT} where w.thread_id = $1 and ${SHOWN} order by w.sent desc limit 1`, [threadId]);
+	return row ?? null;
 }
 
 /** The console's overview: the newest message of each warning. */
