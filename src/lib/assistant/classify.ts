@@ -106,6 +106,11 @@ export function emergencyIn(message: string): EmergencyNumber[] {
 	return out;
 }
 
+/** The message only cries for help (救命, help): no emergency phrase nor threat says what is happening. `text` is normalized. */
+export function cryOnly(text: string): boolean {
+	return !threatNumbers(text).length && (['119', '110', '120'] as const).every((n) => !any(text, words.emergency[n]));
+}
+
 /** The text with the phrases taken out. */
 function without(text: string, phrases: readonly string[]): string {
 	let out = text;
