@@ -65,6 +65,18 @@ export function topicalHit(results: SearchResult[]): string | null {
 	return topical ? String(hit.id) : null;
 }
 
+/**
+ * Which part (### heading) of a guide's section the question asks for ("噎住了": the choking
+ * steps of first aid, not its first part, bleeding): the headings, in both languages, of the
+ * first part of words.json's `guide_parts` whose words are in the text; null for none. `text` is normalized.
+ */
+export function partAsked(slug: string, text: string): string[] | null {
+	const parts = (words.guide_parts as Record<string, { heading: string[]; words: string[] }[] | string>)[slug];
+	if (!Array.isArray(parts)) return null;
+	const bare = text.replace(/'/g, '');
+	return parts.find((p) => any(text, p.words) || any(bare, p.words))?.heading ?? null;
+}
+
 /** Which section the question asks for: "during" unless it says before or after. */
 export function sectionAsked(text: string): SectionId {
 	if (found(text, words.before).length) return 'before';
@@ -92,6 +104,11 @@ export function emergencyIn(message: string): EmergencyNumber[] {
 	const out: EmergencyNumber[] = hits.filter(([, list]) => list.length).map(([n]) => n);
 	if (!out.length && any(without(text, words.not_urgent), words.urgent)) return byThreat(text, ANY_NUMBER);
 	return out;
+}
+
+/** The message only cries for help (救命, help): no emergency phrase nor threat says what is happening. `text` is normalized. */
+export function cryOnly(text: string): boolean {
+	return !threatNumbers(text).length && (['119', '110', '120'] as const).every((n) => !any(text, words.emergency[n]));
 }
 
 /** The text with the phrases taken out. */
@@ -163,6 +180,20 @@ export function plain(text: string): string {
 	let out = text;
 	for (const w of words.hyperbole) out = out.split(w).join(' ');
 	return out === text ? text : out.replace(/ +/g, ' ').trim();
+}
+
+/**
+ * Someone who does not respond, does not breathe or has collapsed needs the ambulance before
+ * the police: 120 goes before 110 (a fire's 119 keeps its place). `text` is normalized.
+ */
+export function medicalFirst(text: string, numbers: EmergencyNumber[]): EmergencyNumber[] {
+	const police = numbers.indexOf('110');
+	const ambulance = numbers.indexOf('120');
+	if (police < 0 || !(any(text, words.danger.medical_first) || any(text.replace(/'/g, ''), words.danger.medical_first))) return numbers;
+	if (ambulance >= 0 && ambulance < police) return numbers;
+	const out: EmergencyNumber[] = numbers.filter((n) => n !== '120');
+	out.splice(out.indexOf('110'), 0, '120');
+	return out;
 }
 
 /** The numbers with the one the message names first ("what number for an ambulance": 120). */

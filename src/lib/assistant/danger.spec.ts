@@ -3,7 +3,7 @@
  * (issue 15), and the messages that mention danger but put nobody at risk now.
  */
 import { describe, expect, it } from 'vitest';
-import { emergencyIn } from './classify';
+import { emergencyIn, plain } from './classify';
 import { dangerCues } from './cues';
 import { dangerNow } from './danger';
 import { normalize } from './text';
@@ -216,5 +216,60 @@ describe("a person's state now, by two parts together (blind split 5)", () => {
 	])('a question, or a hazard with nobody there, calls no one: %s', (text) => {
 		expect(emergencyIn(normalize(text))).toEqual([]);
 		expect(dangerNow(normalize(text))).toEqual([]);
+	});
+});
+
+describe('the outside testers’ emergencies of 2026-12-04 night, by the rules (not the model’s guess)', () => {
+	const rules = (text: string) => {
+		const t = plain(normalize(text));
+		return [...new Set([...emergencyIn(t), ...dangerNow(t)])];
+	};
+
+	it.each([
+		['楼道有烟味 往上跑还是往下跑', '119'],
+		['屋里生着煤炉 一氧化碳 人昏昏沉沉的', '120'],
+		['烧着炭盆睡觉 早上我妈喊不醒', '120'],
+		['we used a charcoal heater, now my wife is dizzy and throwing up', '120'],
+		['孩子误食药了', '120'],
+		['奶奶把降压药吃多了 吞了一把', '120'],
+		['a man touched the electric fence and is lying there', '120'],
+		['牛栏的电网把人电倒了', '120'],
+		['shi cheng zhen you ren luo shui le kuai lai', '110'],
+		['jiuming', '110'],
+		['zhao huo le', '119'],
+		['wo men bei kun zai shan shang le', '119'],
+		['孩子被锁在车里了 车里很热', '119'],
+		['my kid is locked in the car in the sun', '119'],
+		['陷在泥里了 越陷越深', '119'],
+		['my friend is sinking in quicksand up to his waist', '119'],
+		['一个人在山洞里迷路了 手电没电了', '110'],
+		['I am alone and lost in a dark cave', '110']
+	])('calls first: %s (%s among the numbers)', (text, number) => {
+		expect(rules(text)).toContain(number);
+	});
+
+	it.each([
+		'如果有人触电了怎么办',
+		'ru guo zhao huo le zen me ban',
+		'煤炉取暖怎么预防一氧化碳中毒',
+		'去年冬天邻居煤气中毒过 今年要注意啥',
+		'误食药物怎么办',
+		'电网围栏可以自己装吗',
+		'what should you do if you sink in quicksand',
+		'how to do cpr',
+		'溶洞景区几点开门',
+		'车陷在泥里了 没人受伤 叫个拖车',
+		'楼下烧烤烟味太大了 能投诉吗'
+	])('calls no one for a question, the past or nobody at risk: %s', (text) => {
+		expect(rules(text)).toEqual([]);
+	});
+
+	it('puts 120 before 110 for someone who does not respond', () => {
+		expect(understand(normalize('我爸突然倒下了 没有反应'), none).call[0]).toBe('120');
+		const call = understand(normalize('院墙塌了 老太太在里面喊不应'), none).call;
+		expect(call[0]).not.toBe('110');
+		expect(call.indexOf('120')).toBeGreaterThanOrEqual(0);
+		const lying = understand(normalize('a man is lying on the trail and is unresponsive'), none).call;
+		expect(lying[0]).toBe('120');
 	});
 });

@@ -46,7 +46,8 @@ export function dangerNow(message: string): EmergencyNumber[] {
 	// A drill that plays the danger ("演练 模拟有人溺水 要准备啥") is no one in it, unless something says it is happening still.
 	if (drill(text) && !has(d.still_now)) return [];
 	if (has(d.child_age) && threats.includes('110')) signals.push('110');
-	if (signals.length) return [...new Set([...signals, ...threats])];
+	// A signal with a state (锁在车里 + a child: the fire brigade, the police and the ambulance) calls the state's numbers too.
+	if (signals.length) return [...new Set([...signals, ...threats, ...(has(d.unharmed) ? [] : stateNow(has))])];
 	// "How to help someone having a seizure", "被蛇咬了一般咋处理": the danger is the topic of a
 	// question. Only a signal above says it is happening now; the model still reads the message.
 	if (topic(text)) return [];
@@ -56,7 +57,8 @@ export function dangerNow(message: string): EmergencyNumber[] {
 	// families a blind split missed): hit by current or still on the wire; swallowed something
 	// toxic; later than said and unreachable; boxed in while the threat keeps coming; out in
 	// the dark without a light or the way. Before "nobody": 没人接 (no one answers) is not nobody there.
-	const state = stateNow(has);
+	// "没人受伤" (nobody hurt) still takes a state back (a car stuck in mud, nobody hurt).
+	const state = has(d.unharmed) ? [] : stateNow(has);
 	if (state.length) return [...new Set([...state, ...threats])];
 	if (has(d.grave)) return [...new Set(['120' as const, ...threats])];
 	if (has(d.nobody) || has(d.unharmed) || has(d.calm)) return [];

@@ -40,6 +40,19 @@ describe('offline answers', () => {
 		expect(a.links.some((l) => l.href.includes('flash_flood'))).toBe(false);
 	});
 
+	it('gives the part of first aid or gas safety the message is about, as online (choking, electric shock, carbon monoxide)', async () => {
+		const choking = await answerOffline('孩子吃东西噎住了', 'zh-CN', null, zh, load);
+		expect(choking.links[0]?.href).toBe('tel:120');
+		expect(choking.reply).toContain('鼓励他使劲咳');
+		const shock = await answerOffline('如果有人触电了怎么办', 'zh-CN', null, zh, load);
+		expect(shock.intent).toBe('guide');
+		expect(shock.reply).toContain('先断电');
+		const co = await answerOffline('coal stove on all night and my parents are very sleepy and confused', 'en', null, en, load);
+		expect(co.links[0]?.href).toBe('tel:120');
+		expect(co.links.map((l) => l.href)).toContain('/guides/gas_safety#during');
+		expect(co.reply).toContain('Open doors and windows');
+	});
+
 	it('quotes the guide’s own words, from the kept search index', async () => {
 		const a = await answerOffline('山洪来了怎么办', 'zh-CN', null, zh, load);
 		expect(a.intent).toBe('guide');

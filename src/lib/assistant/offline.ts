@@ -13,7 +13,7 @@ import { isHazardCode, type HazardCode } from '$lib/hazards';
 import { nearestOnDevice } from '$lib/shelters/nearest';
 import { excludedLine, formatDistance, noticeText } from '$lib/shelters/words';
 import type { ShelterSnapshot } from '$lib/shelters/types';
-import { asks, emergencyGuideIn, guideNamed, guideQuery, hazardIn, looseHit, sectionAsked, topicalHit } from './classify';
+import { asks, emergencyGuideIn, guideNamed, guideQuery, hazardIn, looseHit, partAsked, sectionAsked, topicalHit } from './classify';
 import { callNow, type Link } from './replies';
 import { normalize } from './text';
 import { understand } from './understand';
@@ -37,6 +37,16 @@ export function excerpt(text: string, lang: Lang): string {
 	if (text.length <= max) return text;
 	const cut = Math.max(...['。', '！', '. ', '! '].map((end) => text.lastIndexOf(end, max)));
 	return cut > 0 ? text.slice(0, cut + 1).trim() : text.slice(0, max);
+}
+
+/**
+ * Where the part of the section the question asks for starts in the kept plain text (its
+ * heading: the choking steps of first aid, as online), or -1. `text` is normalized.
+ */
+function partAt(doc: GuideDoc, section: SectionId, text: string): number {
+	const asked = partAsked(doc.slug, text);
+	const at = (asked ?? []).map((h) => doc.sections[section].indexOf(h)).filter((i) => i >= 0);
+	return at.length ? Math.min(...at) : -1;
 }
 
 /** The guide a question is about, found as the server finds it (guides.ts: matchGuide). */
@@ -96,7 +106,9 @@ export async function answerOffline(raw: string, lang: Lang, position: Position,
 		}
 		// The model's guess: the call box leads, then the question as asked, where the device can answer it;
 		// asked what to do or which way to run, the guide of what is happening (as online).
-		const asked = u.then === 'guide' || (u.then === null && asks(text)) ? 'guide' : u.then;
+		// Told of a state the guide has steps for (choking, not breathing, carbon monoxide): its steps too, as online.
+		const told = match ? partAt(match.doc, 'during', text) >= 0 : false;
+		const asked = u.then === 'guide' || (u.then === null && (asks(text) || told)) ? 'guide' : u.then;
 		const doc = u.then === 'guide' ? guide : (match?.doc ?? null);
 		const after = (asked === 'guide' && doc) || asked === 'shelter' ? answerKept(asked, text, lang, position, t, doc, snapshot) : null;
 		return after ? { intent: 'emergency', reply: `${call.reply}\n\n${after.reply}`, links: [...call.links, ...after.links] } : { intent: 'emergency', ...call };
@@ -121,8 +133,9 @@ function answerKept(
 	const note = t('assistant.page.offline');
 	if (intent === 'guide' && guide) {
 		const heading = t(`guides.section_${section}`);
+		const from = Math.max(0, partAt(guide, section, text));
 		return {
-			reply: [note, t('assistant.reply.guide_intro', { title: guide.title, section: heading }), excerpt(guide.sections[section], lang)].join('\n'),
+			reply: [note, t('assistant.reply.guide_intro', { title: guide.title, section: heading }), excerpt(guide.sections[section].slice(from), lang)].join('\n'),
 			links: [{ href: `/guides/${guide.slug}#${section}`, title: t('assistant.reply.guide_link', { title: guide.title }) }]
 		};
 	}

@@ -9,7 +9,7 @@
  * offline answers, so both understand a message the same way.
  */
 import type { EmergencyNumber } from '$lib/reports/emergency';
-import { actFirst, ANY_NUMBER, byThreat, emergencyIn, namedFirst, notNow, plain, unharmed, type Act, type Features, type Intent } from './classify';
+import { actFirst, ANY_NUMBER, byThreat, cryOnly, emergencyIn, medicalFirst, namedFirst, notNow, plain, unharmed, type Act, type Features, type Intent } from './classify';
 import { dangerNow } from './danger';
 import { predict, type ModelFile } from './model';
 
@@ -39,9 +39,10 @@ export function understand(raw: string, { guide }: Pick<Features, 'guide'>, tuni
 	// a message that vents so is not called on the model's guess alone (the phrases still call).
 	const text = plain(raw);
 	const venting = text !== raw;
-	const now = (call: EmergencyNumber[], then: Question | null): Understanding => ({ intent: 'emergency', call: namedFirst(text, call), then, act: actFirst(text) });
+	const now = (call: EmergencyNumber[], then: Question | null): Understanding => ({ intent: 'emergency', call: namedFirst(text, medicalFirst(text, call)), then, act: actFirst(text) });
 	const rules = emergencyIn(text);
-	if (rules.length) return now(rules, null);
+	// "热死了 救命", "加班加到要死了 救命啊": a cry for help left alone after the venting is more venting.
+	if (rules.length && !(venting && cryOnly(text))) return now(rules, null);
 	const danger = dangerNow(text);
 	if (danger.length) return now(danger, null);
 	const model = predict(text, guide, tuning.model);

@@ -21,7 +21,7 @@ import { asks, hazardIn, sectionAsked, type Act } from '$lib/assistant/classify'
 import type { Understanding } from '$lib/assistant/understand';
 import { callNow } from '$lib/assistant/replies';
 import { excludedLine, formatDistance, noticeText } from '$lib/shelters/words';
-import { adviceFrom, emergencyGuide, type GuideMatch } from './guides';
+import { adviceFrom, asksPart, emergencyGuide, type GuideMatch } from './guides';
 import type { KnownPlace } from './places';
 import type { Answer, Link } from './types';
 
@@ -53,7 +53,8 @@ export function callFirst(lang: Lang, numbers: EmergencyNumber[], after: Answer,
  */
 export function callBox(lang: Lang, u: Pick<Understanding, 'call' | 'act'>, text: string): Answer {
 	const linked = emergencyGuide(lang, text);
-	if (linked && asks(text)) return callFirst(lang, u.call, guideAnswer(lang, { slug: linked, by: 'topic' }, text), u.act);
+	// Asked what to do, or told of a state the guide has steps for (choking, not breathing, carbon monoxide): the steps after the numbers.
+	if (linked && (asks(text) || asksPart(lang, linked, text))) return callFirst(lang, u.call, guideAnswer(lang, { slug: linked, by: 'topic' }, text), u.act);
 	const call = emergencyAnswer(lang, u.call, u.act);
 	if (linked) call.links.push(guideLink(lang, linked));
 	return call;
@@ -69,7 +70,7 @@ export function quakeAnswer(lang: Lang, numbers: EmergencyNumber[]): Answer {
 export function guideAnswer(lang: Lang, match: GuideMatch, text: string, section = sectionAsked(text)): Answer {
 	const t = translator(lang);
 	const guide = guideFor(lang, match.slug)!;
-	const advice = adviceFrom(guide, section);
+	const advice = adviceFrom(guide, section, 4, text);
 	return {
 		intent: 'guide',
 		reply: [t('assistant.reply.guide_intro', { title: advice.title, section: advice.heading }), ...advice.steps.map((s, i) => `${i + 1}. ${s}`)].join('\n'),

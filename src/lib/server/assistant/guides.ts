@@ -8,7 +8,7 @@ import type MiniSearch from 'minisearch';
 import type { Lang } from '$lib/i18n';
 import { createGuideIndex, type GuideDoc, type SectionId } from '$lib/guides/search';
 import { guideDocs, guideFor, guideForHazard, type Guide } from '../guides';
-import { emergencyGuideIn, guideNamed, guideQuery, looseHit, topicalHit } from '$lib/assistant/classify';
+import { emergencyGuideIn, guideNamed, guideQuery, looseHit, partAsked, topicalHit } from '$lib/assistant/classify';
 import { normalize } from '$lib/assistant/text';
 
 const indexes = new Map<Lang, MiniSearch<GuideDoc>>();
@@ -72,9 +72,31 @@ export function listItems(html: string): string[] {
 		.filter(Boolean);
 }
 
-export function adviceFrom(guide: Guide, section: SectionId, max = 4): Advice {
+/** The parts of a section's HTML, one per ### heading (h3); what comes before the first is left out. */
+export function parts(html: string): { heading: string; html: string }[] {
+	return html
+		.split(/(?=<h3[\s>])/)
+		.filter((p) => p.startsWith('<h3'))
+		.map((p) => ({ heading: (/<h3[^>]*>([\s\S]*?)<\/h3>/.exec(p)?.[1] ?? '').replace(/<[^>]+>/g, '').trim(), html: p }));
+}
+
+/**
+ * The steps of a section: of its part the question asks for (`partAsked`: the choking steps
+ * of first aid), all of them; else the section's first `max`.
+ */
+export function adviceFrom(guide: Guide, section: SectionId, max = 4, text = ''): Advice {
 	const s = guide.sections[section];
+	const asked = text ? partAsked(guide.slug, text) : null;
+	const part = asked ? parts(s.html).find((p) => asked.some((h) => p.heading.includes(h))) : undefined;
+	if (part) return { title: guide.title, heading: `${s.heading} · ${part.heading}`, steps: listItems(part.html), href: `/guides/${guide.slug}#${section}` };
 	return { title: guide.title, heading: s.heading, steps: listItems(s.html).slice(0, max), href: `/guides/${guide.slug}#${section}` };
+}
+
+/** Does the question ask for a part of the guide (choking, CPR, carbon monoxide)? `text` is normalized. */
+export function asksPart(lang: Lang, slug: string, text: string): boolean {
+	const asked = partAsked(slug, text);
+	const guide = asked ? guideFor(lang, slug) : null;
+	return Boolean(guide && parts(guide.sections.during.html).some((p) => asked!.some((h) => p.heading.includes(h))));
 }
 
 /** Is every advice step found, word for word, in some guide of the language? (for tests and the evaluation) */

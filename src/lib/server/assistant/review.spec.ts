@@ -126,4 +126,114 @@ describe.each(backends())('the assistant after the review, on $name', (backend) 
 		expect(drive).toMatchObject({ intent: 'guide' });
 		expect(drive.links[0]?.href).toMatch(/^\/guides\/(rainstorm|flood)/);
 	});
+
+	// Outside testers, 2026-12-04 night: what the answer says (the steps shown), not only its intent.
+	const guidesOf = (r: { links: { href: string }[] }) => r.links.filter((l) => l.href.startsWith('/guides/')).map((l) => l.href.replace(/#.*$/, ''));
+
+	it('takes a mild smoke smell with "run up or down" for a fire now: 119 first and the building-fire steps', async () => {
+		for (const [text, lang] of [
+			['楼道有烟味 往上跑还是往下跑', 'zh-CN'],
+			['smell smoke in the stairwell, do we go up or down', 'en']
+		] as const) {
+			const r = await ask(text, lang);
+			expect(r.intent, text).toBe('emergency');
+			expect(r.links[0]?.href, text).toBe('tel:119');
+			expect(guidesOf(r), text).toContain('/guides/building_fire');
+			expect(r.reply, text).toMatch(/\n1\. /);
+		}
+	});
+
+	it('calls 120 for carbon monoxide and gives the gas guide’s carbon monoxide steps, not the cold wave', async () => {
+		for (const [text, lang, step] of [
+			['屋里生着煤炉 一氧化碳 人昏昏沉沉的', 'zh-CN', '打开门窗'],
+			['屋里烧着蜂窝煤 老两口早上叫不醒', 'zh-CN', '打开门窗'],
+			['coal stove in the bedroom all night, my parents are very sleepy and confused', 'en', 'Open doors and windows']
+		] as const) {
+			const r = await ask(text, lang);
+			expect(r.intent, text).toBe('emergency');
+			expect(r.links[0]?.href, text).toBe('tel:120');
+			expect(guidesOf(r), text).toEqual(['/guides/gas_safety']);
+			expect(r.reply, text).toContain(step);
+		}
+	});
+
+	it('answers "if someone gets an electric shock" with the first-aid electric-shock steps', async () => {
+		for (const [text, lang, step] of [
+			['如果有人触电了怎么办', 'zh-CN', '先断电'],
+			['what to do if someone gets an electric shock', 'en', 'Cut the power']
+		] as const) {
+			const r = await ask(text, lang);
+			expect(r.intent, text).toBe('guide');
+			expect(guidesOf(r), text).toEqual(['/guides/first_aid']);
+			expect(r.reply, text).toContain(step);
+			expect(r.reply, text).not.toContain('按住伤口');
+		}
+	});
+
+	it('gives the poisoning steps for medicine or poison swallowed, with 120 first when it has happened', async () => {
+		const now = await ask('孩子误食药了怎么办');
+		expect(now.intent).toBe('emergency');
+		expect(now.links[0]?.href).toBe('tel:120');
+		expect(now.reply).toContain('不要自己催吐');
+		const topic = await ask('误食药物怎么办');
+		expect(guidesOf(topic)).toEqual(['/guides/first_aid']);
+		expect(topic.reply).toContain('不要自己催吐');
+		const en = await ask('my toddler swallowed some of grandma’s pills', 'en');
+		expect(en.links[0]?.href).toBe('tel:120');
+		expect(en.reply).toContain('Do not make them vomit');
+	});
+
+	it('gives CPR steps for someone not breathing and the choking steps for choking, never the bleeding steps', async () => {
+		for (const [text, lang, step] of [
+			['有人没有呼吸了怎么办', 'zh-CN', '胸口正中'],
+			['心脏骤停怎么做心肺复苏', 'zh-CN', '胸口正中'],
+			['how do i do cpr', 'en', 'centre of the chest'],
+			['孩子吃东西噎住了', 'zh-CN', '拍背'],
+			['老人卡喉咙了喘不上气', 'zh-CN', '拍背'],
+			['my dad is choking on food and cant talk', 'en', 'back blows']
+		] as const) {
+			const r = await ask(text, lang);
+			expect(guidesOf(r), text).toContain('/guides/first_aid');
+			expect(r.reply, text).toContain(step);
+			expect(r.reply, text).not.toMatch(/按住伤口|Press hard directly on the wound/);
+		}
+	});
+
+	it('calls 120 before 110 for someone who does not respond', async () => {
+		for (const [text, lang] of [
+			['我爸突然倒下了 没有反应', 'zh-CN'],
+			['路边躺着一个人 喊他没反应', 'zh-CN'],
+			['院墙塌了 老太太在里面喊不应', 'zh-CN'],
+			['a man is lying on the trail and is unresponsive', 'en']
+		] as const) {
+			const r = await ask(text, lang);
+			expect(r.intent, text).toBe('emergency');
+			const tel = r.links.filter((l) => l.href.startsWith('tel:')).map((l) => l.href);
+			expect(tel.indexOf('tel:120'), text).toBeGreaterThanOrEqual(0);
+			if (tel.includes('tel:110')) expect(tel.indexOf('tel:120'), text).toBeLessThan(tel.indexOf('tel:110'));
+		}
+	});
+
+	it('reads an emergency written in pinyin, and links the guide of what is happening', async () => {
+		const water = await ask('shi cheng zhen you ren luo shui le kuai lai', 'en');
+		expect(water.intent).toBe('emergency');
+		expect(guidesOf(water)).toEqual(['/guides/drowning']);
+		const fire = await ask('zhao huo le', 'en');
+		expect(fire.links[0]?.href).toBe('tel:119');
+		expect(guidesOf(fire)).toEqual(['/guides/building_fire']);
+	});
+
+	it('calls first for a child in a hot car, an electric fence, sinking mud and a dark cave', async () => {
+		const car = await ask('孩子被锁在车里了 车里很热');
+		expect(car.intent).toBe('emergency');
+		expect(car.links.filter((l) => l.href.startsWith('tel:')).length).toBeGreaterThan(1);
+		const fence = await ask('a man touched the electric fence and is lying there', 'en');
+		expect(fence.links[0]?.href).toBe('tel:120');
+		expect(fence.reply).toContain('Cut the power');
+		const mud = await ask('陷在泥里了 越陷越深');
+		expect(mud.links[0]?.href).toBe('tel:119');
+		const cave = await ask('I am alone and lost in a dark cave, my torch died', 'en');
+		expect(cave.intent).toBe('emergency');
+		expect(cave.links.some((l) => l.href === 'tel:110')).toBe(true);
+	});
 });
