@@ -19,7 +19,7 @@ import type { VapidSigner } from './vapid';
 function recording() {
 	const sent: PushRequest[] = [];
 	const parts: PushParts = {
-		transport: { send: async (r: PushRequest) => (sent.push(r), { status: 201, retryAfter: null }) } as unknown as PushTransport,
+		transport: { preconnect: () => undefined, send: async (r: PushRequest) => (sent.push(r), { status: 201, retryAfter: null }) } as unknown as PushTransport,
 		signer: { authorization: () => 'vapid t=x, k=y' } as unknown as VapidSigner,
 		pool: { encrypt: async (jobs: { payload: string }[]) => jobs.map((j) => new TextEncoder().encode(j.payload)) } as unknown as EncryptPool,
 		allow: parseAllowlist('https://push.example.test'),

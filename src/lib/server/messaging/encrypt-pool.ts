@@ -19,6 +19,13 @@ export type EncryptResult = Uint8Array | { error: string };
 const WORKER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
 const webpush = require(workerData.webPushPath);
+// One throw-away encryption at start: the first warning's first recipients then find the
+// code loaded and compiled, not the worker still warming up.
+try {
+	const { createECDH, randomBytes } = require('node:crypto');
+	const key = createECDH('prime256v1');
+	webpush.encrypt(key.generateKeys().toString('base64url'), randomBytes(16).toString('base64url'), 'warm-up', 'aes128gcm');
+} catch {}
 parentPort.on('message', ({ id, jobs }) => {
 	const out = [];
 	const transfer = [];

@@ -6,12 +6,14 @@ import { urgencyOf } from '../../subscriptions/urgency';
 import { endpointProblem, type PushAllowlist } from './allowlist';
 import { retryVerdict, type Channel, type Verdict } from './channel';
 import type { EncryptPool } from './encrypt-pool';
-import { pushPayloads, type MessagesFor } from './message';
+import { pushPayloads, type DeliveryWarning, type MessagesFor } from './message';
 import { keyOf, type Outcome, type Recipient } from './queue';
 import type { PushResponse, PushTransport } from './transport';
 import type { VapidSigner } from './vapid';
 
 const ENCRYPT_CHUNK = 50;
+/** The first chunk of a batch is small, so its first requests leave within a few encryptions. */
+const FIRST_CHUNK = 8;
 
 /** Topic (RFC 8030 §5.4): an Update or Cancel replaces the message the phone has not fetched yet. */
 export function topicOf(threadId: string): string {
@@ -48,8 +50,13 @@ export async function postPushes(
 		...(headers.topic ? { topic: headers.topic } : {})
 	};
 	const answers: PushResponse[] = new Array(items.length);
+	const origins = items.map((item) => new URL(item.endpoint).origin);
+	for (const origin of new Set(origins)) parts.transport.preconnect(origin);
+	// 8, 16, 32, then 50 a chunk
 	const chunks: number[][] = [];
-	for (let k = 0; k < items.length; k += ENCRYPT_CHUNK) chunks.push(items.slice(k, k + ENCRYPT_CHUNK).map((_, j) => k + j));
+	for (let k = 0, size = FIRST_CHUNK; k < items.length; k += size, size = Math.min(ENCRYPT_CHUNK, size * 2)) {
+		chunks.push(Array.from({ length: Math.min(size, items.length - k) }, (_, j) => k + j));
+	}
 	await Promise.all(
 		chunks.map(async (chunk) => {
 			const bodies = await parts.pool.encrypt(chunk.map((i) => items[i]!));
@@ -61,8 +68,7 @@ export async function postPushes(
 						answers[i] = { status: 0, retryAfter: null, error: `keys: ${body.error}`, unusable: true };
 						return;
 					}
-					const origin = new URL(item.endpoint).origin;
-					answers[i] = await parts.transport.send({ endpoint: item.endpoint, headers: { ...common, authorization: parts.signer.authorization(origin) }, body });
+					answers[i] = await parts.transport.send({ endpoint: item.endpoint, headers: { ...common, authorization: parts.signer.authorization(origins[i]!) }, body });
 				})
 			);
 		})
@@ -73,11 +79,23 @@ export async function postPushes(
 /** `templated`: the push channel's other messages (report updates, report-updates.ts). */
 export function pushChannel(parts: PushParts, templated?: Channel['sendTemplated']): Channel {
 	const now = parts.now ?? Date.now;
+	// A warning's payload templates are built once, not once per batch (a translator per
+	// language each time); again only when it has taken effect since ("takes effect at").
+	// The engine hands the same DeliveryWarning object to every batch of a warning.
+	const built = new WeakMap<DeliveryWarning, { at: number; payloads: ReturnType<typeof pushPayloads> }>();
+	const payloadsOf = (w: DeliveryWarning) => {
+		const cached = built.get(w);
+		const effective = w.effective.getTime();
+		if (cached && effective > cached.at === effective > Date.now()) return cached.payloads;
+		const payloads = pushPayloads(w, parts.messages);
+		built.set(w, { at: Date.now(), payloads });
+		return payloads;
+	};
 	return {
 		channel: 'push',
 		...(templated ? { sendTemplated: templated } : {}),
 		async send(w, recipients) {
-			const payloads = pushPayloads(w, parts.messages);
+			const payloads = payloadsOf(w);
 			const ttl = Math.max(0, Math.floor((w.deadline.getTime() - now()) / 1000));
 			const outcomes: Outcome[] = new Array(recipients.length);
 			const ready: number[] = [];

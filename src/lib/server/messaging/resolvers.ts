@@ -20,23 +20,18 @@ export type Resolver = {
 	select: string;
 };
 
-/** Whether a subscription wants this warning message. */
-const WANTS = `
-	s.confirmed and (s.until is null or s.until > now())
-	and (cardinality(s.hazards) = 0 or w.hazard = any(s.hazards))
-	and s.min_level <= w.level
-	and (w.status = 'Actual' or s.exercises)`;
+/** Whether a subscription wants this warning message: one rule in SQL (app.delivery_wants, inlined). */
+const WANTS = `app.delivery_wants(s, w)`;
 
-/** Subscribers with a point inside area parts [$2, $3) (GiST index on the places). */
+/**
+ * Subscribers with a point inside area parts [$2, $3) (GiST index on the places). In SQL
+ * (app.delivery_area_recipients) because the issuing transaction's trigger matches the
+ * first cell with it too, before the warning commits.
+ */
 export const subscribersInArea: Resolver = {
 	name: 'subscribers in the area',
 	kind: 'subscription',
-	select: `select distinct w.id, s.id, s.channel
-		  from public.delivery_area_parts a
-		  join public.warnings w on w.id = a.warning_id
-		  join public.subscription_places p on extensions.st_intersects(p.geom, a.geom)
-		  join public.subscriptions s on s.id = p.subscription_id
-		 where a.warning_id = $1 and a.n >= $2 and a.n < $3 and w.msg_type <> 'Cancel' and ${WANTS}`
+	select: `select r.warning_id, r.recipient_id, r.channel from app.delivery_area_recipients($1, $2, $3) r`
 };
 
 /** After the area, in this order, one step each. */

@@ -96,6 +96,15 @@ export class PushTransport {
 		return opening;
 	}
 
+	/**
+	 * Opens the connection to an origin now, if none is open or opening, so the TLS
+	 * handshake runs while the first payloads are still being encrypted rather than
+	 * after. A failure here is forgotten: the send that follows reports it.
+	 */
+	preconnect(origin: string): void {
+		this.connection(origin).catch(() => undefined);
+	}
+
 	async send(request: PushRequest): Promise<PushResponse> {
 		const url = new URL(request.endpoint);
 		let connection: Connection;

@@ -23,7 +23,7 @@ const ENDPOINT = 'https://push.example.test/send/1';
 function recordingChannel() {
 	const sent: PushRequest[] = [];
 	const channel = pushChannel({
-		transport: { send: async (request: PushRequest) => (sent.push(request), { status: 201, retryAfter: null }) } as unknown as PushTransport,
+		transport: { preconnect: () => undefined, send: async (request: PushRequest) => (sent.push(request), { status: 201, retryAfter: null }) } as unknown as PushTransport,
 		signer: { authorization: () => 'vapid t=x, k=y' } as unknown as VapidSigner,
 		// the payload itself is what the worker receives once the browser has decrypted it
 		pool: { encrypt: async (jobs: { payload: string }[]) => jobs.map((j) => new TextEncoder().encode(j.payload)) } as unknown as EncryptPool,
