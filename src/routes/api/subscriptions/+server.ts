@@ -12,6 +12,7 @@ import { refusals } from './refuse';
 import { services } from '$lib/server/runtime';
 import { createSubscription, parseSubscription, SubscriptionError } from '$lib/server/messaging/subscriptions';
 import { districtWideNotes } from '$lib/server/geography/district-wide';
+import { smsCodeWait } from '$lib/server/sms-code-limits';
 import type { RequestHandler } from './$types';
 
 export const POST: RequestHandler = async ({ request, locals, getClientAddress }) => {
@@ -23,14 +24,15 @@ export const POST: RequestHandler = async ({ request, locals, getClientAddress }
 	} catch {
 		return refuse(400, 'api_bad_json');
 	}
-	const { config, limits, delivery } = services();
+	const { config, delivery, db } = services();
 	const parsed = parseSubscription(body, config.delivery.pushAllowlist);
 	if ('errors' in parsed) return refuse(400, 'api_invalid', { fields: fields(parsed.errors) });
 	const { input } = parsed;
 	if (input.phone) {
-		// Each code is a text someone pays for and a stranger's phone may receive.
-		const wait = limits.smsCodes.hit(`phone:${input.phone}`) || limits.smsCodes.hit(`address:${getClientAddress()}`);
-		if (wait) return refuse(429, 'err_rate', { retryAfterSeconds: wait }, { 'retry-after': String(wait) });
+		// Each code is a text someone pays for and a stranger's phone may receive; the limits
+		// are SQL's (per number, per address with room for CGNAT, district-wide).
+		const wait = await smsCodeWait(db, input.phone, getClientAddress());
+		if (wait) return refuse(429, 'err_rate_wait', { retryAfterSeconds: wait, minutes: Math.ceil(wait / 60) }, { 'retry-after': String(wait) });
 	}
 	try {
 		// Replacing this browser's subscription takes the old one's secret.
