@@ -374,6 +374,7 @@ export type Tables = {
 		facts_source: string | null;
 		phone: string | null;
 		sort: number;
+		town_note_en: string | null;
 	};
 	scenic_status: {
 		scenic_id: string;
@@ -405,6 +406,11 @@ export type Tables = {
 		demo: boolean;
 		retired_at: Date | null;
 		updated_at: Date;
+	};
+	sms_code_requests: {
+		number: string;
+		client: string;
+		at: Date;
 	};
 	sms_messages: {
 		id: number;
@@ -524,6 +530,7 @@ export type Tables = {
 		created_by: string | null;
 		created_at: Date;
 		updated_at: Date;
+		place_en: string | null;
 	};
 	volunteer_hours_kept: {
 		id: number;
