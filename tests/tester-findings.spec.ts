@@ -152,7 +152,7 @@ test('the home page counts only warnings in force now; one taking effect later i
 			await page.goto(`/?lang=${lang}`);
 			const section = page.locator('section.active-warnings');
 			const heading = section.getByRole('heading', { level: 2 });
-			await expect(heading).toContainText(lang === 'en' ? /coming into force from/ : /条将于 .+ 起生效/);
+			await expect(heading).toContainText(lang === 'en' ? /(yet|: \d+) · \d+ coming into force from/ : /(预警|生效) · \d+ 条将于 .+ 起生效/);
 			// The number in the heading is the cards in force, never the upcoming one too
 			// (other journeys may add warnings meanwhile: read both together).
 			await expect(async () => {
