@@ -16,6 +16,10 @@ const config = {
 		// refuses server-side Open311 clients, which send no Origin.
 		csrf: { trustedOrigins: ['*'] },
 		version: { pollInterval: 0 },
+		// Absolute asset paths: the service worker answers any URL it has never seen with the
+		// prerendered /offline page, and that page's relative `./_app/…` paths resolved against
+		// a nested URL (/warnings/…/_app/…) failed to load its scripts offline.
+		paths: { relative: false },
 		// Content-Security-Policy: SvelteKit adds the hashes of its own inline scripts
 		// (hydration) to script-src; the only other inline script is the service worker
 		// registration of pages without JavaScript, allowed by its hash. Styles stay

@@ -50,3 +50,34 @@ test('after a first visit the app still opens with the network cut', async ({ pa
 		await context.setOffline(false);
 	}
 });
+
+test('the offline page loads its scripts on a nested URL never visited', async ({ page, context }) => {
+	await page.goto('/?lang=en');
+	await page.evaluate(() => navigator.serviceWorker.ready);
+	await page.reload();
+	await expect.poll(() => page.evaluate(() => Boolean(navigator.serviceWorker.controller))).toBe(true);
+
+	// The offline page was prerendered at /offline; served for /warnings/…, paths relative to it
+	// pointed at /warnings/_app/… (an outside tester saw the script error).
+	const errors: string[] = [];
+	const misplaced: string[] = [];
+	page.on('pageerror', (error) => errors.push(error.message));
+	page.on('request', (r) => {
+		const { pathname } = new URL(r.url());
+		if (/^\/.+\/_app\//.test(pathname)) misplaced.push(pathname);
+	});
+	await context.setOffline(true);
+	try {
+		for (const nested of ['/warnings/never-seen-thread', '/guides/some/never-seen-guide']) {
+			await page.goto(nested);
+			await expect(page.getByRole('heading', { level: 1 })).toHaveText('您当前处于离线状态');
+			await expect(page.locator('main a[href="tel:119"]')).toBeVisible();
+			// Its scripts loaded and ran: the layout marks the page once it has hydrated.
+			await page.locator('html[data-hydrated]').waitFor({ state: 'attached' });
+		}
+		expect(misplaced).toEqual([]);
+		expect(errors).toEqual([]);
+	} finally {
+		await context.setOffline(false);
+	}
+});

@@ -116,10 +116,10 @@ test('volunteer pages work without JavaScript: sign in with a code and see the e
 	const context = await browser.newContext({ javaScriptEnabled: false, locale: 'zh-CN' });
 	const page = await context.newPage();
 	await page.goto('/volunteer');
-	await expect(page.getByRole('link', { name: /山洪转移避险演练/ })).toBeVisible();
+	await expect(page.getByRole('link', { name: /山洪转移避险演习/ })).toBeVisible();
 	await page.getByLabel('镇街').selectOption({ label: '鼓楼街道' });
 	await page.getByRole('button', { name: '筛选' }).click();
-	await expect(page.getByRole('link', { name: /山洪转移避险演练/ })).toHaveCount(0);
+	await expect(page.getByRole('link', { name: /山洪转移避险演习/ })).toHaveCount(0);
 	await expect(page.getByRole('link', { name: /急救与心肺复苏培训/ })).toBeVisible();
 
 	await page.goto('/volunteer/sign-in');

@@ -126,15 +126,15 @@ test('CAP API: an Exercise imported with an API key is marked as a drill; errors
 
 	const page = await (await browser.newContext({ locale: 'en' })).newPage();
 	await page.goto('/warnings?lang=en');
-	const drill = page.getByRole('link', { name: /\[EXERCISE\] Flash flood drill in Shicheng/ });
+	const drill = page.getByRole('link', { name: /\[DRILL\] Flash flood drill in Shicheng/ });
 	await expect(drill).toBeVisible();
-	await expect(drill).toHaveAttribute('data-mark', 'EXERCISE');
+	await expect(drill).toHaveAttribute('data-mark', 'DRILL');
 	await page.screenshot({ path: 'screenshots/warnings-exercise-en.png', fullPage: true });
 	await page.goto(`/warnings/${body.threadId}`);
-	await expect(page.getByText('This is an exercise, not a real warning.')).toBeVisible();
+	await expect(page.getByText('This is a drill, not a real warning.')).toBeVisible();
 	await page.goto('/scenic?lang=en');
 	// a drill is marked as such on the scenic areas too, never as a warning in force
-	await expect(page.getByRole('link', { name: /Black Dragon Pool/ })).toContainText('[EXERCISE] Flash flood');
+	await expect(page.getByRole('link', { name: /Black Dragon Pool/ })).toContainText('[DRILL] Flash flood');
 	await expect(page.getByRole('link', { name: /Black Dragon Pool/ })).not.toContainText('Warning in force');
 	await page.screenshot({ path: 'screenshots/scenic-en.png', fullPage: true });
 

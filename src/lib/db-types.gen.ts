@@ -370,6 +370,7 @@ export type Tables = {
 		facts_source: string | null;
 		phone: string | null;
 		sort: number;
+		town_note_en: string | null;
 	};
 	scenic_status: {
 		scenic_id: string;
@@ -505,6 +506,7 @@ export type Tables = {
 		created_by: string | null;
 		created_at: Date;
 		updated_at: Date;
+		place_en: string | null;
 	};
 	volunteer_hours_kept: {
 		id: number;

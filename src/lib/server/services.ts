@@ -47,8 +47,6 @@ export type Services = {
 		/** hazard reports filed, per client address and per device */
 		reportsPerAddress: RateLimiter;
 		reportsPerDevice: RateLimiter;
-		/** SMS confirmation codes, per phone number and per client address */
-		smsCodes: RateLimiter;
 		/** delivered/shown receipts from service workers, per client address */
 		receipts: RateLimiter;
 		/** nonces of signed WeChat requests in their 5-minute window (replays refused) */
@@ -133,7 +131,6 @@ export async function startServices(config: Config, holder: string): Promise<Ser
 				assistantPerAddress: new RateLimiter(ASSISTANT_PER_ADDRESS.limit, ASSISTANT_PER_ADDRESS.windowMs),
 				reportsPerAddress: new RateLimiter(REPORTS_PER_ADDRESS.limit, REPORTS_PER_ADDRESS.windowMs),
 				reportsPerDevice: new RateLimiter(REPORTS_PER_DEVICE.limit, REPORTS_PER_DEVICE.windowMs),
-				smsCodes: new RateLimiter(3, 3600_000),
 				receipts: new RateLimiter(600, 60_000),
 				wechatNonces: new NonceMemory()
 			},

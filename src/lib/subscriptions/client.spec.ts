@@ -21,6 +21,9 @@ describe('problems', () => {
 		expect(problems(new ApiError(400, 'code: wrong', { code: 'wrong' }))[0]!.key).toBe('err_code');
 		expect(problems(new ApiError(410, 'expired'))).toEqual([{ key: 'err_code_expired' }]);
 		expect(problems(new ApiError(429, 'too many'))).toEqual([{ key: 'err_rate' }]);
+		// The server's real wait, in whole minutes: 3,199 s is 54 minutes, never "a few".
+		expect(problems(new ApiError(429, 'too many', {}, 3199))).toEqual([{ key: 'err_rate_wait', values: { minutes: '54' } }]);
+		expect(problems(new ApiError(429, 'too many', {}, 20))).toEqual([{ key: 'err_rate_wait', values: { minutes: '1' } }]);
 		expect(problems(new TypeError('Failed to fetch'))).toEqual([{ key: 'err_network' }]);
 		expect(problems(new DeviceError('err_notifications_denied'))).toEqual([{ key: 'err_notifications_denied' }]);
 		expect(problems(new ApiError(500, 'boom'))).toEqual([{ key: 'err_generic', values: { message: 'boom' } }]);

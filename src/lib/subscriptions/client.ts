@@ -20,7 +20,9 @@ export class ApiError extends Error {
 	constructor(
 		readonly status: number,
 		message: string,
-		readonly fields: Record<string, FieldProblem | string> = {}
+		readonly fields: Record<string, FieldProblem | string> = {},
+		/** From a 429: how long the server asks to wait. */
+		readonly retryAfterSeconds: number | null = null
 	) {
 		super(message);
 	}
@@ -32,8 +34,9 @@ export class DeviceError extends Error {}
 async function call<T>(url: string, init: RequestInit): Promise<T> {
 	const response = await fetch(url, init);
 	if (response.status === 204) return undefined as T;
-	const body = (await response.json().catch(() => ({}))) as T & { error?: string; fields?: Record<string, FieldProblem | string> };
-	if (!response.ok) throw new ApiError(response.status, body.error ?? String(response.status), body.fields ?? {});
+	const body = (await response.json().catch(() => ({}))) as T & { error?: string; fields?: Record<string, FieldProblem | string>; retryAfterSeconds?: unknown };
+	const wait = typeof body.retryAfterSeconds === 'number' && body.retryAfterSeconds > 0 ? body.retryAfterSeconds : null;
+	if (!response.ok) throw new ApiError(response.status, body.error ?? String(response.status), body.fields ?? {}, wait);
 	return body;
 }
 
@@ -169,7 +172,8 @@ export type Problem = { key: string; values?: Record<string, string> };
 export function problems(error: unknown): Problem[] {
 	if (error instanceof DeviceError) return [{ key: error.message }];
 	if (error instanceof ApiError) {
-		if (error.status === 429) return [{ key: 'err_rate' }];
+		// The real wait, in whole minutes (a tester was told "a few minutes" and it was 53).
+		if (error.status === 429) return [error.retryAfterSeconds ? { key: 'err_rate_wait', values: { minutes: String(Math.ceil(error.retryAfterSeconds / 60)) } } : { key: 'err_rate' }];
 		if (error.status === 410) return [{ key: 'err_code_expired' }];
 		const fields = Object.entries(error.fields);
 		if (!fields.length) return [{ key: 'err_generic', values: { message: error.message } }];

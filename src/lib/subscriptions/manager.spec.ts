@@ -81,6 +81,16 @@ describe('the subscription manager', () => {
 		expect(m.mine.map((s) => s.id)).toEqual(['s1']);
 	});
 
+	it('says the real wait of a limited code request beside the SMS button', async () => {
+		const { api } = device({ refuse: new ApiError(429, 'too many', {}, 3199) });
+		const m = new SubscriptionManager('zh-CN', api);
+		m.start();
+		m.phone = '13800000003';
+		await m.sendCode();
+		expect(m.smsErrors).toEqual([{ key: 'err_rate_wait', values: { minutes: '54' } }]);
+		expect(m.errors).toEqual([]);
+	});
+
 	it('turns a refusal into messages naming the field, and clears an earlier success', async () => {
 		const { api } = device({ refuse: new ApiError(400, 'some fields are missing or wrong', { phone: 'this number already has a subscription' }) });
 		const m = new SubscriptionManager('en', api);
@@ -88,7 +98,9 @@ describe('the subscription manager', () => {
 		m.success = { kind: 'push' };
 		m.phone = '13800000002';
 		await m.sendCode();
-		expect(m.errors.map((e) => e.key)).toEqual(['err_phone_taken']);
+		// A code's refusal is said beside the SMS button, not in the box at the top.
+		expect(m.smsErrors.map((e) => e.key)).toEqual(['err_phone_taken']);
+		expect(m.errors).toEqual([]);
 		expect(m.success).toBeNull();
 		expect(m.pendingSms).toBeNull();
 		expect(m.busy).toBe(false);

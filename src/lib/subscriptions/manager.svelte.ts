@@ -35,6 +35,8 @@ export class SubscriptionManager {
 	mine = $state<DeviceSubscription[]>([]);
 	busy = $state(false);
 	errors = $state<Problem[]>([]);
+	/** What refused a text-message code: shown beside the SMS button, not at the top. */
+	smsErrors = $state<Problem[]>([]);
 	/** what just succeeded: a push subscription, or an SMS one for `phone` */
 	success = $state<{ kind: 'push' } | { kind: 'sms'; phone: string } | null>(null);
 	pendingSms = $state<DeviceSubscription | null>(null);
@@ -73,14 +75,15 @@ export class SubscriptionManager {
 		};
 	}
 
-	async #run(work: () => Promise<void>): Promise<void> {
+	async #run(work: () => Promise<void>, where: 'errors' | 'smsErrors' = 'errors'): Promise<void> {
 		this.busy = true;
 		this.errors = [];
+		this.smsErrors = [];
 		this.success = null;
 		try {
 			await work();
 		} catch (error) {
-			this.errors = this.#client.problems(error);
+			this[where] = this.#client.problems(error);
 		} finally {
 			this.busy = false;
 		}
@@ -97,7 +100,7 @@ export class SubscriptionManager {
 		this.#run(async () => {
 			this.pendingSms = await this.#client.subscribeSms(this.phone, this.preferences());
 			this.code = '';
-		});
+		}, 'smsErrors');
 
 	confirmCode = () =>
 		this.#run(async () => {
@@ -106,5 +109,5 @@ export class SubscriptionManager {
 			this.success = { kind: 'sms', phone: this.phone };
 			this.pendingSms = null;
 			this.refresh();
-		});
+		}, 'smsErrors');
 }

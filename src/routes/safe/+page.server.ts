@@ -22,7 +22,17 @@ export const load: PageServerLoad = async ({ locals, url, cookies }) => {
 		mode: help ? ('help' as const) : ('safe' as const),
 		...(help ? await locals.db((tx) => places(tx)) : { towns: [], villages: [] }),
 		ids: freshIds(),
-		done: url.searchParams.get('done') === 'safe' ? { at: url.searchParams.get('at'), shared: url.searchParams.get('shared') === '1' } : null
+		// What was recorded decides what the page promises: staff match a mark to a household
+		// by its phone only (an outside tester was told "nobody will look for you" without one).
+		done:
+			url.searchParams.get('done') === 'safe'
+				? {
+						at: url.searchParams.get('at'),
+						shared: url.searchParams.get('shared') === '1',
+						phone: url.searchParams.get('phone') === '1',
+						place: url.searchParams.get('place') ?? ''
+					}
+				: null
 	};
 };
 
@@ -34,7 +44,14 @@ export const actions: Actions = {
 		const thread = await locals.db((tx) => safety.warningThread(tx, input.thread));
 		const done = await locals.db((tx) => safety.markSafe(tx, { ...input, thread }));
 		if ('field' in done) return fail(400, { mode: 'safe', errors: { [done.field]: done.key }, values: Object.fromEntries(form) });
-		const back = new URLSearchParams({ done: 'safe', at: clock(new Date()), ...(thread ? { w: thread } : {}), ...(input.share ? { shared: '1' } : {}) });
+		const back = new URLSearchParams({
+			done: 'safe',
+			at: clock(new Date()),
+			...(thread ? { w: thread } : {}),
+			...(input.share ? { shared: '1' } : {}),
+			...(input.phone ? { phone: '1' } : {}),
+			...(input.place ? { place: input.place } : {})
+		});
 		redirect(303, `/safe?${back}`);
 	},
 

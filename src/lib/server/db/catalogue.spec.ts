@@ -74,6 +74,7 @@ const ANON_FUNCTIONS: Record<string, string> = {
 	'app.shelter_exclusion_areas()': 'the offline shelter snapshot carries the warning areas that exclude shelters',
 	'public.report_submit(p_key uuid, p_token text, p_category report_category, p_description text, p_town text, p_village text, p_address text, p_lon double precision, p_lat double precision, p_name text, p_phone text, p_photos jsonb)':
 		'residents file reports without an account',
+	'public.town_at(p_lon double precision, p_lat double precision)': 'security invoker: which township a located point lies in, from the public township areas',
 	'public.report_track(p_token text)': 'the resident follows their report with its private token',
 	'public.safety_mark(p_key uuid, p_thread uuid, p_status safety_status, p_place safety_place, p_phone text, p_share boolean)':
 		'residents say "I am safe" / "I need help" without an account; always recorded as the web channel',

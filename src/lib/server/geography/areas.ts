@@ -16,3 +16,9 @@ export async function touchesApproximate(tx: Queryable, geojson: string): Promis
 	);
 	return row?.approximate ?? true;
 }
+
+/** The township a located point lies in (public.town_at: the rule is SQL), or null outside the district. */
+export async function townAt(tx: Queryable, lat: number, lon: number): Promise<string | null> {
+	const [row] = await tx.query<{ code: string | null }>('select public.town_at($1, $2) as code', [lon, lat]);
+	return row?.code ?? null;
+}

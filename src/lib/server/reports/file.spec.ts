@@ -33,10 +33,27 @@ describe.each(backends())('fileReport on $name', (backend) => {
 
 	it('refuses the same wrong draft with the same errors on every channel', async () => {
 		for (const channel of ALL) {
-			const outcome = await fileReport(caller(), { fields: fields({ description: 'abc', town: '' }) }, channel);
+			const outcome = await fileReport(caller(), { fields: fields({ description: 'abc', town: '', lat: null, lon: null }) }, channel);
 			expect(outcome.kind, channel).toBe('invalid');
 			expect(outcome.kind === 'invalid' && outcome.errors, channel).toEqual({ description: 'reports.errors.description_short', town: 'reports.errors.town' });
 		}
+	});
+
+	it('takes the township from a located point when none was chosen; a chosen one stays; far away is refused', async () => {
+		// Where an outside tester pressed "use my position": the page said 穆家峪镇, the form refused.
+		const located = { town: '', village: '', address: '', lat: 40.4135, lon: 116.9325 };
+		for (const channel of ALL) {
+			const outcome = await fileReport(caller(), { fields: fields(located), emergencySeen: true, newAnyway: true }, channel);
+			expect(outcome.kind, channel).toBe('filed');
+			expect(outcome.draft.town, channel).toBe('110118106');
+		}
+		const chosen = await fileReport(caller(), { fields: fields({ ...located, town: '110118101' }), emergencySeen: true, newAnyway: true }, 'api');
+		expect(chosen.kind === 'filed' && chosen.draft.town).toBe('110118101');
+		const town = await asService(db, (tx) => tx.query<{ town_code: string }>('select town_code from public.reports where ticket = $1', [chosen.kind === 'filed' ? chosen.filed.ticket : '']));
+		expect(town[0]?.town_code).toBe('110118101');
+		// Tianjin is not Miyun: no township is made up.
+		const far = await fileReport(caller(), { fields: fields({ ...located, lat: 39.1, lon: 117.2 }) }, 'api');
+		expect(far.kind === 'invalid' && far.errors.town).toBe('reports.errors.town');
 	});
 
 	it('stops the form once for the emergency numbers; the other channels file and give them back', async () => {

@@ -8,6 +8,7 @@
  */
 import { emergencyNumbers, type EmergencyNumber } from '$lib/reports/emergency';
 import type { Queryable } from '../db/port';
+import { townAt } from '../geography/areas';
 import { MAX_PHOTOS, photoFiles } from './photos';
 import { nearby, parseDraft, preparePhotos, submit, SubmitError, type Draft, type DraftErrors, type Filed, type Nearby, type PreparedPhotos } from './submit';
 
@@ -63,6 +64,7 @@ export type FileOutcome =
 
 export async function fileReport(caller: Caller, input: ReportDraft, channel: ReportChannel): Promise<FileOutcome> {
 	const rules = CHANNELS[channel];
+	await townOfPoint(caller, input.fields);
 	const { draft, errors } = parseDraft(input.fields);
 	if (Object.keys(errors).length) return { kind: 'invalid', draft, errors };
 	// Emergencies first: once, before anything is filed.
@@ -85,6 +87,22 @@ export async function fileReport(caller: Caller, input: ReportDraft, channel: Re
 		if (error instanceof SubmitError) return { kind: 'invalid', draft, errors: { [error.field]: error.key } };
 		throw error;
 	}
+}
+
+/**
+ * A located point needs no township chosen by hand: the server takes the township the point
+ * lies in (a tester's located report was refused "choose a township" although the page had
+ * named it). A township the resident chose stays theirs; a point outside the district is
+ * left for report_submit to refuse as before.
+ */
+async function townOfPoint(caller: Caller, fields: FormData): Promise<void> {
+	const text = (name: string) => String(fields.get(name) ?? '').trim();
+	if (text('town') || /^110118\d{6}$/.test(text('village')) || !text('lat') || !text('lon')) return;
+	const lat = Number(text('lat'));
+	const lon = Number(text('lon'));
+	if (!Number.isFinite(lat) || !Number.isFinite(lon) || Math.abs(lat) > 90 || Math.abs(lon) > 180) return;
+	const town = await caller.db((tx) => townAt(tx, lat, lon));
+	if (town) fields.set('town', town);
 }
 
 /** The fields of a draft as the form posts them (for channels that assemble a draft themselves). */

@@ -17,6 +17,7 @@ export type Scenic = {
 	town_zh: string | null;
 	town_en: string | null;
 	town_note: string | null;
+	town_note_en: string | null;
 	lat: number | null;
 	lon: number | null;
 	coord_confidence: string | null;
@@ -32,7 +33,7 @@ export type Scenic = {
 };
 
 const SELECT = `
-	select s.id, s.name_zh, s.name_en, s.town_code, s.town_note,
+	select s.id, s.name_zh, s.name_en, s.town_code, s.town_note, s.town_note_en,
 	       extensions.st_y(s.location) as lat, extensions.st_x(s.location) as lon, s.coord_confidence, s.coord_source,
 	       s.facts, s.facts_source, s.phone, coalesce(st.state, 'open') as state, st.note_zh, st.note_en,
 	       st.updated_at as status_updated_at,

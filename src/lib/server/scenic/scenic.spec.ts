@@ -27,6 +27,16 @@ describe.each(backends())('scenic areas on $name', (backend) => {
 		expect(all.every((s) => s.state === 'open' && s.warnings.length === 0)).toBe(true);
 	});
 
+	it('English texts carry no Chinese; the place within the township is said in both languages', async () => {
+		// An outside tester read "Gubeikou Town (古北口镇 (司马台村))", "Tianmen Mountain (北天门山)", "beside 鸳鸯湖 reservoir".
+		const all = await as(db, ANON_CLAIMS, (tx) => scenic.list(tx));
+		const han = /\p{Script=Han}/u;
+		expect(all.flatMap((s) => [s.name_en, s.facts ?? '', s.town_note_en ?? '', s.town_en ?? ''].filter((text) => han.test(text)))).toEqual([]);
+		const simatai = all.find((s) => s.id === 'simatai')!;
+		expect([simatai.town_en, simatai.town_note_en, simatai.town_zh, simatai.town_note]).toEqual(['Gubeikou Town', 'Simatai Village', '古北口镇', '司马台村']);
+		expect(all.every((s) => (s.town_note === null) === (s.town_note_en === null))).toBe(true);
+	});
+
 	it('shows a warning on the scenic areas it touches, by point or by township', async () => {
 		const saved = await as(db, issuer, (tx) => warnings.saveDraft(tx, rainstorm({ level: 'yellow', areas: [{ kind: 'geocode', code: '110118116' }] })));
 		if ('errors' in saved) throw new Error('unexpected');

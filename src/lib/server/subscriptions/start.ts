@@ -1,12 +1,13 @@
 /**
  * Starting a subscription, as POST /api/subscriptions and the scenic page's form (which
- * works without JavaScript) both do: the SMS code budget (per number and per address),
+ * works without JavaScript) both do: the SMS code budget (public.sms_code_wait),
  * the row, the places matched district-wide, and the code's text. One place, so the
  * plain form gets exactly what the API gives.
  */
 import { districtWideNotes } from '../geography/district-wide';
 import { createSubscription, SubscriptionError, type SubscriptionInput } from '../messaging/subscriptions';
 import { services } from '../runtime';
+import { smsCodeWait } from '../sms-code-limits';
 import type { Queryable } from '../db/port';
 
 type Db = <T>(work: (tx: Queryable) => Promise<T>) => Promise<T>;
@@ -17,10 +18,11 @@ export type Started =
 	| { kind: 'refused'; error: SubscriptionError };
 
 export async function startSubscription(db: Db, input: SubscriptionInput, o: { address: string; replaces: string | null }): Promise<Started> {
-	const { limits, delivery } = services();
+	const { db: database, delivery } = services();
 	if (input.phone) {
-		// Each code is a text someone pays for and a stranger's phone may receive.
-		const wait = limits.smsCodes.hit(`phone:${input.phone}`) || limits.smsCodes.hit(`address:${o.address}`);
+		// Each code is a text someone pays for and a stranger's phone may receive; the limits
+		// are SQL's (per number, per address with room for CGNAT, district-wide).
+		const wait = await smsCodeWait(database, input.phone, o.address);
 		if (wait) return { kind: 'limited', wait };
 	}
 	try {

@@ -24,7 +24,7 @@ export type EventRow = Omit<EventTable, 'location' | 'created_by' | 'created_at'
 };
 
 const SELECT = `
-  select e.id, e.kind, e.topic, e.title_zh, e.title_en, e.description_zh, e.description_en, e.town_code, e.place,
+  select e.id, e.kind, e.topic, e.title_zh, e.title_en, e.description_zh, e.description_en, e.town_code, e.place, e.place_en,
          extensions.st_y(e.location) as lat, extensions.st_x(e.location) as lon,
          e.starts_at, e.ends_at, e.capacity, e.signup_deadline, e.min_age, e.requirements_zh, e.requirements_en,
          e.organiser_department, e.status, s.confirmed, s.waitlisted

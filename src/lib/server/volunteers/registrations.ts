@@ -65,6 +65,7 @@ export type MyRegistration = {
 	starts_at: Date;
 	ends_at: Date;
 	place: string;
+	place_en: string | null;
 };
 
 const MINE = `
@@ -72,7 +73,7 @@ const MINE = `
          case when r.status = 'waitlisted' then (
            select count(*)::int from public.volunteer_registrations w
             where w.event_id = r.event_id and w.status = 'waitlisted' and (w.queued_at, w.id) <= (r.queued_at, r.id)) end as waitlist_place,
-         e.title_zh, e.title_en, e.kind, e.starts_at, e.ends_at, e.place
+         e.title_zh, e.title_en, e.kind, e.starts_at, e.ends_at, e.place, e.place_en
     from public.volunteer_registrations r join public.volunteer_events e on e.id = r.event_id`;
 
 /** The caller's own registrations (RLS: a volunteer sees only theirs). */

@@ -21,13 +21,13 @@ export async function seedVolunteerDemo(db: Database, now = new Date()): Promise
 		for (const e of demo.events) {
 			const starts = beijing(now, e.days, e.hour);
 			await tx.query(
-				`insert into public.volunteer_events (kind, topic, title_zh, title_en, description_zh, description_en, town_code, place,
+				`insert into public.volunteer_events (kind, topic, title_zh, title_en, description_zh, description_en, town_code, place, place_en,
 				   location, starts_at, ends_at, capacity, signup_deadline, min_age, requirements_zh, requirements_en, status)
-				 values ($1, $2, $3, $4, $5, $6, $7, $8, extensions.st_setsrid(extensions.st_makepoint($9, $10), 4326),
+				 values ($1, $2, $3, $4, $5, $6, $7, $8, $18, extensions.st_setsrid(extensions.st_makepoint($9, $10), 4326),
 				   $11, $12, $13, $14, $15, $16, $17, 'open')`,
 				[e.kind, e.topic, e.title_zh, e.title_en, e.description_zh, e.description_en, e.town_code, e.place, e.lon, e.lat,
 					starts, new Date(starts.getTime() + e.hours * 3600_000), e.capacity, new Date(starts.getTime() - DAY / 2), e.min_age,
-					e.requirements_zh, e.requirements_en]
+					e.requirements_zh, e.requirements_en, e.place_en ?? null]
 			);
 		}
 		for (const t of demo.teams) {

@@ -36,6 +36,14 @@ describe.each(backends())('warnings on $name', (backend) => {
 		Number((await asService(db, (tx) => tx.query<{ n: number }>('select count(*)::int as n from public.warnings')))[0]!.n);
 
 	describe('areas', () => {
+		it('an English block that names townships in Chinese is kept in English names (a tester saw 溪翁庄镇 on English cards)', async () => {
+			const input = rainstorm();
+			input.infos = input.infos.map((i) => ({ ...i, areaDesc: '溪翁庄镇、穆家峪镇' }));
+			const id = await draft(issuer, input);
+			const saved = (await as(db, issuer, (tx) => warnings.get(tx, id)))!;
+			expect(saved.infos.map((i) => [i.lang, i.areaDesc])).toEqual([['zh-CN', '溪翁庄镇、穆家峪镇'], ['en', 'Xiwengzhuang Town, Mujiayu Town']]);
+		});
+
 		it('takes a circle with a fractional radius (CAP allows 0.3 km)', async () => {
 			const resolved = await as(db, issuer, (tx) => resolveAreas(tx, [{ kind: 'circle', centre: [40.45, 116.83], radiusKm: 0.3 }]));
 			expect('geojson' in resolved && JSON.parse(resolved.geojson).type).toMatch(/Polygon/);

@@ -6,6 +6,8 @@
 import { randomBytes } from 'node:crypto';
 import type { CapMsgType, WarningLevel } from '../../db-types.gen';
 import type { Queryable } from '../db/port';
+import { hasHan, englishPlaceNames } from '../../place-name';
+import { district } from '../district';
 import { domainError, type Refusal } from '../errors';
 import { affected, resolveAreas, type Affected } from './area';
 import { inputProblems, type FieldErrors, type Info, type WarningInput, type WarningMessage } from './model';
@@ -80,6 +82,17 @@ function describeAreas(infos: Info[], towns: { name_zh: string; name_en: string 
 }
 
 /**
+ * An English block names places in English: a feed's English areaDesc "溪翁庄镇" showed on
+ * English cards (an outside tester's finding). Only text the district has names for changes.
+ */
+async function inEnglish(tx: Queryable, infos: Info[]): Promise<Info[]> {
+	if (!infos.some((i) => i.lang.startsWith('en') && hasHan(i.areaDesc))) return infos;
+	const d = await district(tx);
+	const places = [...d.towns, ...d.villages];
+	return infos.map((i) => (i.lang.startsWith('en') ? { ...i, areaDesc: englishPlaceNames(i.areaDesc, places) } : i));
+}
+
+/**
  * Saves a draft (Alert, or an Update/Cancel of the message in force). Field errors
  * (i18n keys) when the input is wrong; nothing is saved then.
  */
@@ -90,7 +103,7 @@ export async function saveDraft(
 ): Promise<{ id: string } | { errors: FieldErrors }> {
 	const resolved = await resolveAreas(tx, input.areas);
 	if ('errors' in resolved) return resolved;
-	const infos = describeAreas(input.infos, resolved.named);
+	const infos = await inEnglish(tx, describeAreas(input.infos, resolved.named));
 	const errors = inputProblems({ ...input, infos });
 	if (options.referencesId) {
 		const [ref] = await tx.query<{ state: string }>('select state from public.warnings where id = $1', [options.referencesId]);

@@ -30,7 +30,7 @@ export const POST: RequestHandler = async ({ request, locals, getClientAddress }
 	const started = await startSubscription(locals.db, parsed.input, { address: getClientAddress(), replaces: request.headers.get('x-subscription-secret') });
 	switch (started.kind) {
 		case 'limited':
-			return refuse(429, 'err_rate', { retryAfterSeconds: started.wait }, { 'retry-after': String(started.wait) });
+			return refuse(429, 'err_rate_wait', { retryAfterSeconds: started.wait, minutes: Math.ceil(started.wait / 60) }, { 'retry-after': String(started.wait) });
 		case 'refused': {
 			const { error } = started;
 			return refuse(error.status, error.status === 409 ? 'api_push_taken' : 'api_invalid', { fields: fields({ [error.field]: error.message }) });

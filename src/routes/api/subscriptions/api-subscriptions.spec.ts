@@ -6,14 +6,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Lang } from '$lib/i18n';
 import { parseAllowlist } from '$lib/server/messaging/allowlist';
-import { RateLimiter } from '$lib/server/rate-limit';
 import { setServices } from '$lib/server/runtime';
 import type { Services } from '$lib/server/services';
 import { POST } from './+server';
 
 describe('POST /api/subscriptions refusals', () => {
 	beforeAll(() => {
-		setServices({ config: { delivery: { pushAllowlist: parseAllowlist('') } }, limits: { smsCodes: new RateLimiter(100, 60_000) } } as unknown as Services);
+		setServices({ config: { delivery: { pushAllowlist: parseAllowlist('') } } } as unknown as Services);
 	});
 	afterAll(() => setServices(null));
 
