@@ -15,6 +15,7 @@ import { apiError, wantsJson } from './http';
 import { translatorFor } from './i18n';
 import { refuse } from './open311/format';
 import { takesPhotos } from './reports/uploads';
+import { mediaType } from './media-type';
 
 /** The message (and App.Error `message`) of a refusal; `field` names where. */
 export const TEXT_UNSTORABLE = 'text_unstorable';
@@ -101,7 +102,7 @@ export async function unstorableInRequest(request: Request, url: URL, params: Re
 	if (query) return query;
 	for (const [name, value] of Object.entries(params)) if (isUnstorable(value)) return name;
 	if (!request.body || takesPhotos(routeId)) return null;
-	const type = (request.headers.get('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
+	const type = mediaType(request);
 	if (type === 'multipart/form-data') return null;
 	// A clone: the route reads the body itself (bodyLimit has bounded it already).
 	const text = await request.clone().text();

@@ -15,6 +15,7 @@ import { clock, reportLimit, retryAfter } from '$lib/server/reports/limits';
 import { services } from '$lib/server/runtime';
 import { TEXT_UNSTORABLE } from '$lib/server/unstorable-text';
 import type { RequestHandler } from './$types';
+import { mediaType } from '$lib/server/media-type';
 
 /** The longest text field read (the description is at most 2,000 characters); photos are files. */
 const TEXT_FIELD_LIMIT = 64 * 1024;
@@ -31,7 +32,7 @@ export const POST: RequestHandler = async ({ request, locals, cookies, getClient
 		const { code, message } = described(t, key, more);
 		return apiError(status, message, { code, ...more }, headers);
 	};
-	if (!request.headers.get('content-type')?.startsWith('multipart/form-data')) return refuse(415, 'reports.errors.not_multipart');
+	if (mediaType(request) !== 'multipart/form-data') return refuse(415, 'reports.errors.not_multipart');
 	let form: FormData | null;
 	try {
 		form = await readLimitedForm(request, TEXT_FIELD_LIMIT);
