@@ -7,6 +7,7 @@ import { ANON, claimsFor } from '$lib/server/auth/identity';
 import { readConfig } from '$lib/server/config';
 import { csrf } from '$lib/server/csrf';
 import { reservedAction } from '$lib/server/form-actions';
+import { wellFormedParams } from '$lib/server/params';
 import { asCaller } from '$lib/server/db/caller';
 import { apiError, wantsJson } from '$lib/server/http';
 import { chooseLang } from '$lib/server/i18n';
@@ -121,6 +122,7 @@ export const handle = sequence(
 	reservedAction,
 	bodyLimit,
 	unstorableText,
+	wellFormedParams,
 	identity,
 	anonymousLimits(() => (building ? null : services().limits)),
 	i18n,
