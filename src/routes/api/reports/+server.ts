@@ -7,7 +7,7 @@
  */
 import { isHttpError, json } from '@sveltejs/kit';
 import { FieldTooLarge, readLimitedForm } from '$lib/server/field-limit';
-import { apiError } from '$lib/server/http';
+import { apiError, TEXT_FIELD_BYTES } from '$lib/server/http';
 import { translatorFor } from '$lib/server/i18n';
 import { deviceId } from '$lib/server/reports/device';
 import { fileReport } from '$lib/server/reports/file';
@@ -18,7 +18,6 @@ import type { RequestHandler } from './$types';
 import { mediaType } from '$lib/server/media-type';
 
 /** The longest text field read (the description is at most 2,000 characters); photos are files. */
-const TEXT_FIELD_LIMIT = 64 * 1024;
 
 /** "reports.errors.description_short" → the code "description_short" and its words. */
 const described = (t: (key: string, values?: Record<string, unknown>) => string, key: string, values?: Record<string, unknown>) => ({
@@ -35,10 +34,10 @@ export const POST: RequestHandler = async ({ request, locals, cookies, getClient
 	if (mediaType(request) !== 'multipart/form-data') return refuse(415, 'reports.errors.not_multipart');
 	let form: FormData | null;
 	try {
-		form = await readLimitedForm(request, TEXT_FIELD_LIMIT);
+		form = await readLimitedForm(request, TEXT_FIELD_BYTES);
 	} catch (error) {
 		// refused at the limit, while the body streams in: the rest is never read
-		if (error instanceof FieldTooLarge) return refuse(413, 'reports.errors.field_too_large', { limit: TEXT_FIELD_LIMIT });
+		if (error instanceof FieldTooLarge) return refuse(413, 'reports.errors.field_too_large', { limit: TEXT_FIELD_BYTES });
 		if (isHttpError(error) && error.body.message === TEXT_UNSTORABLE) return refuse(400, 'errors.text_unstorable', { field: error.body.field });
 		throw error;
 	}
