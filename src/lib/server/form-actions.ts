@@ -4,6 +4,7 @@
  * It is no action of ours: 404 with a body, as for any other unknown action name.
  */
 import type { Handle } from '@sveltejs/kit';
+import { translatorFor } from './i18n';
 
 /** The action a form post names (`?/name`), as SvelteKit reads it: the first query key starting with '/'. */
 export function actionName(url: URL): string | null {
@@ -13,7 +14,8 @@ export function actionName(url: URL): string | null {
 
 export const reservedAction: Handle = async ({ event, resolve }) => {
 	if (event.request.method === 'GET' || event.request.method === 'HEAD' || actionName(event.url) !== 'default') return resolve(event);
-	return new Response("404\n没有名为 default 的表单操作：请提交到表单所指定的操作（?/名称）。\nThere is no form action named 'default' here: post to the action the form names (?/name).\n", {
+	const words = (['zh-CN', 'en'] as const).map((lang) => translatorFor(lang)('errors.no_such_action', { name: 'default' }));
+	return new Response(`404\n${words.join('\n')}\n`, {
 		status: 404,
 		headers: { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store' }
 	});
