@@ -21,8 +21,10 @@ declare global {
 		interface Error {
 			message: string;
 			id?: string;
-			/** The field a 400 concerns (text_unstorable). */
+			/** The field a 400 or 413 concerns (text_unstorable, field_too_large). */
 			field?: string;
+			/** The limit a 413 names, in bytes (field_too_large). */
+			limit?: number;
 		}
 	}
 }

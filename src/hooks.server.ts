@@ -6,6 +6,8 @@ import { consoleGuard } from '$lib/server/auth/staff-only';
 import { ANON, claimsFor } from '$lib/server/auth/identity';
 import { readConfig } from '$lib/server/config';
 import { csrf } from '$lib/server/csrf';
+import { reservedAction } from '$lib/server/form-actions';
+import { wellFormedParams } from '$lib/server/params';
 import { asCaller } from '$lib/server/db/caller';
 import { apiError, wantsJson } from '$lib/server/http';
 import { chooseLang } from '$lib/server/i18n';
@@ -117,8 +119,10 @@ export const handle = sequence(
 	compress,
 	unavailableHandle,
 	csrf,
+	reservedAction,
 	bodyLimit,
 	unstorableText,
+	wellFormedParams,
 	identity,
 	anonymousLimits(() => (building ? null : services().limits)),
 	i18n,

@@ -6,6 +6,7 @@
  * cross-site post gains nothing there. Everywhere else the rule is SvelteKit's own.
  */
 import type { Handle } from '@sveltejs/kit';
+import { mediaType } from './media-type';
 
 const FORM_TYPES = ['application/x-www-form-urlencoded', 'multipart/form-data', 'text/plain', 'application/x-sveltekit-formdata'];
 const WRITES = ['POST', 'PUT', 'PATCH', 'DELETE'];
@@ -13,7 +14,7 @@ const WRITES = ['POST', 'PUT', 'PATCH', 'DELETE'];
 /** `routeId`: the route SvelteKit matched (an encoded path such as `/%6fpen311/` decodes to it). */
 export function crossSiteForm(request: Request, url: URL, routeId: string | null): boolean {
 	if (!WRITES.includes(request.method) || routeId?.startsWith('/open311/')) return false;
-	const type = (request.headers.get('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
+	const type = mediaType(request);
 	return FORM_TYPES.includes(type) && request.headers.get('origin') !== url.origin;
 }
 

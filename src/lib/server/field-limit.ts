@@ -1,5 +1,6 @@
 import { isHttpError } from '@sveltejs/kit';
 import { storable } from './http';
+import { discardRest } from './reports/uploads';
 
 /**
  * A multipart body's text fields, limited while the body streams in. The body limit
@@ -72,6 +73,7 @@ export function limitTextFields(body: ReadableStream<Uint8Array>, boundary: stri
 			return;
 		}
 	};
+	// Not cancelled when the guard stops the read: the caller drops the rest (discardRest), so the 413 is not lost with the socket.
 	return body.pipeThrough(
 		new TransformStream<Uint8Array, Uint8Array>({
 			transform(chunk, controller) {
@@ -87,8 +89,15 @@ export function limitTextFields(body: ReadableStream<Uint8Array>, boundary: stri
 				}
 				controller.enqueue(chunk);
 			}
-		})
+		}),
+		{ preventCancel: true }
 	);
+}
+
+/** Drops what is left of a body once the pipe that read it has let go of it. */
+async function dropWhenFree(body: ReadableStream<Uint8Array>): Promise<void> {
+	while (body.locked) await new Promise((resolve) => setImmediate(resolve));
+	discardRest(body.getReader());
 }
 
 /**
@@ -111,7 +120,10 @@ export async function readLimitedForm(request: Request, limit: number): Promise<
 		form = await guarded.formData();
 	} catch (error) {
 		// however the platform wraps the stream's error, the guard knows it stopped the read
-		if (exceeded) throw new FieldTooLarge(limit);
+		if (exceeded) {
+			void dropWhenFree(request.body);
+			throw new FieldTooLarge(limit);
+		}
 		if (isHttpError(error)) throw error;
 		return null;
 	}

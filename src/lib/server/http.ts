@@ -21,7 +21,7 @@ export const FORM_MALFORMED = 'errors.form_malformed';
  * A field with text the database cannot store (NUL, a lone surrogate) answers 400
  * naming it (`text_unstorable`, unstorable-text.ts) before any action sees the form.
  */
-export async function readForm(request: Request): Promise<FormData | null> {
+export async function readForm(request: Request, textLimit = TEXT_FIELD_BYTES): Promise<FormData | null> {
 	let form: FormData;
 	try {
 		form = await request.formData();
@@ -29,13 +29,28 @@ export async function readForm(request: Request): Promise<FormData | null> {
 		if (isHttpError(e)) throw e;
 		return null;
 	}
-	return storable(form);
+	return storable(form, textLimit);
 }
 
-/** The form itself, once every text field in it can be stored; else the 400 naming the field. */
-export function storable(form: FormData): FormData {
+/**
+ * The longest text field (not a file) a form takes, in UTF-8 bytes: a report's description
+ * is at most 2,000 characters, so 64 KB is far past every field a person types. Past it the
+ * answer is 413 naming the field and the limit, and the text is never echoed back into
+ * the page (a 70 KB description came back whole in the form's 400).
+ */
+export const TEXT_FIELD_BYTES = 64 * 1024;
+/** The message (and App.Error `message`) of a text field over the limit. */
+export const FIELD_TOO_LARGE = 'field_too_large';
+
+/** The form itself, once every text field in it can be stored and is within the limit; else the 400 or 413 naming the field. */
+export function storable(form: FormData, textLimit = TEXT_FIELD_BYTES): FormData {
 	const field = unstorableInForm(form);
 	if (field) refuseUnstorable(field);
+	for (const [name, value] of form.entries()) {
+		if (typeof value === 'string' && value.length > textLimit / 3 && Buffer.byteLength(value) > textLimit) {
+			error(413, { message: FIELD_TOO_LARGE, field: name, limit: textLimit });
+		}
+	}
 	return form;
 }
 
@@ -44,8 +59,8 @@ export function storable(form: FormData): FormData {
  * error page ("form_malformed", worded in the page's language), never a 500. For actions
  * that have no form of their own to show the problem in (readForm is for those that do).
  */
-export async function formOf(request: Request): Promise<FormData> {
-	const form = await readForm(request);
+export async function formOf(request: Request, textLimit = TEXT_FIELD_BYTES): Promise<FormData> {
+	const form = await readForm(request, textLimit);
 	if (!form) error(400, 'form_malformed');
 	return form;
 }

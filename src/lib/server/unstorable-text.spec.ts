@@ -27,6 +27,9 @@ describe('the checks', () => {
 		expect(isUnstorable(`a${LONE_LOW}`)).toBe(true);
 		expect(isUnstorable(`${LONE_HIGH}`)).toBe(true);
 		expect(isUnstorable('积水 😀 ok')).toBe(false);
+		// C0 controls XML 1.0 forbids (they broke the CAP feed); tab and line breaks are text
+		for (const c of ['\u0001', '\u000b', '\u000c', '\u001b', '\u001f']) expect(isUnstorable(`暴雨${c}预警`)).toBe(true);
+		expect(isUnstorable('a\tb\r\nc\u007f')).toBe(false);
 		expect(isUnstorable('')).toBe(false);
 	});
 
@@ -44,6 +47,9 @@ describe('the checks', () => {
 		expect(unstorableInXml('<xml><Content><![CDATA[x]]></Content><FromUserName>&#xD800;</FromUserName></xml>')).toBe('FromUserName');
 		expect(unstorableInXml('<a><b>&#55296;</b></a>')).toBe('b');
 		expect(unstorableInXml('<a><b>&#57343;</b></a>')).toBe('b');
+		expect(unstorableInXml('<a><b>&#1;</b></a>')).toBe('b');
+		expect(unstorableInXml('<a><c>&#x1b;</c></a>')).toBe('c');
+		expect(unstorableInXml('<a><b>&#9;&#10;&#13;&#x20;</b></a>')).toBeNull();
 		// a supplementary character by reference, and ordinary ones, are fine
 		expect(unstorableInXml('<a><b>&#128512; &#x1F600; &#20320; &#57344; &#55295;</b></a>')).toBeNull();
 	});
@@ -64,6 +70,7 @@ describe('forms, where every page action reads them (readForm, formOf)', () => {
 	it('answer 400 naming the field (the error page words it), for url-encoded and multipart bodies', async () => {
 		for (const read of [readForm, formOf]) {
 			await expect(read(post('name=Li&note=trapped%00'))).rejects.toMatchObject({ status: 400, body: { message: 'text_unstorable', field: 'note' } });
+			await expect(read(post('headline_zh=%E6%9A%B4%01%0B%1B'))).rejects.toMatchObject({ status: 400, body: { message: 'text_unstorable', field: 'headline_zh' } });
 			const multipart = '--b\r\nContent-Disposition: form-data; name="description"\r\n\r\nwater\u0000\r\n--b--\r\n';
 			await expect(read(post(multipart, 'multipart/form-data; boundary=b'))).rejects.toMatchObject({ status: 400, body: { field: 'description' } });
 			expect((await read(post('name=%E6%9D%8E&note=ok')))!.get('name')).toBe('李');

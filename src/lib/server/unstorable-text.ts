@@ -16,12 +16,16 @@ import { apiError, wantsJson } from './http';
 import { translatorFor } from './i18n';
 import { refuse } from './open311/format';
 import { takesPhotos } from './reports/uploads';
+import { mediaType } from './media-type';
 
 /** The message (and App.Error `message`) of a refusal; `field` names where. */
 export const TEXT_UNSTORABLE = 'text_unstorable';
 
-// A NUL, a high surrogate not followed by a low one, or a low one not preceded by a high one.
-const UNSTORABLE = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+// A NUL or another C0 control character but tab, LF and CR (XML 1.0 forbids them, so one
+// in a warning's headline broke the CAP feed for strict readers, and no person types
+// them), a high surrogate not followed by a low one, or a low one not preceded by a high one.
+// The warning text columns check the same in SQL (20261206800000_control_characters.sql).
+const UNSTORABLE = /[\u0000-\u0008\u000B\u000C\u000E-\u001F]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
 export function isUnstorable(text: string): boolean {
 	return UNSTORABLE.test(text);
@@ -60,8 +64,9 @@ export function unstorableInForm(form: FormData | URLSearchParams): string | nul
 	return null;
 }
 
-// A character reference to NUL or to a surrogate: decoded by the XML parser into the text.
-const BAD_REFERENCE = /&#(?:x0*(?:0|d[89a-f][0-9a-f]{2})|0*(?:0|5529[6-9]|55[3-9]\d\d|56[0-9]\d\d|57[0-2]\d\d|573[0-3]\d|5734[0-3]));/i;
+// A character reference to NUL, another refused control character or a surrogate:
+// decoded by the XML parser into the text.
+const BAD_REFERENCE = /&#(?:x0*(?:[0-8bcef]|1[0-9a-f]|d[89a-f][0-9a-f]{2})|0*(?:[0-8]|1[124-9]|2\d|3[01]|5529[6-9]|55[3-9]\d\d|56[0-9]\d\d|57[0-2]\d\d|573[0-3]\d|5734[0-3]));/i;
 
 /**
  * The element around the first character an XML body cannot have stored — a raw NUL or
@@ -79,7 +84,7 @@ export function unstorableInXml(xml: string): string | null {
 
 /** What a client is told: which field, and what to do. */
 export function unstorableMessage(field: string): string {
-	return `${field}: the text contains a character that cannot be stored (a NUL character U+0000 or a lone UTF-16 surrogate); remove it and send again`;
+	return `${field}: the text contains a character that cannot be stored (a NUL or other control character U+0000–U+001F other than tab and line breaks, or a lone UTF-16 surrogate); remove it and send again`;
 }
 
 /** A page's form refusal (the error page words it in the page's language). */
@@ -98,7 +103,7 @@ export async function unstorableInRequest(request: Request, url: URL, params: Re
 	if (query) return query;
 	for (const [name, value] of Object.entries(params)) if (isUnstorable(value)) return name;
 	if (!request.body || takesPhotos(routeId)) return null;
-	const type = (request.headers.get('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
+	const type = mediaType(request);
 	if (type === 'multipart/form-data') return null;
 	// A clone: the route reads the body itself (bodyLimit has bounded it already).
 	const text = await request.clone().text();

@@ -42,6 +42,8 @@ export const actions: Actions = {
 		const { input, errors } = safety.parseSafe(form);
 		if (Object.keys(errors).length) return fail(400, { mode: 'safe', errors, values: Object.fromEntries(form) });
 		const thread = await locals.db((tx) => safety.warningThread(tx, input.thread));
+		// A thread named must be a warning that exists: a random UUID was taken as "no warning".
+		if (input.thread && !thread) return fail(400, { mode: 'safe', errors: { thread: 'safety.errors.warning' }, values: Object.fromEntries(form) });
 		const done = await locals.db((tx) => safety.markSafe(tx, { ...input, thread }));
 		if ('field' in done) return fail(400, { mode: 'safe', errors: { [done.field]: done.key }, values: Object.fromEntries(form) });
 		const back = new URLSearchParams({

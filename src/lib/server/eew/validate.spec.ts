@@ -53,6 +53,9 @@ describe('one check for JSON and CAP', () => {
 	it('refuses fields it does not know, a time without an offset, and a non-earthquake CAP', () => {
 		expect(() => parseEewJson({ ...eewJson(facts), extra: 1 }, NOW)).toThrow(/extra/);
 		expect(() => parseEewJson({ ...eewJson(facts), originTime: '2026-12-04 12:00:03' }, NOW)).toThrow(/offset/);
+		// a day the month does not have is an invalid date, not a rolled-over one "more than 10 minutes ago" (an outside tester's finding)
+		expect(() => parseEewJson({ ...eewJson(facts), originTime: '2026-02-30T12:00:03+08:00' }, NOW)).toThrow(/invalid date/);
+		expect(() => parseEewJson({ ...eewJson(facts), originTime: '2026-11-31T12:00:03Z' }, NOW)).toThrow(/invalid date/);
 		expect(() => parseEewCap(eewCap(facts).replace('<event>Earthquake</event>', '<event>Rainstorm</event>'), NOW)).toThrow(/earthquake/);
 	});
 });

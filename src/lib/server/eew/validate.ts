@@ -47,7 +47,12 @@ export function checkFacts(raw: Raw, now = Date.now(), names: Record<string, str
 	if (typeof originText !== 'string' || !/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{1,6})?(Z|[+-]\d\d:\d\d)$/.test(originText))
 		throw new EewInputError(name('originTime'), 'must be a time with its offset, like 2026-12-04T20:15:03.2+08:00');
 	const originTime = new Date(originText);
-	if (Number.isNaN(originTime.getTime())) throw new EewInputError(name('originTime'), 'is not a real time');
+	// Date rolls 2026-02-30 over to 03-02; a day the month does not have is no date at all.
+	const [year, month, day] = originText.slice(0, 10).split('-').map(Number) as [number, number, number];
+	const calendar = new Date(Date.UTC(year, month - 1, day));
+	if (Number.isNaN(originTime.getTime()) || calendar.getUTCMonth() !== month - 1 || calendar.getUTCDate() !== day) {
+		throw new EewInputError(name('originTime'), `is not a real date and time ("${originText}": invalid date)`);
+	}
 	if (originTime.getTime() > now + MAX_AHEAD_MS) throw new EewInputError(name('originTime'), 'is in the future');
 	if (originTime.getTime() < now - MAX_AGE_MS) throw new EewInputError(name('originTime'), 'is more than 10 minutes ago: no longer an early warning');
 	return {

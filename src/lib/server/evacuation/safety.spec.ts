@@ -125,9 +125,20 @@ describe.each(backends())('residents’ safety marks on $name', (backend) => {
 	});
 
 	it('shows a relative only a shared "safe", and the same "nothing" for everything else', async () => {
-		// Shared safe → seen, with the place and the channel.
+		// A shared safe from the web proves nothing about the number typed (an outside tester's
+		// finding: anyone could mark someone else "safe, shelter"): kept for staff, never looked up.
 		await markSafe(ANON_CLAIMS, { phone: '13922220001', place: 'relatives', share: 'on' });
-		expect(await lookup('139-2222-0001')).toMatchObject({ answer: 'safe', place: 'relatives', channel: 'web' });
+		expect(await lookup('139-2222-0001')).toEqual({ answer: 'none' });
+		const [kept] = await asService(db, (tx) => tx.query(`select channel, share from public.safety_marks where phone_key = '13922220001'`));
+		expect(kept).toEqual({ channel: 'web', share: true });
+		// From the number itself (an SMS reply: the carrier's sender): seen, with the place and the channel.
+		await asService(db, (tx) =>
+			tx.query(`insert into public.safety_marks (idempotency_key, status, place, phone_key, share, channel) values ($1, 'safe', 'relatives', '13922220001', true, 'sms')`, [crypto.randomUUID()])
+		);
+		expect(await lookup('139-2222-0001')).toMatchObject({ answer: 'safe', place: 'relatives', channel: 'sms' });
+		// A later web mark hides it again (a spoofer can at most hide a "safe", never make one).
+		await markSafe(ANON_CLAIMS, { phone: '13922220001', place: 'shelter', share: 'on' });
+		expect(await lookup('13922220001')).toEqual({ answer: 'none' });
 		// Safe but not shared: nothing.
 		await markSafe(ANON_CLAIMS, { phone: '13922220002', place: 'home' });
 		expect(await lookup('13922220002')).toEqual({ answer: 'none' });
@@ -195,9 +206,11 @@ describe.each(backends())('residents’ safety marks on $name', (backend) => {
 		const visible = await as(db, townStaff, (tx) => tx.query<{ phone_key: string }>('select phone_key from public.safety_marks'));
 		expect(new Set(visible.map((r) => r.phone_key))).toEqual(new Set([ON_ROLL, ON_ROLL_2]));
 		expect(await sqlState(as(db, townStaff, (tx) => tx.query(`update public.safety_marks set share = true`)))).toBe('42501');
-		// An anonymous caller cannot forge an SMS mark through the web function either: it always says "web".
+		// An anonymous caller cannot forge an SMS mark through the web function either: it always says "web", and a web mark is never looked up.
 		await as(db, ANON_CLAIMS, (tx) => tx.query(`select public.safety_mark($1, null, 'safe', null, '13955550000', true)`, [crypto.randomUUID()]));
-		expect(await lookup('13955550000')).toMatchObject({ channel: 'web' });
+		const [forged] = await asService(db, (tx) => tx.query(`select channel from public.safety_marks where phone_key = '13955550000'`));
+		expect(forged).toEqual({ channel: 'web' });
+		expect(await lookup('13955550000')).toEqual({ answer: 'none' });
 		expect(await sqlState(as(db, townStaff, (tx) => tx.query('select * from app.prune_evacuation_marks()')))).toBe('42501');
 	});
 

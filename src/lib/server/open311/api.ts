@@ -15,6 +15,7 @@ import { authorize, fieldsFrom, fileRequest, type Limits } from './file';
 import { Open311Error, parseFormat, refuse, render, renderError, renderOne, type Format } from './format';
 import { findRequests, mediaPhoto, parseFilters, requestForToken } from './requests';
 import { discovery, requestLang, serviceDefinition, serviceList, translator } from './services';
+import { mediaType } from '../media-type';
 
 export type Call = {
 	request: Request;
@@ -81,8 +82,8 @@ export const token = (call: Call, value: string) =>
 
 /** The spec's POST body is form-encoded; multipart is taken too (the same fields). */
 async function formOf(request: Request): Promise<FormData> {
-	const type = request.headers.get('content-type') ?? '';
-	if (!type.startsWith('application/x-www-form-urlencoded') && !type.startsWith('multipart/form-data')) {
+	const type = mediaType(request);
+	if (type !== 'application/x-www-form-urlencoded' && type !== 'multipart/form-data') {
 		throw new Open311Error(400, 'send the parameters as application/x-www-form-urlencoded (or multipart/form-data)');
 	}
 	let form: FormData | null;

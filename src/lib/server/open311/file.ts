@@ -14,6 +14,7 @@ import { freshIds, type DraftErrors } from '../reports/submit';
 import { Open311Error } from './format';
 import { notice } from './requests';
 import { categories } from './services';
+import { plainDecimal } from '../../decimal';
 
 /** The key from `api_key` (the spec's way) or the Bearer header (already checked by the hook). */
 export async function authorize(
@@ -75,8 +76,10 @@ export async function fieldsFrom(tx: Queryable, form: FormData): Promise<FormDat
 	let town = /^110118\d{3}$/.test(addressId) ? addressId : '';
 	const village = /^110118\d{6}$/.test(addressId) ? addressId : '';
 	if (addressId && !town && !village) throw new Open311Error(400, `address_id "${addressId}" is not a township or village code of Miyun`);
-	if (!town && !village && lat && lon && Number.isFinite(Number(lat)) && Number.isFinite(Number(lon))) {
-		town = await townAt(tx, Number(lat), Number(lon));
+	const latN = plainDecimal(lat);
+	const lonN = plainDecimal(lon);
+	if (!town && !village && latN !== null && lonN !== null && Number.isFinite(latN) && Number.isFinite(lonN)) {
+		town = await townAt(tx, latN, lonN);
 	}
 	return draftFields({
 		...freshIds(),

@@ -4,6 +4,7 @@
  * child per item and a UTF-8 declaration. Errors are the spec's list of {code, description}.
  */
 import { XMLBuilder } from 'fast-xml-parser';
+import { xmlChars } from '../xml-text';
 
 export type Format = 'json' | 'xml';
 type Value = string | number | boolean | null | Value[] | { [key: string]: Value };
@@ -35,8 +36,6 @@ export class Open311Error extends Error {
 
 const builder = new XMLBuilder({ format: true, suppressEmptyNode: false });
 
-// XML 1.0 refuses most control characters; a resident's text could carry one.
-const NOT_XML = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g;
 
 /**
  * JSON lists become XML elements named by their item (`attributes` → `<attribute>`,
@@ -46,7 +45,7 @@ const ITEM_OF: Record<string, string> = { attributes: 'attribute', values: 'valu
 
 function toXml(value: Value, key = ''): unknown {
 	if (value === null) return '';
-	if (typeof value === 'string') return value.replace(NOT_XML, '');
+	if (typeof value === 'string') return xmlChars(value);
 	if (Array.isArray(value)) return { [ITEM_OF[key] ?? 'item']: value.map((v) => toXml(v)) };
 	if (typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, toXml(v, k)]));
 	return String(value);

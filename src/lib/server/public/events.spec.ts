@@ -229,6 +229,14 @@ describe.each(backends())('live events at the Node layer on $name', (backend) =>
 		expect(streamCount(db)).toBe(0);
 	});
 
+	it('HEAD gets the stream’s headers and an end, and opens no stream (it never answered)', async () => {
+		const { HEAD } = await import('../../../routes/warnings/events/+server');
+		const response = await HEAD({} as Parameters<typeof HEAD>[0]);
+		expect(response.headers.get('content-type')).toBe('text/event-stream; charset=utf-8');
+		expect(response.body).toBeNull();
+		expect(streamCount(db)).toBe(0);
+	});
+
 	it('the SvelteKit route joins the same hub (vite dev, bare build/index.js)', async () => {
 		const abort = new AbortController();
 		const request = new Request('http://app.test/warnings/events?since=0123456789abcdef.0', { signal: abort.signal });

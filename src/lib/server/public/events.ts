@@ -270,6 +270,14 @@ export function eventStream(db: Database, request: Request, url: URL, lang: Lang
 	return new Response(body, { headers: BASE_HEADERS });
 }
 
+/**
+ * HEAD: the stream's headers and the end of the answer. Running GET for it (what SvelteKit
+ * does without a HEAD handler) opened a stream that never ends, so the HEAD never finished.
+ */
+export function eventStreamHead(): Response {
+	return new Response(null, { headers: BASE_HEADERS });
+}
+
 /** The headers of a stream served at the Node layer, made once per scheme (what securityHeaders adds on SvelteKit's side). */
 const nodeHeaders = new Map<boolean, Record<string, string>>();
 function headersFor(https: boolean): Record<string, string> {

@@ -3,7 +3,9 @@ import { gunzipSync, brotliDecompressSync } from 'node:zlib';
 import type { RequestEvent } from '@sveltejs/kit';
 import { describe, expect, it } from 'vitest';
 import { compress, pickEncoding } from './compress';
-import { PageCache, PRIVATE_CACHE_CONTROL, PUBLIC_CACHE_CONTROL } from './page-cache';
+import fs from 'node:fs';
+import path from 'node:path';
+import { isPublicPagePath, PageCache, PRIVATE_CACHE_CONTROL, PUBLIC_CACHE_CONTROL } from './page-cache';
 
 type Who = { kind: 'anon' } | { kind: 'staff'; email: string };
 
@@ -13,7 +15,7 @@ function event(path: string, opts: { who?: Who; cookies?: Record<string, string>
 		request: new Request(url, { headers: { 'accept-encoding': 'gzip, br', ...opts.headers } }),
 		url,
 		isDataRequest: opts.data ?? false,
-		cookies: { get: (name: string) => opts.cookies?.[name] },
+		cookies: { get: (name: string) => opts.cookies?.[name], getAll: () => Object.entries(opts.cookies ?? {}).map(([name, value]) => ({ name, value })) },
 		locals: { lang: 'zh-CN', identity: opts.who ?? { kind: 'anon' }, volunteer: opts.volunteer ?? null }
 	} as unknown as RequestEvent;
 }
@@ -96,6 +98,38 @@ describe('the public page cache', () => {
 		expect(cache.size).toBe(0);
 	});
 
+	it('every answer not kept as public says private, no-store unless its route chose (an outside tester’s finding: /report and /safe carried a private token with no Cache-Control)', async () => {
+		const cache = new PageCache(async () => 'v1');
+		const page = (headers: Record<string, string> = {}) =>
+			(async () => new Response('<input name="token" value="secret">', { headers: { 'content-type': 'text/html', ...headers } })) as never;
+		for (const path of ['/report', '/safe?s=help', '/safe/lookup', '/assistant', '/api/subscriptions/x']) {
+			const response = await cache.handle({ event: event(path, { cookies: { sm_device: crypto.randomUUID() } }), resolve: page() });
+			expect(response.headers.get('cache-control'), path).toBe(PRIVATE_CACHE_CONTROL);
+		}
+		// a route's own choice stands where it reads nothing of the device's (the CAP feed)
+		const feed = await cache.handle({ event: event('/cap/feed.atom'), resolve: page({ 'cache-control': 'public, max-age=30' }) });
+		expect(feed.headers.get('cache-control')).toBe('public, max-age=30');
+	});
+
+	it('a public page whose render reads a cookie is neither kept nor public; the language cookie is part of the key', async () => {
+		const cache = new PageCache(async () => 'v1');
+		let renders = 0;
+		const readsDevice = (async (e: RequestEvent) => {
+			renders++;
+			return new Response(`<p>${e.cookies.get('sm_device') ?? 'none'} ${'x'.repeat(2000)}</p>`, { headers: { 'content-type': 'text/html', 'cache-control': 'public, max-age=60' } });
+		}) as never;
+		for (let i = 0; i < 2; i++) {
+			const response = await cache.handle({ event: event('/shelters', { cookies: { sm_device: 'd1' } }), resolve: readsDevice });
+			expect(response.headers.get('cache-control')).toBe(PRIVATE_CACHE_CONTROL);
+			expect(response.headers.get('etag')).toBeNull();
+		}
+		expect(renders).toBe(2);
+		expect(cache.size).toBe(0);
+		const readsLang = (async (e: RequestEvent) => new Response(`<p>${e.cookies.get('lang')} ${'x'.repeat(2000)}</p>`, { headers: { 'content-type': 'text/html' } })) as never;
+		const kept = await cache.handle({ event: event('/shelters', { cookies: { lang: 'en' } }), resolve: readsLang });
+		expect(kept.headers.get('cache-control')).toBe(PUBLIC_CACHE_CONTROL);
+	});
+
 	it('keeps no error page: each request renders its own', async () => {
 		const cache = new PageCache(async () => 'v1');
 		let renders = 0;
@@ -130,5 +164,27 @@ describe('compression', () => {
 			resolve: (async () => new Response(new ReadableStream(), { headers: { 'content-type': 'text/event-stream' } })) as never
 		})) as Response;
 		expect(stream.headers.get('content-encoding')).toBeNull();
+	});
+});
+
+describe('the routes', () => {
+	it('no route declared public reads a cookie on the server, nor any layout above it (walks src/routes)', () => {
+		const sample = (segment: string) => (segment.startsWith('[') ? (/id/.test(segment) ? crypto.randomUUID() : 'x') : segment);
+		const problems: string[] = [];
+		let publicRoutes = 0;
+		const walk = (dir: string, parts: string[], above: string[]) => {
+			const entries = fs.readdirSync(dir, { withFileTypes: true });
+			const mine = entries.filter((e) => e.isFile() && /^\+(page|layout)\.server\.ts$/.test(e.name)).map((e) => path.join(dir, e.name));
+			const layouts = [...above, ...mine.filter((f) => f.includes('+layout'))];
+			const urlPath = '/' + parts.filter((p) => !p.startsWith('(')).map(sample).join('/');
+			if (entries.some((e) => e.name === '+page.svelte') && isPublicPagePath(urlPath)) {
+				publicRoutes++;
+				for (const file of [...layouts, ...mine]) if (/\bcookies\b/.test(fs.readFileSync(file, 'utf8'))) problems.push(`${urlPath}: ${file}`);
+			}
+			for (const e of entries) if (e.isDirectory()) walk(path.join(dir, e.name), [...parts, e.name], layouts);
+		};
+		walk('src/routes', [], []);
+		expect(publicRoutes).toBeGreaterThan(5);
+		expect(problems).toEqual([]);
 	});
 });

@@ -5,8 +5,12 @@
  *
  * Only what is the same for everyone is kept: GET requests without credentials of any
  * kind (no Authorization, no session or volunteer cookie), on the public routes below,
- * answered 200 without setting a cookie. Everything else passes through untouched, and
- * staff and volunteer pages are marked `private, no-store`.
+ * answered 200 without setting a cookie and without reading one (the language aside: it
+ * is in the key). Everything else is `private, no-store` unless its route says otherwise
+ * itself: a page that reads a cookie may carry the device's or a person's data (/report
+ * carried its report's private tracking token, /safe the same, with no Cache-Control at
+ * all: an outside tester's finding), so public caching is what a route is declared for,
+ * never a default.
  */
 import { createHash } from 'node:crypto';
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
@@ -14,6 +18,7 @@ import type { Handle, RequestEvent } from '@sveltejs/kit';
 import { REFRESH_COOKIE, SESSION_COOKIE } from '../auth/cookie';
 import { VOLUNTEER_COOKIE } from '../volunteers/sign-in';
 import { pickEncoding } from './compress';
+import { LANG_COOKIE } from '../../i18n';
 
 /** What a CDN or proxy may do with a public page: keep it 5 s, serve it stale for 30 s while it asks again. */
 export const PUBLIC_CACHE_CONTROL = 'public, max-age=5, stale-while-revalidate=30';
@@ -27,6 +32,9 @@ const KEPT_PARAMS = new Set(['x-sveltekit-invalidated', 'hazard']);
 const MAX_ENTRIES = 400;
 
 type Entry = { status: number; headers: [string, string][]; identity: Buffer; br: Buffer | null; gzip: Buffer | null; etag: string };
+
+/** Whether a path is one of the pages declared public (kept, and cached by CDNs, when its render reads no cookie). */
+export const isPublicPagePath = (path: string) => PUBLIC_PAGE.test(path);
 
 const isPrivatePath = (path: string) => /^\/(console|volunteer)(\/|$)/.test(path);
 
@@ -59,11 +67,13 @@ export class PageCache {
 	readonly handle: Handle = async ({ event, resolve }) => {
 		if (!isCacheable(event) || event.locals.identity?.kind !== 'anon' || event.locals.volunteer) {
 			const response = await resolve(event);
-			if (isPrivatePath(event.url.pathname) || event.locals.identity?.kind !== 'anon' || event.locals.volunteer) {
-				if (!response.headers.has('cache-control')) trySet(response, 'cache-control', PRIVATE_CACHE_CONTROL);
+			// Staff and volunteer pages are private whatever they say; the rest, unless the route chose.
+			if (isPrivatePath(event.url.pathname) || event.locals.identity?.kind !== 'anon' || event.locals.volunteer || !response.headers.has('cache-control')) {
+				trySet(response, 'cache-control', PRIVATE_CACHE_CONTROL);
 			}
 			return response;
 		}
+		const reads = watchCookieReads(event);
 		const version = await this.version();
 		if (version !== this.#version) {
 			this.#entries.clear();
@@ -78,8 +88,12 @@ export class PageCache {
 			// The first request renders; others asking meanwhile wait for it (no stampede).
 			const rendering = (async () => {
 				const response = await resolve(event);
-				const entry = await toEntry(response);
-				if (!entry) own.response = response;
+				// A render that read a cookie may hold what is the device's own: never kept, never public.
+				const entry = reads.any ? null : await toEntry(response);
+				if (!entry) {
+					if (reads.any || !response.headers.has('cache-control')) trySet(response, 'cache-control', PRIVATE_CACHE_CONTROL);
+					own.response = response;
+				}
 				return entry;
 			})();
 			if (this.#entries.size >= MAX_ENTRIES) this.#entries.delete(this.#entries.keys().next().value!);
@@ -91,9 +105,30 @@ export class PageCache {
 		const entry = await pending;
 		if (own.response) return own.response;
 		// Not cacheable after all (an error page, a redirect): render this request itself.
-		if (!entry) return resolve(event);
+		if (!entry) {
+			const response = await resolve(event);
+			if (reads.any || !response.headers.has('cache-control')) trySet(response, 'cache-control', PRIVATE_CACHE_CONTROL);
+			return response;
+		}
 		return fromEntry(entry, event.request.headers.get('accept-encoding'));
 	};
+}
+
+/** Notes whether the rest of this request's handling reads a cookie (the language cookie aside: it is in the key). */
+function watchCookieReads(event: Pick<RequestEvent, 'cookies'>): { any: boolean } {
+	const reads = { any: false };
+	const { cookies } = event;
+	const get = cookies.get.bind(cookies);
+	const getAll = cookies.getAll.bind(cookies);
+	cookies.get = (name, options) => {
+		if (name !== LANG_COOKIE) reads.any = true;
+		return get(name, options);
+	};
+	cookies.getAll = (options) => {
+		reads.any = true;
+		return getAll(options);
+	};
+	return reads;
 }
 
 function trySet(response: Response, name: string, value: string) {

@@ -164,6 +164,25 @@ describe.each(backends())('reports on $name', (backend) => {
 			expect(row!.reviewed_at).toBeInstanceOf(Date);
 		});
 
+		it('dispatch goes to a unit that exists, or not at all: an unknown target is "unknown unit", nothing changes (an outside tester’s finding)', async () => {
+			for (const to of ['../../x', 'department:', 'department', 'dept:water', 'town:../x']) {
+				expect(() => flow.dispatchTarget(to), to).toThrow(expect.objectContaining({ key: 'reports.errors.unknown_unit' }));
+			}
+			expect(flow.dispatchTarget('')).toEqual({});
+			expect(flow.dispatchTarget('department:water')).toEqual({ department: 'water' });
+			expect(flow.dispatchTarget('town:110118101')).toEqual({ town: '110118101' });
+			const r = await file();
+			const state = async () =>
+				(await asService(db, (tx) => tx.query('select status, department_code, unit_town_code, dispatched_at from public.reports where id = $1', [r.id])))[0];
+			const before = await state();
+			for (const to of [{ department: 'nowhere' }, { town: '999' }]) {
+				await expect(as(db, desk, (tx) => flow.dispatch(tx, r.id, to))).rejects.toMatchObject({ key: 'reports.errors.unknown_unit' });
+			}
+			// SQL: the same rule without the app
+			expect(await sqlState(as(db, desk, (tx) => tx.query(`select public.report_dispatch($1, 'x/../y', null)`, [r.id])))).toBe('23503');
+			expect(await state()).toEqual(before);
+		});
+
 		it('reviewed_at cannot be set by filing, and is kept once set', async () => {
 			const r = await file(draft({ category: 'construction' }));
 			const reviewed = async () =>

@@ -8,6 +8,7 @@ import { ReportCategoryValues, type ReportCategory } from '../../db-types.gen';
 import type { Queryable } from '../db/port';
 import { DomainError, domainError, type Refusal } from '../errors';
 import { photoFiles, PhotoError, processPhotos, MAX_PHOTOS } from './photos';
+import { plainDecimal } from '../../decimal';
 
 export type Draft = {
 	key: string;
@@ -32,15 +33,17 @@ export function freshIds(): { key: string; token: string } {
 	return { key: crypto.randomUUID(), token: randomBytes(24).toString('base64url') };
 }
 
-function coordinate(raw: string, min: number, max: number): number | null {
-	if (!raw) return null;
-	const n = Number(raw);
-	return Number.isFinite(n) && n >= min && n <= max ? n : NaN;
+/** A coordinate in range, null when not given, NaN otherwise; `notNumber` says which kind of NaN. */
+function coordinate(raw: string, min: number, max: number, notNumber: { seen: boolean }): number | null {
+	const n = plainDecimal(raw);
+	if (n !== null && Number.isNaN(n)) notNumber.seen = true;
+	return n === null || (n >= min && n <= max) ? n : NaN;
 }
 
 export function parseDraft(form: FormData): { draft: Draft; errors: DraftErrors } {
 	const text = (name: string) => String(form.get(name) ?? '').trim();
 	const errors: DraftErrors = {};
+	const notNumber = { seen: false };
 	const village = text('village');
 	const draft: Draft = {
 		key: text('key'),
@@ -51,8 +54,8 @@ export function parseDraft(form: FormData): { draft: Draft; errors: DraftErrors 
 		town: text('town') || (/^110118\d{6}$/.test(village) ? village.slice(0, 9) : ''),
 		village,
 		address: text('address'),
-		lat: coordinate(text('lat'), -90, 90),
-		lon: coordinate(text('lon'), -180, 180),
+		lat: coordinate(text('lat'), -90, 90, notNumber),
+		lon: coordinate(text('lon'), -180, 180, notNumber),
 		name: text('name'),
 		phone: text('phone')
 	};
@@ -64,7 +67,7 @@ export function parseDraft(form: FormData): { draft: Draft; errors: DraftErrors 
 	if (!/^110118\d{3}$/.test(draft.town)) errors.town = 'reports.errors.town';
 	if (draft.village && !draft.village.startsWith(draft.town)) errors.village = 'reports.errors.village';
 	if (Number.isNaN(draft.lat) || Number.isNaN(draft.lon) || (draft.lat === null) !== (draft.lon === null)) {
-		errors.location = 'reports.errors.location';
+		errors.location = notNumber.seen ? 'reports.errors.location_not_number' : 'reports.errors.location';
 	}
 	if (!draft.village && !draft.address && draft.lat === null) errors.address = 'reports.errors.where';
 	if (draft.address.length > 200) errors.address = 'reports.errors.too_long';

@@ -35,14 +35,13 @@ function run(routeId: string | null, body: ReadableStream<Uint8Array> | string, 
 }
 
 describe('the small body limit, on the stream', () => {
-	it('refuses a chunked body past 512 KB with 413, reading no more than the limit and a chunk', async () => {
-		const { stream, pulled } = chunked(34 * 1024 * 1024);
+	it('refuses a chunked body past 512 KB with 413; the rest is read and dropped, not cancelled (that reset the socket: oversize.spec.ts)', async () => {
+		const { stream } = chunked(34 * 1024 * 1024);
 		const { response, seen } = run('/api/subscriptions', stream);
 		const res = await response;
 		expect(res.status).toBe(413);
 		expect((await res.json()).error).toMatch(/larger than 524288 bytes/);
 		expect(seen()).toBeNull();
-		expect(pulled()).toBeLessThanOrEqual(SMALL_BODY_BYTES + 2 * 64 * 1024);
 	});
 
 	it('hands a small chunked body on whole', async () => {

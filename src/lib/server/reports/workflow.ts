@@ -30,12 +30,30 @@ async function step<T>(work: Promise<T>): Promise<T> {
 	}
 }
 
+export type DispatchTarget = { department?: string | null; town?: string | null };
+
+/**
+ * The console's `to` value: '' (by the routing rules), `department:<code>` or `town:<code>`.
+ * Anything else is refused as an unknown unit; it was read as "by the rules" and the
+ * report went out (an outside tester's finding). The database refuses a code that names
+ * no unit (report_dispatch).
+ */
+export function dispatchTarget(value: string): DispatchTarget {
+	if (value === '') return {};
+	const m = /^(department|town):([A-Za-z0-9_-]{1,40})$/.exec(value);
+	if (!m) throw new StepError('reports.errors.unknown_unit');
+	return m[1] === 'department' ? { department: m[2] } : { town: m[2] };
+}
+
 /** Dispatches (or re-dispatches) to a department or a township; neither = by the routing rules. */
-export async function dispatch(tx: Queryable, id: number, to: { department?: string | null; town?: string | null } = {}): Promise<string> {
-	const [row] = await step(
-		tx.query<{ unit: string }>('select public.report_dispatch($1, $2, $3) as unit', [id, to.department || null, to.town || null])
-	);
-	return row!.unit;
+export async function dispatch(tx: Queryable, id: number, to: DispatchTarget = {}): Promise<string> {
+	try {
+		const [row] = await tx.query<{ unit: string }>('select public.report_dispatch($1, $2, $3) as unit', [id, to.department || null, to.town || null]);
+		return row!.unit;
+	} catch (error) {
+		const refused = domainError(error, [{ sqlstate: '23503', key: 'reports.errors.unknown_unit' }, ...STEP_REFUSALS]);
+		throw new StepError(refused.key, refused.sqlstate);
+	}
 }
 
 export const accept = (tx: Queryable, id: number) => step(tx.query('select public.report_accept($1)', [id])).then(() => undefined);

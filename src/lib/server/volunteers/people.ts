@@ -44,7 +44,9 @@ export function parseProfile(form: FormData) {
 	const errors: Partial<Record<Exclude<keyof ProfileInput, 'team_consent'>, string>> = {};
 	if (!values.name) errors.name = 'errors.required';
 	else if (values.name.length > 60) errors.name = 'errors.too_long';
-	if (!/^110118[0-9]{3}$/.test(values.town_code)) errors.town_code = 'errors.required';
+	// Missing is "required"; given but no township code of Miyun is "unknown township" (town_code=999 said "required").
+	if (!values.town_code) errors.town_code = 'errors.required';
+	else if (!/^110118[0-9]{3}$/.test(values.town_code)) errors.town_code = 'volunteer.errors.unknown_town';
 	if (values.skills.length > 500) errors.skills = 'errors.too_long';
 	if (values.certificates.length > 500) errors.certificates = 'errors.too_long';
 	if (values.emergency_name.length > 60) errors.emergency_name = 'errors.too_long';

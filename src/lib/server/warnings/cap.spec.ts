@@ -85,7 +85,15 @@ describe('parsing CAP', () => {
 		['an unknown hazard', (x: string) => x.replace(/<event>暴雨/, '<event>Alien landing'), 'alert/info[1]/event', /hazard/],
 		['an open polygon', (x: string) => x.replace('40.58,116.90 40.60,116.75', '40.58,116.90 40.61,116.75'), 'alert/info[1]/area[1]/polygon[1]', /not closed/],
 		['a Restricted scope', (x: string) => x.replace('<scope>Public', '<scope>Restricted'), 'alert/scope', /Public/],
-		['an Update without references', (x: string) => x.replace('<msgType>Alert', '<msgType>Update'), 'alert/references', /reference/]
+		['an Update without references', (x: string) => x.replace('<msgType>Alert', '<msgType>Update'), 'alert/references', /reference/],
+		// an outside tester's findings: these were a 500, or stored stripped or literally
+		['500 levels of nesting', (x: string) => x.replace('</sender>', `</sender>${'<a>'.repeat(500)}${'</a>'.repeat(500)}`), 'a', /nested deeper/],
+		['a reference to NUL', (x: string) => x.replace(/<headline>/, '<headline>&#0;'), 'headline', /not well-formed/],
+		['a reference to U+0001', (x: string) => x.replace(/<headline>/, '<headline>&#1;'), 'headline', /not well-formed/],
+		['a reference to U+FFFE', (x: string) => x.replace(/<headline>/, '<headline>&#xFFFE;'), 'headline', /not well-formed/],
+		['an undeclared entity', (x: string) => x.replace(/<headline>/, '<headline>&foo;'), 'headline', /not well-formed.*not declared/],
+		['no namespace on <alert/>', () => '<alert/>', 'alert', /namespace/],
+		['another root element', (x: string) => x.replace(/<alert\b/, '<alarm').replace('</alert>', '</alarm>'), 'alarm', /root element/]
 	])('names the element for %s', (_what, mangle, element, problem) => {
 		const got = capError(() => parseCap(mangle(capAlert())));
 		expect(got.element).toBe(element);
@@ -102,6 +110,16 @@ describe('exporting CAP', () => {
 			web: 'http://localhost/warnings/1'
 		});
 		expect(schemaProblems(xml)).toBeNull();
+	});
+
+	it('never writes a character XML 1.0 forbids, whatever the stored text holds', () => {
+		const xml = toCap({
+			identifier: 'safe-miyun-110118-y', sender: 'safe-miyun-110118', sent: new Date(), status: 'Exercise', msgType: 'Alert', references: [],
+			warning: rainstorm({ infos: rainstorm().infos.map((i) => ({ ...i, headline: `a\u0001b\u000bc\u001bd\ufffe\ud800e` })) }),
+			web: 'http://localhost/warnings/1'
+		});
+		expect(xml).not.toMatch(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF\uD800-\uDFFF]/);
+		expect(xml).toContain('<headline>abcde</headline>');
 	});
 
 	it('the schema check can fail', () => {

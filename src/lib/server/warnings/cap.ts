@@ -11,6 +11,7 @@ import vocabulary from './cap-vocabulary.json';
 import { DRILL_PARAMETER } from '../messaging/queue';
 import { CAP_SEVERITY, HAZARDS, isHazardCode, type HazardCode, type WarningLevel } from '../../hazards';
 import type { CapMsgType, CapStatus } from '../../db-types.gen';
+import { escapeXml as esc } from '../xml-text';
 import {
 	areaProblem,
 	capTime,
@@ -193,6 +194,40 @@ function parseArea(node: Node, at: string): { desc: string; specs: AreaSpec[] } 
 	return { desc, specs };
 }
 
+// CAP's deepest element is alert/info/area/geocode/value; past this the document is no CAP
+// (and the parser's own limit would otherwise throw a plain error: a 500).
+const MAX_DEPTH = 12;
+const PREDEFINED = new Set(['amp', 'lt', 'gt', 'quot', 'apos']);
+const isXmlChar = (c: number) => c === 0x9 || c === 0xa || c === 0xd || (c >= 0x20 && c <= 0xd7ff) || (c >= 0xe000 && c <= 0xfffd) || (c >= 0x10000 && c <= 0x10ffff);
+
+/** The element open at `index` of `xml`, for naming where a fault is. */
+function elementAt(xml: string, index: number): string {
+	return [...xml.slice(0, index).matchAll(/<([A-Za-z_][\w.:-]*)[^>]*>/g)].at(-1)?.[1]?.replace(/^.*:/, '') ?? 'xml';
+}
+
+/**
+ * What the validator lets through but XML 1.0 calls not well-formed, and the parser would
+ * silently change: a character reference to a character XML forbids (&#0;, &#1;, &#xFFFE;,
+ * stored stripped or literally), an entity never declared (&foo;, stored literally). And
+ * nesting deeper than any CAP document has. Each names the element it is in.
+ */
+function wellFormedDepthAndReferences(xml: string): void {
+	// CDATA holds no references or tags; blank it out, keeping the offsets.
+	const plain = xml.replace(/<!\[CDATA\[[\s\S]*?\]\]>|<!--[\s\S]*?-->/g, (c) => ' '.repeat(c.length));
+	for (const m of plain.matchAll(/&(#x[0-9a-fA-F]+|#[0-9]+|[^;\s&<]*);/g)) {
+		const ref = m[1]!;
+		const code = ref.startsWith('#x') ? parseInt(ref.slice(2), 16) : ref.startsWith('#') ? parseInt(ref.slice(1), 10) : null;
+		if (code === null ? PREDEFINED.has(ref) : isXmlChar(code)) continue;
+		const why = code === null ? `the entity &${ref}; is not declared` : `&${ref}; refers to a character XML 1.0 does not allow`;
+		throw new CapError(elementAt(plain, m.index), `not well-formed: ${why}`);
+	}
+	let depth = 0;
+	for (const m of plain.matchAll(/<(\/?)([A-Za-z_][\w.:-]*)[^>]*?(\/?)>/g)) {
+		if (m[1]) depth--;
+		else if (!m[3] && ++depth > MAX_DEPTH) throw new CapError(m[2]!.replace(/^.*:/, ''), `nested deeper than ${MAX_DEPTH} elements: no CAP document is`);
+	}
+}
+
 /** Parses and checks a CAP 1.2 alert; throws CapError naming the element at fault. */
 export function parseCap(xml: string): CapAlert {
 	if (Buffer.byteLength(xml, 'utf8') > MAX_BYTES) throw new CapError('alert', `the document is larger than ${MAX_BYTES} bytes`);
@@ -202,14 +237,16 @@ export function parseCap(xml: string): CapAlert {
 	if (/<!ENTITY/i.test(xml)) throw new CapError('!ENTITY', 'entity declarations are not accepted');
 	const valid = XMLValidator.validate(xml);
 	if (valid !== true) throw new CapError('xml', `not well-formed at line ${valid.err.line}: ${valid.err.msg}`);
+	wellFormedDepthAndReferences(xml);
+	// Prefixes are dropped by the parser, so the root's name and namespace are read from its start tag.
+	const root = xml.match(/<(?:([A-Za-z_][\w.-]*):)?([A-Za-z_][\w.-]*)\b([^>]*?)\/?>/);
+	if (root?.[2] !== 'alert') throw new CapError(root?.[2] ?? 'xml', 'the root element must be <alert>');
+	const attr = root[1] ? `xmlns:${root[1]}` : 'xmlns';
+	const ns = root[3]?.match(new RegExp(`${attr}\\s*=\\s*["']([^"']*)["']`))?.[1];
+	if (ns !== CAP_NS) throw new CapError('alert', `the namespace must be ${CAP_NS}${ns ? `, not ${ns}` : ' (none given)'}`);
 	const doc = parser.parse(xml) as Node;
-	const alert = doc.alert as Node | undefined;
-	if (!alert || typeof alert !== 'object') throw new CapError('alert', 'the root element must be <alert>');
-	// Prefixes are dropped by the parser, so the namespace is read from the root's start tag.
-	const root = xml.match(/<(?:([A-Za-z_][\w.-]*):)?alert\b([^>]*)>/);
-	const attr = root?.[1] ? `xmlns:${root[1]}` : 'xmlns';
-	const ns = root?.[2]?.match(new RegExp(`${attr}\\s*=\\s*["']([^"']*)["']`))?.[1];
-	if (ns !== CAP_NS) throw new CapError('alert', `the namespace must be ${CAP_NS}`);
+	// <alert/> parses as empty text: an alert without its elements.
+	const alert = (typeof doc.alert === 'object' && doc.alert ? doc.alert : {}) as Node;
 
 	const status = oneOf(text(alert, 'status', 'alert', true), ['Actual', 'Exercise', 'System', 'Test', 'Draft'] as const, 'alert/status');
 	const msgType = oneOf(text(alert, 'msgType', 'alert', true), ['Alert', 'Update', 'Cancel'] as const, 'alert/msgType');
@@ -305,10 +342,6 @@ export function parseCap(xml: string): CapAlert {
 			infos
 		}
 	};
-}
-
-function esc(value: string): string {
-	return value.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 }
 
 function el(name: string, value: string | null | undefined, indent: string): string {

@@ -8,8 +8,8 @@ import { infoFor, isDrill, phaseOf } from '../../warnings';
 import { messagesFor } from '../i18n';
 import { capTime } from './model';
 import type { Stored } from './store';
+import { escapeXml as esc } from '../xml-text';
 
-const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
 /** Beijing time without seconds, as the feed's Chinese readers expect it. */
 const beijing = (d: Date) => capTime(d).slice(0, 16).replace('T', ' ');

@@ -225,6 +225,18 @@ describe.each(backends())('warnings on $name', (backend) => {
 			expect(await sqlState(as(db, handler, (tx) => tx.query(`insert into public.warning_audit (warning_id, thread_id, action) select id, id, 'issued' from public.warnings limit 1`)))).toBe('42501');
 		});
 
+		it('nobody stores a control character in a warning text, by any path (SQL; the CAP feed is XML)', async () => {
+			for (const bad of ['\u0001', '\u000b', '\u001b']) {
+				const input = rainstorm({ infos: rainstorm().infos.map((i) => ({ ...i, headline: `暴雨${bad}预警` })) });
+				expect(await sqlState(as(db, issuer, (tx) => warnings.saveDraft(tx, input)))).toBe('23514');
+				const id = await draft(issuer);
+				expect(await sqlState(asService(db, (tx) => tx.query(`update public.warning_infos set description = description || $2 where warning_id = $1`, [id, bad])))).toBe('23514');
+				expect(await sqlState(asService(db, (tx) => tx.query(`update public.warnings set contact = $2 where id = $1`, [id, `110${bad}`])))).toBe('23514');
+			}
+			// tab and line breaks are text
+			await draft(issuer, rainstorm({ infos: rainstorm().infos.map((i) => ({ ...i, description: `一\t二\r\n三` })) }));
+		});
+
 		it('nobody deletes a warning', async () => {
 			expect(await sqlState(as(db, admin, (tx) => tx.query('delete from public.warnings')))).toBe('42501');
 		});

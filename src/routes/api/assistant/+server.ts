@@ -16,9 +16,10 @@ import { languageOf } from '$lib/assistant/text';
 import { deviceId } from '$lib/server/reports/device';
 import { services } from '$lib/server/runtime';
 import type { RequestHandler } from './$types';
+import { mediaType } from '$lib/server/media-type';
 
 export const POST: RequestHandler = async ({ request, locals, cookies, getClientAddress }) => {
-	if (!request.headers.get('content-type')?.startsWith('application/json')) return apiError(415, 'send a JSON body (content-type: application/json)');
+	if (mediaType(request) !== 'application/json') return apiError(415, 'send a JSON body (content-type: application/json)');
 	let body: unknown;
 	try {
 		body = await request.json();

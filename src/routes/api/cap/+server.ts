@@ -6,6 +6,7 @@ import { importCap } from '$lib/server/warnings/cap-store';
 import { looksLikeEewCap, parseEewCap } from '$lib/server/eew/validate';
 import type { RequestHandler } from './$types';
 import { respondEew } from '$lib/server/eew/respond';
+import { mediaType } from '$lib/server/media-type';
 
 const XML_TYPES = ['application/xml', 'text/xml', 'application/cap+xml'];
 
@@ -13,7 +14,7 @@ const XML_TYPES = ['application/xml', 'text/xml', 'application/cap+xml'];
 export const POST: RequestHandler = async ({ locals, request, url }) => {
 	const who = locals.identity;
 	if (who.kind === 'anon') return apiError(401, 'send an API key: Authorization: Bearer <key>', undefined, { 'www-authenticate': 'Bearer' });
-	const type = (request.headers.get('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
+	const type = mediaType(request);
 	if (!XML_TYPES.includes(type)) return apiError(415, `send the alert as ${XML_TYPES.join(' or ')}, not "${type || 'nothing'}"`);
 	const xml = await request.text();
 	// An earthquake early warning (EEW parameters): its own path, role and checks (the database decides who may).

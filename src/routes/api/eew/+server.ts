@@ -2,6 +2,7 @@ import { apiError } from '$lib/server/http';
 import { EewInputError, parseEewJson } from '$lib/server/eew/validate';
 import type { RequestHandler } from './$types';
 import { respondEew } from '$lib/server/eew/respond';
+import { mediaType } from '$lib/server/media-type';
 
 const MAX_BYTES = 2048;
 
@@ -12,7 +13,7 @@ const MAX_BYTES = 2048;
  */
 export const POST: RequestHandler = async ({ locals, request }) => {
 	if (locals.identity.kind === 'anon') return apiError(401, 'send an API key: Authorization: Bearer <key>', undefined, { 'www-authenticate': 'Bearer' });
-	const type = (request.headers.get('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
+	const type = mediaType(request);
 	if (type !== 'application/json') return apiError(415, `send the message as application/json, not "${type || 'nothing'}"`);
 	const text = await request.text();
 	if (Buffer.byteLength(text) > MAX_BYTES) return apiError(413, `an EEW message is at most ${MAX_BYTES} bytes`);

@@ -7,7 +7,7 @@
  */
 import { isHttpError, json } from '@sveltejs/kit';
 import { FieldTooLarge, readLimitedForm } from '$lib/server/field-limit';
-import { apiError } from '$lib/server/http';
+import { apiError, TEXT_FIELD_BYTES } from '$lib/server/http';
 import { translatorFor } from '$lib/server/i18n';
 import { deviceId } from '$lib/server/reports/device';
 import { fileReport } from '$lib/server/reports/file';
@@ -15,9 +15,9 @@ import { clock, reportLimit, retryAfter } from '$lib/server/reports/limits';
 import { services } from '$lib/server/runtime';
 import { TEXT_UNSTORABLE } from '$lib/server/unstorable-text';
 import type { RequestHandler } from './$types';
+import { mediaType } from '$lib/server/media-type';
 
 /** The longest text field read (the description is at most 2,000 characters); photos are files. */
-const TEXT_FIELD_LIMIT = 64 * 1024;
 
 /** "reports.errors.description_short" → the code "description_short" and its words. */
 const described = (t: (key: string, values?: Record<string, unknown>) => string, key: string, values?: Record<string, unknown>) => ({
@@ -31,13 +31,13 @@ export const POST: RequestHandler = async ({ request, locals, cookies, getClient
 		const { code, message } = described(t, key, more);
 		return apiError(status, message, { code, ...more }, headers);
 	};
-	if (!request.headers.get('content-type')?.startsWith('multipart/form-data')) return refuse(415, 'reports.errors.not_multipart');
+	if (mediaType(request) !== 'multipart/form-data') return refuse(415, 'reports.errors.not_multipart');
 	let form: FormData | null;
 	try {
-		form = await readLimitedForm(request, TEXT_FIELD_LIMIT);
+		form = await readLimitedForm(request, TEXT_FIELD_BYTES);
 	} catch (error) {
 		// refused at the limit, while the body streams in: the rest is never read
-		if (error instanceof FieldTooLarge) return refuse(413, 'reports.errors.field_too_large', { limit: TEXT_FIELD_LIMIT });
+		if (error instanceof FieldTooLarge) return refuse(413, 'reports.errors.field_too_large', { limit: TEXT_FIELD_BYTES });
 		if (isHttpError(error) && error.body.message === TEXT_UNSTORABLE) return refuse(400, 'errors.text_unstorable', { field: error.body.field });
 		throw error;
 	}

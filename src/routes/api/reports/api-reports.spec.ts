@@ -50,8 +50,9 @@ describe.each(backends())('POST /api/reports on $name', (backend) => {
 		expect(JSON.stringify(en.body)).not.toMatch(KEY);
 	});
 
-	it('refuses a text field over the limit with 413 while the body streams in, without reading the rest', async () => {
-		// 25 chunks of 1 MB of "description": the guard must stop after the first
+	it('refuses a text field over the limit with 413 while the body streams in, without parsing the rest', async () => {
+		// 25 chunks of 1 MB of "description": the guard answers after the first; the rest is
+		// read and dropped, not cancelled (a cancel reset the socket, and the 413 was lost: oversize.spec.ts)
 		let pulled = 0;
 		const head = new TextEncoder().encode('--x\r\nContent-Disposition: form-data; name="description"\r\n\r\n');
 		const megabyte = new Uint8Array(1024 * 1024).fill(97);
@@ -72,7 +73,6 @@ describe.each(backends())('POST /api/reports on $name', (backend) => {
 		const response = await (POST as (e: unknown) => Promise<Response>)(event);
 		expect(response.status).toBe(413);
 		expect(await response.json()).toMatchObject({ code: 'field_too_large', error: 'A text field is longer than 65536 bytes; the report was not read further.' });
-		expect(pulled).toBeLessThan(4);
 	});
 
 	it('still takes a well-formed report with a photo through the guard', async () => {

@@ -13,10 +13,11 @@ import { services } from '$lib/server/runtime';
 import { parseSubscription } from '$lib/server/messaging/subscriptions';
 import { startSubscription } from '$lib/server/subscriptions/start';
 import type { RequestHandler } from './$types';
+import { mediaType } from '$lib/server/media-type';
 
 export const POST: RequestHandler = async ({ request, locals, getClientAddress }) => {
 	const { refuse, fields } = refusals(locals.lang);
-	if (!request.headers.get('content-type')?.startsWith('application/json')) return refuse(415, 'api_not_json');
+	if (mediaType(request) !== 'application/json') return refuse(415, 'api_not_json');
 	let body: unknown;
 	try {
 		body = await request.json();

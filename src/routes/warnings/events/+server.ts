@@ -1,4 +1,4 @@
-import { eventStream } from '$lib/server/public/events';
+import { eventStream, eventStreamHead } from '$lib/server/public/events';
 import { services } from '$lib/server/runtime';
 import type { RequestHandler } from './$types';
 
@@ -6,3 +6,4 @@ import type { RequestHandler } from './$types';
 // In production scripts/serve.js answers this path before SvelteKit (events.ts, serveEvents); this route
 // serves `vite dev` and a bare `node build/index.js`.
 export const GET: RequestHandler = ({ request, url, locals }) => eventStream(services().db, request, url, locals.lang);
+export const HEAD: RequestHandler = () => eventStreamHead();

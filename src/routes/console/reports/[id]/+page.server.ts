@@ -48,10 +48,7 @@ const text = (form: FormData, name: string) => String(form.get(name) ?? '').trim
 
 export const actions: Actions = {
 	dispatch: (e) =>
-		act(e, (tx, id, f) => {
-			const [kind, code] = text(f, 'to').split(':');
-			return flow.dispatch(tx, id, kind === 'department' ? { department: code } : kind === 'town' ? { town: code } : {});
-		}),
+		act(e, (tx, id, f) => flow.dispatch(tx, id, flow.dispatchTarget(text(f, 'to')))),
 	accept: (e) => act(e, (tx, id) => flow.accept(tx, id)),
 	note: (e) => act(e, (tx, id, f) => flow.note(tx, id, text(f, 'note'), f.get('public') === 'on')),
 	giveBack: (e) => act(e, (tx, id, f) => flow.giveBack(tx, id, text(f, 'reason'))),

@@ -12,6 +12,9 @@ export const load: PageServerLoad = async ({ locals }) => {
 	return { columns: importer.COLUMNS };
 };
 
+// The preview carries the whole file forward as a text field: the body limit bounds it, not the text-field limit.
+const PASTED_FILE_BYTES = Infinity;
+
 /** The file from the upload, or the content the preview carried forward. */
 async function read(form: FormData) {
 	const file = form.get('file');
@@ -27,7 +30,7 @@ async function read(form: FormData) {
 export const actions: Actions = {
 	preview: async ({ locals, request }) => {
 		staffOnly(locals, MAY.administer);
-		const input = await read(await formOf(request));
+		const input = await read(await formOf(request, PASTED_FILE_BYTES));
 		if (!input.content.trim()) return fail(400, { ...input, content: '', errors: [{ row: 0, column: 'file', message: 'shelters.import.no_file' }], rows: [] });
 		const towns = await locals.db(townCodes);
 		const { rows, errors } = importer.parseFile(input.content, input.format, input.crs, towns);
@@ -36,7 +39,7 @@ export const actions: Actions = {
 	},
 	import: async ({ locals, request }) => {
 		staffOnly(locals, MAY.administer);
-		const input = await read(await formOf(request));
+		const input = await read(await formOf(request, PASTED_FILE_BYTES));
 		const towns = await locals.db(townCodes);
 		const { rows, errors } = importer.parseFile(input.content, input.format, input.crs, towns);
 		if (errors.length || rows.length === 0) return fail(400, { ...input, content: '', errors, rows: [] });
