@@ -78,7 +78,6 @@ describe.each(backends())('warnings on $name', (backend) => {
 
 		it.each([
 			['an unknown township', [{ kind: 'geocode', code: '110118999' }], 'warnings.err_geocode_unknown'],
-			['a township without a sourced seat', [{ kind: 'geocode', code: '110118100' }], 'warnings.err_geocode_no_area'],
 			['a polygon that is not closed', [{ kind: 'polygon', points: [[40.5, 116.8], [40.6, 116.9], [40.5, 116.95], [40.45, 116.85]] }], 'warnings.err_polygon_open'],
 			['a polygon that crosses itself', [{ kind: 'polygon', points: [[40.5, 116.8], [40.6, 116.9], [40.6, 116.8], [40.5, 116.9], [40.5, 116.8]] }], 'warnings.err_polygon_invalid'],
 			['an area outside the district', [{ kind: 'circle', centre: [31.23, 121.47], radiusKm: 10 }], 'warnings.err_outside_district']

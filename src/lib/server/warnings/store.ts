@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import type { CapMsgType, WarningLevel } from '../../db-types.gen';
 import type { Queryable } from '../db/port';
 import { domainError, type Refusal } from '../errors';
-import { affected, resolveAreas, type Affected } from './area';
+import { affected, resolveAreas, type Affected, type Resolved } from './area';
 import { inputProblems, type FieldErrors, type Info, type WarningInput, type WarningMessage } from './model';
 
 /** CAP `sender` of the warnings issued from this console. */
@@ -251,10 +251,14 @@ export async function areaGeoJson(tx: Queryable, id: string): Promise<string | n
 	return row?.geojson ?? null;
 }
 
-export async function preview(tx: Queryable, input: WarningInput): Promise<{ geojson: string; affected: Affected } | { errors: FieldErrors }> {
+/** `districtWide`: picked townships with no area yet, matched across the whole district (the preview says so). */
+export async function preview(
+	tx: Queryable,
+	input: WarningInput
+): Promise<{ geojson: string; affected: Affected; districtWide: Resolved['districtWide'] } | { errors: FieldErrors }> {
 	const resolved = await resolveAreas(tx, input.areas);
 	if ('errors' in resolved) return resolved;
-	return { geojson: resolved.geojson, affected: await affected(tx, resolved.geojson) };
+	return { geojson: resolved.geojson, affected: await affected(tx, resolved.geojson), districtWide: resolved.districtWide };
 }
 
 /**
