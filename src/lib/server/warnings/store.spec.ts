@@ -152,7 +152,7 @@ describe.each(backends())('warnings on $name', (backend) => {
 		});
 
 		it('a Cancel ends it: nothing in force, no hazard area', async () => {
-			expect(await as(db, issuer, (tx) => warnings.cancel(tx, threadId))).toEqual({ ok: true, state: 'issued' });
+			expect(await as(db, issuer, (tx) => warnings.cancel(tx, threadId, 'the rain has stopped'))).toEqual({ ok: true, state: 'issued' });
 			expect(await as(db, ANON_CLAIMS, (tx) => warnings.active(tx))).toEqual([]);
 			expect(await as(db, ANON_CLAIMS, (tx) => tx.query(`select * from app.active_hazard_areas('rainstorm')`))).toEqual([]);
 			const all = await as(db, ANON_CLAIMS, (tx) => warnings.thread(tx, threadId));
@@ -160,7 +160,7 @@ describe.each(backends())('warnings on $name', (backend) => {
 			const current = await as(db, ANON_CLAIMS, (tx) => warnings.current(tx, threadId));
 			expect(current?.inForce).toBe(false);
 			// and a second Cancel has nothing left to cancel
-			expect(await as(db, issuer, (tx) => warnings.cancel(tx, threadId))).toMatchObject({ ok: false });
+			expect(await as(db, issuer, (tx) => warnings.cancel(tx, threadId, 'again'))).toMatchObject({ ok: false });
 		});
 
 		it('an expired warning is not shown as active', async () => {
@@ -186,7 +186,7 @@ describe.each(backends())('warnings on $name', (backend) => {
 			const id = await draft(machine);
 			const [row] = await as(db, machine, (tx) => tx.query<{ state: string }>(`update public.warnings set state = 'issued' where id = $1 returning state`, [id]));
 			expect(row!.state).toBe('issued');
-			await as(db, machine, (tx) => warnings.cancel(tx, id));
+			await as(db, machine, (tx) => warnings.cancel(tx, id, 'upstream lifted it'));
 		});
 
 		it('announces what went out on channel warnings', async () => {
