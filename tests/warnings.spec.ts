@@ -93,7 +93,11 @@ test('red rainstorm for two townships: drafted, approved by a second person, liv
 	await resident.screenshot({ path: 'screenshots/warnings-live-yellow.png', fullPage: true });
 
 	// Cancel: it leaves the resident's page.
-	await issuer.getByRole('button', { name: '解除预警' }).click();
+	// Ending it is a step of its own that asks why (outside tester's finding: it was one tap).
+	await issuer.getByRole('link', { name: '解除预警' }).click();
+	await expect(yellow).toBeVisible();
+	await issuer.getByLabel('解除原因').fill('降雨已停止，河道水位回落');
+	await issuer.getByRole('button', { name: '确认解除' }).click();
 	await expect(issuer).toHaveURL(/\/console\/warnings$/);
 	await expect(yellow).toHaveCount(0);
 });
