@@ -29,7 +29,7 @@ fs.mkdirSync('screenshots', { recursive: true });
 test('red rainstorm for two townships: drafted, approved by a second person, live on an open page; updated, then cancelled', async ({ browser }) => {
 	const resident = await residentOn(browser, '/warnings');
 	// other journeys may have warnings of their own in force meanwhile: this one is not there yet
-	await expect(resident.getByRole('link', { name: /密云区发布暴雨红色预警/ })).toHaveCount(0);
+	await expect(resident.getByRole('link', { name: /溪翁庄镇、穆家峪镇暴雨红色预警/ })).toHaveCount(0);
 
 	const issuer = await signedIn(browser, E2E.issuer);
 	await issuer.getByRole('link', { name: '新建预警' }).click();
@@ -39,7 +39,7 @@ test('red rainstorm for two townships: drafted, approved by a second person, liv
 	await issuer.getByRole('checkbox', { name: '溪翁庄镇' }).check();
 	await issuer.getByRole('checkbox', { name: '穆家峪镇' }).check();
 	await issuer.getByRole('button', { name: '按灾种模板填写空白项' }).click();
-	await expect(issuer.getByLabel('标题').first()).toHaveValue('密云区发布暴雨红色预警');
+	await expect(issuer.getByLabel('标题').first()).toHaveValue('溪翁庄镇、穆家峪镇暴雨红色预警');
 	// the live preview names what the area touches before anything is issued
 	await expect(issuer.locator('.preview dd').first()).toHaveText('溪翁庄镇、穆家峪镇');
 	await issuer.screenshot({ path: 'screenshots/warnings-compose.png', fullPage: true });
@@ -62,12 +62,12 @@ test('red rainstorm for two townships: drafted, approved by a second person, liv
 
 	// The resident's page shows it without reload. (How fast is a benchmark, `npm run bench:sse`:
 	// a 2 s bound here failed CI on a loaded machine.)
-	const red = resident.getByRole('link', { name: /密云区发布暴雨红色预警/ });
+	const red = resident.getByRole('link', { name: /溪翁庄镇、穆家峪镇暴雨红色预警/ });
 	await expect(red).toBeVisible();
 	await expect(red).toHaveAttribute('data-level', 'red');
 	await resident.screenshot({ path: 'screenshots/warnings-live-red.png', fullPage: true });
 	await red.click();
-	await expect(resident.getByRole('heading', { level: 1 })).toHaveText('密云区发布暴雨红色预警');
+	await expect(resident.getByRole('heading', { level: 1 })).toHaveText('溪翁庄镇、穆家峪镇暴雨红色预警');
 	await expect(resident.getByRole('heading', { name: '现在应该怎么做' })).toBeVisible();
 	// The rainstorm guide's "during" steps, inline, with the way to the whole guide and to a shelter.
 	const guide = resident.getByRole('region', { name: '暴雨 · 事发时' });
@@ -93,7 +93,11 @@ test('red rainstorm for two townships: drafted, approved by a second person, liv
 	await resident.screenshot({ path: 'screenshots/warnings-live-yellow.png', fullPage: true });
 
 	// Cancel: it leaves the resident's page.
-	await issuer.getByRole('button', { name: '解除预警' }).click();
+	// Ending it is a step of its own that asks why (outside tester's finding: it was one tap).
+	await issuer.getByRole('link', { name: '解除预警' }).click();
+	await expect(yellow).toBeVisible();
+	await issuer.getByLabel('解除原因').fill('降雨已停止，河道水位回落');
+	await issuer.getByRole('button', { name: '确认解除' }).click();
 	await expect(issuer).toHaveURL(/\/console\/warnings$/);
 	await expect(yellow).toHaveCount(0);
 });

@@ -603,6 +603,7 @@ export type Tables = {
 		updated_at: Date;
 		revision: number;
 		approved_revision: number | null;
+		note: string | null;
 	};
 	water_features: {
 		ref: string;

@@ -17,6 +17,15 @@ export function isDrill(status: string): boolean {
 	return status === 'Exercise' || status === 'Test' || status === 'Draft' || status === 'System';
 }
 
+/**
+ * A warning's title as shown anywhere (pages, lists, maps, feeds, screens, loudspeaker
+ * scripts): its headline, with the drill mark (【演习】/[EXERCISE], 【测试】…) in front
+ * when it is not the real thing. The one place the mark is added to a title.
+ */
+export function warningTitle(t: (key: string) => string, status: string, headline: string): string {
+	return isDrill(status) ? `${t(`warnings.drill_prefix_${status}`)} ${headline}` : headline;
+}
+
 export const SEVERITY_RANK = { blue: 1, yellow: 2, orange: 3, red: 4 } as const;
 
 /**

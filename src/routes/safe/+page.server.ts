@@ -19,6 +19,7 @@ export const load: PageServerLoad = async ({ locals, url, cookies }) => {
 	return {
 		thread,
 		headline: found ? toPublic(found.current, locals.lang).info.headline : null,
+		status: found?.current.status ?? 'Actual',
 		mode: help ? ('help' as const) : ('safe' as const),
 		...(help ? await locals.db((tx) => places(tx)) : { towns: [], villages: [] }),
 		ids: freshIds(),

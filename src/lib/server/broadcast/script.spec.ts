@@ -111,6 +111,12 @@ describe('the broadcast script', () => {
 		expect(script).toContain('。停止户外作业，转移低洼地带人员。');
 	});
 
+	it('announces a drill as a drill (an outside tester found drill titles shown without their mark)', () => {
+		const script = broadcastScript({ ...base, status: 'Exercise', infos: [zh('密云区暴雨红色预警', '演练。', '按演练安排转移。')] });
+		expect(script).toContain('发布演习，密云区暴雨红色预警');
+		expect(broadcastScript({ ...base, status: 'Actual', infos: [zh('密云区暴雨红色预警', '演练。', '按演练安排转移。')] })).not.toContain('演习');
+	});
+
 	it('is empty when a warning has no text at all', () => {
 		expect(broadcastScript({ ...base, infos: [] })).toBe('');
 	});

@@ -5,7 +5,9 @@
  * numbers, times and units become words, and the message is said twice with the time.
  * The words themselves live in words.json (no Chinese in .ts files, docs/decisions.md).
  */
-import { infoFor, type InfoText } from '../../warnings';
+import { makeT } from '../../i18n';
+import { infoFor, warningTitle, type InfoText } from '../../warnings';
+import { messagesFor } from '../i18n';
 import words from './words.json';
 
 /** Beijing time all year (China has no daylight saving), so a fixed offset is exact. */
@@ -141,7 +143,7 @@ function tidy(text: string): string {
 	return t && !t.endsWith(stop) ? t + stop : t;
 }
 
-export type ScriptWarning = { sent: Date | null; effective: Date; expires: Date; infos: InfoText[] };
+export type ScriptWarning = { sent: Date | null; effective: Date; expires: Date; infos: InfoText[]; status?: string };
 
 /**
  * The whole script: a call for attention, then the message (who issued what, when;
@@ -152,7 +154,7 @@ export function broadcastScript(w: ScriptWarning): string {
 	if (!info) return '';
 	const time = momentWords(w.sent ?? w.effective);
 	const sender = speakable(info.senderName).replace(new RegExp(`${words.stop}$`), '');
-	const headline = speakable(info.headline).replace(new RegExp(`${words.stop}$`), '');
+	const headline = speakable(warningTitle(makeT('zh-CN', messagesFor('zh-CN')), w.status ?? 'Actual', info.headline)).replace(new RegExp(`${words.stop}$`), '');
 	const message = [
 		fill(sender ? words.issued : words.issuedNoSender, { sender, time, headline }),
 		speakable(info.description),

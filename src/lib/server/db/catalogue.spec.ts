@@ -71,6 +71,7 @@ const ANON_FUNCTIONS: Record<string, string> = {
 		'Open311 GeoReport v2 reads: public fields only',
 	'public.open311_media(p_key uuid)': 'Open311 media of a reviewed report, by its unguessable key',
 	'app.area_touches(p_area geometry, p_place geometry)': 'the one "touched" rule public warning pages apply to townships and villages',
+	'app.scenic_in_area(p_area geometry, p_location geometry, p_town text)': 'the one rule for "a warning reaches a scenic area", read by the public scenic pages',
 	'app.shelter_exclusion_areas()': 'the offline shelter snapshot carries the warning areas that exclude shelters',
 	'public.report_submit(p_key uuid, p_token text, p_category report_category, p_description text, p_town text, p_village text, p_address text, p_lon double precision, p_lat double precision, p_name text, p_phone text, p_photos jsonb)':
 		'residents file reports without an account',

@@ -4,7 +4,9 @@
  * section as what to do now, and the nearest open shelter suitable for the hazard.
  */
 import type { HazardCode, WarningLevel } from '../../db-types.gen';
-import { infoFor } from '../../warnings';
+import { makeT } from '../../i18n';
+import { infoFor, warningTitle } from '../../warnings';
+import { messagesFor } from '../i18n';
 import type { Queryable } from '../db/port';
 import { duringSection } from '../guides';
 import { nearest } from '../shelters';
@@ -68,7 +70,7 @@ export async function displayState(tx: Queryable, name: string, place: ScreenPla
 			const info = infoFor(w.infos, lang)!;
 			const during = duringSection(lang, w.hazard);
 			return {
-				headline: info.headline,
+				headline: warningTitle(makeT(lang, messagesFor(lang)), w.status, info.headline),
 				instruction: info.instruction,
 				doNow: during ? plain(during.html) : null,
 				shelter: shelter ? (lang === 'en' ? shelter.name_en : shelter.name_zh) : null

@@ -137,7 +137,7 @@ describe.each(backends())('the evacuation roll on $name', (backend) => {
 			const [{ thread_id }] = (await asService(db, (tx) => tx.query<{ thread_id: string }>('select thread_id from public.warnings where id = $1', [saved.id]))) as [{ thread_id: string }];
 			return thread_id;
 		}
-		const cancel = async (thread: string) => expect(await as(db, feed, (tx) => warnings.cancel(tx, thread))).toMatchObject({ ok: true });
+		const cancel = async (thread: string) => expect(await as(db, feed, (tx) => warnings.cancel(tx, thread, 'lifted upstream'))).toMatchObject({ ok: true });
 		const occupancy = async () => (await asService(db, (tx) => tx.query<{ occupancy: number }>('select occupancy from public.shelters where id = $1', [shelterId])))[0]!.occupancy;
 		const key = () => crypto.randomUUID();
 

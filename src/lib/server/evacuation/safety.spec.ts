@@ -237,7 +237,7 @@ describe.each(backends())('residents’ safety marks on $name', (backend) => {
 		const count = async () => Number((await asService(db, (tx) => tx.query<{ n: number }>('select count(*) as n from public.safety_marks where warning_thread = $1', [thread])))[0]!.n);
 		expect(await count()).toBeGreaterThan(0);
 		expect(await prunePersonalData(db)).toMatchObject({ safety_marks: 0 });
-		expect(await as(db, feed, (tx) => warnings.cancel(tx, thread))).toMatchObject({ ok: true });
+		expect(await as(db, feed, (tx) => warnings.cancel(tx, thread, 'lifted upstream'))).toMatchObject({ ok: true });
 		await db.transaction(async (tx) => {
 			await tx.query(`set local session_replication_role = replica`);
 			await tx.query(

@@ -43,9 +43,7 @@ const SELECT = `
 	                   order by case w.level when 'red' then 4 when 'orange' then 3 when 'yellow' then 2 else 1 end desc)
 	          from public.warnings w
 	         where app.warning_in_force(w) and w.status in ('Actual', 'Exercise', 'Test')
-	           and (extensions.st_intersects(w.area, s.location)
-	                or (s.location is null and exists (select 1 from public.town_areas a
-	                     where a.code = s.town_code and app.area_touches(w.area, a.area))))), '[]') as warnings
+	           and app.scenic_in_area(w.area, s.location, s.town_code)), '[]') as warnings
 	  from public.scenic_areas s
 	  left join public.scenic_status st on st.scenic_id = s.id`;
 

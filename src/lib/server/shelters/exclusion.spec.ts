@@ -76,7 +76,7 @@ describe.each(backends())('shelter exclusion on $name', (backend) => {
 		return saved.id;
 	}
 	async function cancel(threadId: string) {
-		expect(await as(db, feed, (tx) => warnings.cancel(tx, threadId))).toMatchObject({ ok: true });
+		expect(await as(db, feed, (tx) => warnings.cancel(tx, threadId, 'lifted upstream'))).toMatchObject({ ok: true });
 	}
 	const nearest = (hazard: HazardCode | null, limit = 3) => as(db, ANON_CLAIMS, (tx) => shelters.nearest(tx, { ...HERE, hazard, limit }));
 

@@ -1,35 +1,45 @@
 /**
  * Areas to geometry, in PostGIS: polygons and circles as given, township geocodes as
- * the township's APPROXIMATE area (public.town_areas: Voronoi cells of the sourced
- * seats, clipped to the district), village geocodes as their township's area (the
- * reference data has no village outlines). Also: who an area touches.
+ * the township's area (public.town_areas: imported, or APPROXIMATE cells around the
+ * township's sourced points — seat and scenic areas), village geocodes as their
+ * township's area (the reference data has no village outlines). A township with no area
+ * yet is still a target: it resolves to the whole district (`districtWide`), the same
+ * over-informing rule its villages' subscriptions follow (public.village_areas).
+ * Also: who an area touches.
  */
 import type { Queryable } from '../db/port';
 import { areaProblem, TOWN_CODE, type AreaSpec, type FieldErrors } from './model';
 
 type Place = { code: string; name_zh: string; name_en: string };
-/** `named`: the places picked by geocode, else the townships the area overlaps. */
-export type Resolved = { geojson: string; named: Place[] };
+/**
+ * `named`: the places picked by geocode, else the townships the area overlaps.
+ * `districtWide`: the picked places whose township has no area yet, matched district-wide.
+ */
+export type Resolved = { geojson: string; named: Place[]; districtWide: Place[] };
 
 // "Touching" a township is one SQL rule (app.area_touches), shared with the fan-out's village step.
 const TOUCHES = (area: string, place: string) => `app.area_touches(${area}, ${place})`;
 
-async function specGeometry(tx: Queryable, area: AreaSpec): Promise<{ geojson: string; place?: Place } | { error: string }> {
+// A township's area, or the whole district while it has none (district_wide).
+const TOWN_OR_DISTRICT = (code: string) => `
+	coalesce((select extensions.st_asgeojson(a.area) from public.town_areas a where a.code = ${code}),
+	         (select extensions.st_asgeojson(d.outline) from public.district d limit 1)) as geojson,
+	not exists (select 1 from public.town_areas a where a.code = ${code}) as district_wide`;
+
+type Got = { geojson: string; place?: Place; districtWide?: boolean };
+
+async function specGeometry(tx: Queryable, area: AreaSpec): Promise<Got | { error: string }> {
 	if (area.kind === 'geocode') {
 		const town = TOWN_CODE.test(area.code) ? area.code : null;
-		const [row] = await tx.query<Place & { geojson: string | null }>(
+		const [row] = await tx.query<Place & { geojson: string | null; district_wide: boolean }>(
 			town
-				? `select t.code, t.name_zh, t.name_en,
-				          (select extensions.st_asgeojson(a.area) from public.town_areas a where a.code = t.code) as geojson
-				     from public.towns t where t.code = $1`
-				: `select v.code, v.name_zh, v.name_en,
-				          (select extensions.st_asgeojson(a.area) from public.town_areas a where a.code = v.town_code) as geojson
-				     from public.villages v where v.code = $1`,
+				? `select t.code, t.name_zh, t.name_en, ${TOWN_OR_DISTRICT('t.code')} from public.towns t where t.code = $1`
+				: `select v.code, v.name_zh, v.name_en, ${TOWN_OR_DISTRICT('v.town_code')} from public.villages v where v.code = $1`,
 			[area.code]
 		);
 		if (!row) return { error: 'warnings.err_geocode_unknown' };
-		const { geojson, ...place } = row;
-		return geojson ? { geojson, place } : { error: 'warnings.err_geocode_no_area' };
+		const { geojson, district_wide, ...place } = row;
+		return geojson ? { geojson, place, districtWide: district_wide } : { error: 'warnings.err_geocode_no_area' };
 	}
 	if (area.kind === 'circle') {
 		const [row] = await tx.query<{ geojson: string }>(
@@ -52,6 +62,7 @@ async function specGeometry(tx: Queryable, area: AreaSpec): Promise<{ geojson: s
 export async function resolveAreas(tx: Queryable, areas: AreaSpec[]): Promise<Resolved | { errors: FieldErrors }> {
 	const parts: string[] = [];
 	const named: Place[] = [];
+	const districtWide: Place[] = [];
 	if (!areas.length) return { errors: { area: 'warnings.err_area_required' } };
 	for (const area of areas) {
 		const problem = areaProblem(area);
@@ -60,6 +71,7 @@ export async function resolveAreas(tx: Queryable, areas: AreaSpec[]): Promise<Re
 		if ('error' in got) return { errors: { area: got.error } };
 		parts.push(got.geojson);
 		if (got.place) named.push(got.place);
+		if (got.place && got.districtWide) districtWide.push(got.place);
 	}
 	const [row] = await tx.query<{ geojson: string; inside: boolean }>(
 		// Clipped to the district's surroundings: a legal CAP area may span a continent, and
@@ -74,8 +86,8 @@ export async function resolveAreas(tx: Queryable, areas: AreaSpec[]): Promise<Re
 		[parts]
 	);
 	if (!row?.inside) return { errors: { area: 'warnings.err_outside_district' } };
-	if (named.length) return { geojson: row.geojson, named };
-	return { geojson: row.geojson, named: (await affected(tx, row.geojson)).towns };
+	if (named.length) return { geojson: row.geojson, named, districtWide };
+	return { geojson: row.geojson, named: (await affected(tx, row.geojson)).towns, districtWide };
 }
 
 export type Affected = {
@@ -94,8 +106,7 @@ export async function affected(tx: Queryable, geojson: string): Promise<Affected
 		        (select count(*)::int from public.villages v where v.town_code in (select code from t)) as villages,
 		        (select json_agg(json_build_object('id', s.id, 'name_zh', s.name_zh, 'name_en', s.name_en) order by s.sort)
 		           from public.scenic_areas s, g
-		          where extensions.st_intersects(g.g, s.location)
-		             or (s.location is null and exists (select 1 from public.town_areas a where a.code = s.town_code and ${TOUCHES('g.g', 'a.area')}))) as scenic`,
+		          where app.scenic_in_area(g.g, s.location, s.town_code)) as scenic`,
 		[geojson]
 	);
 	return { towns: row?.towns ?? [], villages: row?.villages ?? 0, scenic: row?.scenic ?? [] };

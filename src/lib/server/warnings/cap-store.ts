@@ -60,7 +60,8 @@ export async function importCap(tx: Queryable, xml: string): Promise<Imported> {
 		sent: alert.sent,
 		msgType: alert.msgType,
 		referencesId,
-		source: 'cap'
+		source: 'cap',
+		note: alert.note ?? null
 	});
 	if ('errors' in saved) {
 		const [field, key] = Object.entries(saved.errors)[0]!;
@@ -105,6 +106,7 @@ export async function exportCap(tx: Queryable, message: Stored, origin: string):
 		status: message.status,
 		msgType: message.msgType,
 		references: await referencesOf(tx, message),
+		note: message.note,
 		warning: message,
 		web: `${origin}/warnings/${message.threadId}`
 	});

@@ -53,6 +53,8 @@ export type CapAlert = {
 	status: CapStatus;
 	msgType: CapMsgType;
 	references: CapReference[];
+	/** alert/note (a Cancel's reason), at most 500 characters kept */
+	note?: string | null;
 	warning: WarningInput;
 };
 
@@ -317,6 +319,7 @@ export function parseCap(xml: string): CapAlert {
 	const langs = new Set(infos.map((i) => i.lang));
 	if (langs.size !== infos.length) throw new CapError('alert/info', 'two <info> blocks have the same language');
 
+	const note = text(alert, 'note', 'alert');
 	return {
 		identifier,
 		sender,
@@ -324,6 +327,7 @@ export function parseCap(xml: string): CapAlert {
 		status,
 		msgType,
 		references,
+		note: note ? [...note].slice(0, 500).join('') : null,
 		warning: {
 			status,
 			hazard,
@@ -402,6 +406,7 @@ export function toCap(m: ExportInput): string {
 		el('status', m.status, '  ') +
 		el('msgType', m.msgType, '  ') +
 		el('scope', 'Public', '  ') +
+		el('note', m.note, '  ') +
 		el('references', m.references.map((r) => `${r.sender},${r.identifier},${r.sent}`).join(' '), '  ') +
 		infos.join('') +
 		'</alert>\n'

@@ -4,7 +4,7 @@
  * coming into force says when it takes effect.
  */
 import { makeT } from '../../i18n';
-import { infoFor, isDrill, phaseOf } from '../../warnings';
+import { infoFor, phaseOf, warningTitle } from '../../warnings';
 import { messagesFor } from '../i18n';
 import { capTime } from './model';
 import type { Stored } from './store';
@@ -20,7 +20,7 @@ export function atomFeed(active: Stored[], origin: string, now = new Date()): st
 	const entries = active.map((w) => {
 		const info = infoFor(w.infos, 'zh-CN')!;
 		const cap = `${origin}/cap/alerts/${encodeURIComponent(w.identifier)}.xml`;
-		const title = isDrill(w.status) ? `${t(`warnings.drill_prefix_${w.status}`)} ${info.headline}` : info.headline;
+		const title = warningTitle(t, w.status, info.headline);
 		const phase = phaseOf(w, now);
 		const summary = phase.kind === 'upcoming' ? `${t('warnings.takes_effect', { time: beijing(phase.from) })} · ${info.areaDesc}` : info.areaDesc;
 		return `  <entry>

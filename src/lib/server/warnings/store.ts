@@ -9,7 +9,7 @@ import type { Queryable } from '../db/port';
 import { hasHan, englishPlaceNames } from '../../place-name';
 import { district } from '../district';
 import { domainError, type Refusal } from '../errors';
-import { affected, resolveAreas, type Affected } from './area';
+import { affected, resolveAreas, type Affected, type Resolved } from './area';
 import { inputProblems, type FieldErrors, type Info, type WarningInput, type WarningMessage } from './model';
 
 /** CAP `sender` of the warnings issued from this console. */
@@ -23,15 +23,18 @@ export type Stored = WarningMessage & {
 	revision: number;
 	endedAt: Date | null;
 	updatedAt: Date;
+	/** CAP alert/note: for a Cancel, why the warning was lifted */
+	note: string | null;
 };
 
-export type AuditEntry = { action: string; actor_label: string | null; at: Date; warning_id: string };
+/** `note`: the message's CAP note (a Cancel's reason). */
+export type AuditEntry = { action: string; actor_label: string | null; at: Date; warning_id: string; note: string | null };
 
 const SELECT = `
 	select w.id, w.thread_id as "threadId", w.identifier, w.sender, w.sent, w.status, w.msg_type as "msgType",
 	       w.references_id as "referencesId", w.hazard, w.level, w.urgency, w.certainty, w.response_type as "responseType",
 	       w.effective, w.onset, w.expires, w.web, w.contact, w.parameters, w.areas, w.state, w.source,
-	       w.drafted_by as "draftedBy", w.approved_by as "approvedBy", w.revision, w.ended_at as "endedAt", w.updated_at as "updatedAt",
+	       w.drafted_by as "draftedBy", w.approved_by as "approvedBy", w.revision, w.ended_at as "endedAt", w.updated_at as "updatedAt", w.note,
 	       app.warning_in_force(w) as "inForce",
 	       coalesce((select json_agg(json_build_object('lang', i.lang, 'event', i.event, 'headline', i.headline,
 	                  'description', i.description, 'instruction', i.instruction, 'senderName', i.sender_name,
@@ -59,6 +62,7 @@ export const WARNING_REFUSALS: Refusal[] = [
 	{ sqlstate: '22023', raised: 'expires:', key: 'warnings.err_expired' },
 	{ sqlstate: '22023', raised: 'references:', key: 'warnings.err_references' },
 	{ sqlstate: '23503', key: 'warnings.err_references' },
+	{ sqlstate: '23514', raised: 'warnings_console_cancel_note', key: 'warnings.err_cancel_reason' },
 	{ sqlstate: '22023', key: 'warnings.err_invalid' },
 	{ sqlstate: '23514', key: 'warnings.err_invalid' }
 ];
@@ -70,6 +74,8 @@ export type DraftOptions = {
 	sender?: string;
 	sent?: Date | null;
 	source?: 'console' | 'cap';
+	/** CAP alert/note (a Cancel's reason) */
+	note?: string | null;
 };
 
 /** Fills empty area descriptions with the townships touched (approximate areas). */
@@ -112,9 +118,9 @@ export async function saveDraft(
 	if (Object.keys(errors).length) return { errors };
 	const [row] = await tx.query<{ id: string }>(
 		`insert into public.warnings (identifier, sender, sent, status, msg_type, references_id, hazard, level, urgency, certainty,
-		   response_type, effective, onset, expires, web, contact, parameters, areas, area, source, thread_id)
+		   response_type, effective, onset, expires, web, contact, parameters, areas, area, source, thread_id, note)
 		 values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18,
-		   extensions.st_setsrid(extensions.st_geomfromgeojson($19), 4326), $20, gen_random_uuid())
+		   extensions.st_setsrid(extensions.st_geomfromgeojson($19), 4326), $20, gen_random_uuid(), $21)
 		 returning id`,
 		[
 			options.identifier ?? newIdentifier(),
@@ -136,7 +142,8 @@ export async function saveDraft(
 			JSON.stringify(input.parameters),
 			JSON.stringify(input.areas),
 			resolved.geojson,
-			options.source ?? 'console'
+			options.source ?? 'console',
+			options.note ?? null
 		]
 	);
 	for (const info of infos) {
@@ -212,22 +219,38 @@ export async function current(tx: Queryable, threadId: string): Promise<Stored |
 	return row ?? null;
 }
 
-/** Cancels the warning in force in a thread: a Cancel message, issued at once. */
-export async function cancel(tx: Queryable, threadId: string): Promise<Outcome> {
+/** The longest reason for ending a warning (the column's check). */
+export const REASON_MAX = 500;
+
+/**
+ * Cancels the warning in force in a thread: a Cancel message, issued at once, carrying
+ * the reason as its CAP note. The table refuses a Cancel by a person or API key without
+ * a reason (warnings_console_cancel_note); background work as the service role needs none.
+ */
+export async function cancel(tx: Queryable, threadId: string, reason = ''): Promise<Outcome> {
+	const note = reason.trim() || null;
+	if (note && [...note].length > REASON_MAX) return { ok: false, message: 'warnings.err_cancel_reason_long' };
 	const live = await current(tx, threadId);
 	if (!live || !live.inForce) return { ok: false, message: 'warnings.err_references' };
-	const saved = await saveDraft(
-		tx,
-		{ ...live, expires: live.expires > new Date() ? live.expires : new Date(Date.now() + 3600_000), effective: new Date() },
-		{ msgType: 'Cancel', referencesId: live.id }
-	);
+	let saved: Awaited<ReturnType<typeof saveDraft>>;
+	try {
+		saved = await saveDraft(
+			tx,
+			{ ...live, expires: live.expires > new Date() ? live.expires : new Date(Date.now() + 3600_000), effective: new Date() },
+			{ msgType: 'Cancel', referencesId: live.id, note }
+		);
+	} catch (error) {
+		return { ok: false, message: domainError(error, WARNING_REFUSALS).key };
+	}
 	if ('errors' in saved) return { ok: false, message: Object.values(saved.errors)[0]! };
 	return submit(tx, saved.id);
 }
 
 export function audit(tx: Queryable, threadId: string): Promise<AuditEntry[]> {
 	return tx.query<AuditEntry>(
-		'select action, actor_label, at, warning_id from public.warning_audit where thread_id = $1 order by id',
+		`select a.action, a.actor_label, a.at, a.warning_id, w.note
+		   from public.warning_audit a left join public.warnings w on w.id = a.warning_id
+		  where a.thread_id = $1 order by a.id`,
 		[threadId]
 	);
 }
@@ -270,10 +293,14 @@ export async function areaGeoJson(tx: Queryable, id: string): Promise<string | n
 	return row?.geojson ?? null;
 }
 
-export async function preview(tx: Queryable, input: WarningInput): Promise<{ geojson: string; affected: Affected } | { errors: FieldErrors }> {
+/** `districtWide`: picked townships with no area yet, matched across the whole district (the preview says so). */
+export async function preview(
+	tx: Queryable,
+	input: WarningInput
+): Promise<{ geojson: string; affected: Affected; districtWide: Resolved['districtWide'] } | { errors: FieldErrors }> {
 	const resolved = await resolveAreas(tx, input.areas);
 	if ('errors' in resolved) return resolved;
-	return { geojson: resolved.geojson, affected: await affected(tx, resolved.geojson) };
+	return { geojson: resolved.geojson, affected: await affected(tx, resolved.geojson), districtWide: resolved.districtWide };
 }
 
 /**
@@ -284,6 +311,12 @@ export async function preview(tx: Queryable, input: WarningInput): Promise<{ geo
 export async function needsApproval(tx: Queryable, w: { status: string; msgType: string; level: WarningLevel }): Promise<boolean> {
 	const [row] = await tx.query<{ needs: boolean }>('select app.warning_needs_approval($1, $2, $3) as needs', [w.status, w.msgType, w.level]);
 	return row!.needs;
+}
+
+/** Who may approve a waiting warning (app.warning_approvers: the approval guard's rule); none once it is not waiting. */
+export async function approvers(tx: Queryable, id: string): Promise<string[]> {
+	const rows = await tx.query<{ label: string }>('select label from app.warning_approvers($1)', [id]);
+	return rows.map((r) => r.label);
 }
 
 /** The district outline, simplified for drawing under an area. */

@@ -41,7 +41,7 @@ export const load: PageServerLoad = async ({ locals, url }) => {
 		towns: found.towns,
 		outline: found.outline,
 		values,
-		references: found.referenced ? { id: found.referenced.id, threadId: found.referenced.threadId, headline: found.referenced.infos[0]?.headline ?? '' } : null
+		references: found.referenced ? { id: found.referenced.id, threadId: found.referenced.threadId, headline: found.referenced.infos[0]?.headline ?? '', status: found.referenced.status } : null
 	};
 };
 
