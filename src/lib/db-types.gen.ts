@@ -403,6 +403,11 @@ export type Tables = {
 		retired_at: Date | null;
 		updated_at: Date;
 	};
+	sms_code_requests: {
+		number: string;
+		client: string;
+		at: Date;
+	};
 	staff: {
 		user_id: string;
 		email: string;
