@@ -54,7 +54,7 @@ test('residents mark themselves safe or ask for help; relatives and staff see wh
 		await page.locator('html[data-hydrated]').waitFor();
 		await page.getByLabel('Their mobile number').fill(SAFE_PHONE);
 		await page.getByRole('button', { name: 'Check' }).click();
-		await expect(page.getByTestId('lookup-answer')).toContainText(/Marked safe at \d\d:\d\d \(at a shelter\)/);
+		await expect(page.getByTestId('lookup-answer')).toContainText(/Marked safe at \d\d:\d\d GMT\+8 \(at a shelter\)/);
 		await shot(page, 'lookup-en');
 		// A number with nothing shared: the same careful "nothing", never "unknown number".
 		await page.getByLabel('Their mobile number').fill('13900009999');
