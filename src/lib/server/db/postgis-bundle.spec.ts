@@ -51,5 +51,7 @@ describe('the trimmed PostGIS bundle', () => {
 		} finally {
 			await db.close();
 		}
-	});
+		// Creating PostGIS in a fresh embedded database compiles its WebAssembly: over a minute
+		// on a loaded 2-core machine (it timed out at 60 s at load ~30).
+	}, 240_000);
 });
