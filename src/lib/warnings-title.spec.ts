@@ -14,7 +14,7 @@ describe('warningTitle', () => {
 	it('marks exercises and tests, in both languages, and leaves the real thing alone', () => {
 		expect(warningTitle(zh, 'Exercise', '密云区发布暴雨红色预警')).toBe('【演习】 密云区发布暴雨红色预警');
 		expect(warningTitle(zh, 'Test', '测试')).toMatch(/^【测试】/);
-		expect(warningTitle(en, 'Exercise', 'Red rainstorm warning')).toBe('[EXERCISE] Red rainstorm warning');
+		expect(warningTitle(en, 'Exercise', 'Red rainstorm warning')).toBe('[DRILL] Red rainstorm warning');
 		expect(warningTitle(zh, 'Actual', '密云区发布暴雨红色预警')).toBe('密云区发布暴雨红色预警');
 	});
 });

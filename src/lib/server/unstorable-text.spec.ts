@@ -8,7 +8,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseAllowlist } from './messaging/allowlist';
 import { ANON_CLAIMS, asService } from './db/caller';
 import type { Database, Queryable } from './db/port';
-import { RateLimiter } from './rate-limit';
 import { setServices } from './runtime';
 import type { Services } from './services';
 import { as, backends } from './testing/db';
@@ -158,7 +157,7 @@ describe.each(backends())('a JSON route behind the hook on $name', (backend) => 
 		db = await backend.open();
 		setServices({
 			config: { delivery: { pushAllowlist: parseAllowlist('') } },
-			limits: { smsCodes: new RateLimiter(100, 60_000) },
+			db,
 			delivery: { codes: { send: async () => undefined } }
 		} as unknown as Services);
 	});
