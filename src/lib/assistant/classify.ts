@@ -213,14 +213,14 @@ export function callKind(text: string): CallKind | null {
 /**
  * A hazard, weather or a problem for a department told with nobody in it (外面下冰雹了,
  * 路被石头堵住了): no person (a place said as "我在 …" is not one), no threat, no signal, no
- * grave sign. The model's guess alone does not call then; the rules still read it. `text` is normalized.
+ * grave sign, nor I or we). The model's guess alone does not call then; the rules still read it. `text` is normalized.
  */
 export function nobodyInIt(text: string): boolean {
 	const d = words.danger;
 	if (!hazardIn(text) && !categoryIn(text) && !any(text, d.weather)) return false;
 	const bare = without(text.replace(/'/g, ''), d.located);
 	const has = (list: readonly string[]) => any(bare, list);
-	return !has(d.people) && !Object.values(d.threat).some(has) && !Object.values(d.signal).some(has) && !has(d.grave);
+	return !has(d.people) && !has(d.self) && !Object.values(d.threat).some(has) && !Object.values(d.signal).some(has) && !has(d.grave);
 }
 
 /** The numbers with the one the message names first ("what number for an ambulance": 120). */

@@ -61,7 +61,10 @@ export function understand(raw: string, { guide }: Pick<Features, 'guide'>, tuni
 	for (const [intent, q] of Object.entries(model.probs)) if (intent !== 'emergency' && q > p) [question, p] = [intent as Question, q];
 	// Nobody at risk, said so, or not now (an "if", long ago, a drill, straw burning): the model's guess alone calls no one.
 	// Nor does it for a hazard with nobody in it (hail outside, a road blocked by rocks).
-	if (!venting && !unharmed(text) && !notNow(text) && !nobodyInIt(text) && (model.probs.emergency ?? 0) >= at) return now(byThreat(text, kind?.call ?? ANY_NUMBER), question);
+	const nobody = nobodyInIt(text);
+	if (!venting && !unharmed(text) && !notNow(text) && !nobody && (model.probs.emergency ?? 0) >= at) return now(byThreat(text, kind?.call ?? ANY_NUMBER), question);
+	// The model took it for an emergency that nobody is in: what is left of its guess is noise, the guide the hazard names is the answer ("外面下冰雹了": hail).
+	if (nobody && guide?.by === 'topic' && (question === 'smalltalk' || question === 'unknown')) question = 'guide';
 	// Venting with nothing else asked ("累死了今天") is small talk, not a message not understood.
 	if (venting && question === 'unknown') question = 'smalltalk';
 	return { intent: question, call: [], then: null, act: null };
