@@ -126,6 +126,11 @@ describe.each(backends())('the assistant, eighth round, on $name', (backend) => 
 		expect(river.intent).toBe('warnings');
 		expect(river.reply).toContain('在山区、河边、沟口');
 		expect(river.links.some((l) => l.href.startsWith('/guides/rainstorm'))).toBe(true);
+		const hike = await ask('Is it safe to hike Simatai tomorrow?', 'en');
+		expect(hike.links.some((l) => l.href.startsWith('/guides/hiking'))).toBe(true);
+		const village = await ask('我在北白岩村，雨太大了，现在该干什么');
+		expect(village.intent).toBe('warnings');
+		expect(numbers(village)).toEqual([]);
 		const sub = await ask('帮我订阅预警');
 		expect(sub.links[0]?.href).toBe('/alerts');
 	});
