@@ -196,6 +196,33 @@ export function medicalFirst(text: string, numbers: EmergencyNumber[]): Emergenc
 	return out;
 }
 
+/** A kind of emergency (`call_kinds`): the numbers it needs, in order, and the guide whose steps follow the call box. */
+export type CallKind = { call: EmergencyNumber[]; steps: string | null };
+
+/**
+ * The kind of emergency the message tells, by the first of words.json's `call_kinds` all of
+ * whose parts it has (a person in the water: 110, 119, 120 and the drowning steps; a burn:
+ * 120 and the burn steps); null for none. `text` is normalized.
+ */
+export function callKind(text: string): CallKind | null {
+	const bare = text.replace(/'/g, '');
+	const kind = words.call_kinds.kinds.find((k) => k.all.every((part) => any(text, part) || any(bare, part)));
+	return kind ? { call: kind.call as EmergencyNumber[], steps: kind.steps ?? null } : null;
+}
+
+/**
+ * A hazard, weather or a problem for a department told with nobody in it (外面下冰雹了,
+ * 路被石头堵住了): no person (a place said as "我在 …" is not one), no threat, no signal, no
+ * grave sign, nor I or we). The model's guess alone does not call then; the rules still read it. `text` is normalized.
+ */
+export function nobodyInIt(text: string): boolean {
+	const d = words.danger;
+	if (!hazardIn(text) && !categoryIn(text) && !any(text, d.weather)) return false;
+	const bare = without(text.replace(/'/g, ''), d.located);
+	const has = (list: readonly string[]) => any(bare, list);
+	return !has(d.people) && !has(d.self) && !Object.values(d.threat).some(has) && !Object.values(d.signal).some(has) && !has(d.grave);
+}
+
 /** The numbers with the one the message names first ("what number for an ambulance": 120). */
 export function namedFirst(text: string, numbers: EmergencyNumber[]): EmergencyNumber[] {
 	const named = (['120', '119', '110'] as const).filter((n) => any(text, words.number_named[n]));

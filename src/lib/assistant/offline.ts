@@ -107,9 +107,11 @@ export async function answerOffline(raw: string, lang: Lang, position: Position,
 		// The model's guess: the call box leads, then the question as asked, where the device can answer it;
 		// asked what to do or which way to run, the guide of what is happening (as online).
 		// Told of a state the guide has steps for (choking, not breathing, carbon monoxide): its steps too, as online.
+		// A kind whose steps a bystander needs now (a person in the water, a cut wrist): those steps whatever was asked, as online.
+		const kindDoc = bySlug(docs, u.steps ?? null);
 		const told = match ? partAt(match.doc, 'during', text) >= 0 : false;
-		const asked = u.then === 'guide' || (u.then === null && (asks(text) || told)) ? 'guide' : u.then;
-		const doc = u.then === 'guide' ? guide : (match?.doc ?? null);
+		const asked = kindDoc || u.then === 'guide' || (u.then === null && (asks(text) || told)) ? 'guide' : u.then;
+		const doc = kindDoc ?? (u.then === 'guide' ? guide : (match?.doc ?? null));
 		const after = (asked === 'guide' && doc) || asked === 'shelter' ? answerKept(asked, text, lang, position, t, doc, snapshot) : null;
 		return after ? { intent: 'emergency', reply: `${call.reply}\n\n${after.reply}`, links: [...call.links, ...after.links] } : { intent: 'emergency', ...call };
 	}

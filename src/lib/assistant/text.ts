@@ -13,6 +13,10 @@ export function normalize(text: string): string {
 		text
 			.normalize('NFKC')
 			.toLowerCase()
+			// Pinyin with tone marks ("rén bèi diàn dào le") is read as plain pinyin: the marks over Latin letters go.
+			.normalize('NFD')
+			.replace(/([a-z])[\u0300-\u036f]+/g, '$1')
+			.normalize('NFC')
 			.replace(/[’‘]/g, "'")
 			.replace(/\s+/g, ' ')
 			.trim()

@@ -9,7 +9,7 @@
  * offline answers, so both understand a message the same way.
  */
 import type { EmergencyNumber } from '$lib/reports/emergency';
-import { actFirst, ANY_NUMBER, byThreat, cryOnly, emergencyIn, medicalFirst, namedFirst, notNow, plain, unharmed, type Act, type Features, type Intent } from './classify';
+import { actFirst, ANY_NUMBER, byThreat, callKind, cryOnly, emergencyIn, medicalFirst, namedFirst, nobodyInIt, notNow, plain, unharmed, type Act, type Features, type Intent } from './classify';
 import { dangerNow } from './danger';
 import { predict, type ModelFile } from './model';
 
@@ -30,6 +30,8 @@ export type Understanding = {
 	then: Question | null;
 	/** what to do before (or while) calling: leave the gas smell, protect yourself while it shakes, leave a forest fire early */
 	act: Act | null;
+	/** the guide whose steps follow the call box whatever was asked (a person in the water: reach or throw, don't jump in) */
+	steps?: string | null;
 };
 
 /** `text` is normalized; `guide` is what the guides' retrieval found for it; `tuning` (another threshold or model) is for tuning on dev only. */
@@ -39,7 +41,15 @@ export function understand(raw: string, { guide }: Pick<Features, 'guide'>, tuni
 	// a message that vents so is not called on the model's guess alone (the phrases still call).
 	const text = plain(raw);
 	const venting = text !== raw;
-	const now = (call: EmergencyNumber[], then: Question | null): Understanding => ({ intent: 'emergency', call: namedFirst(text, medicalFirst(text, call)), then, act: actFirst(text) });
+	// The kind of emergency (a person in the water, a burn, self-harm) says which numbers lead and which steps follow.
+	const kind = callKind(text);
+	const now = (call: EmergencyNumber[], then: Question | null): Understanding => ({
+		intent: 'emergency',
+		call: namedFirst(text, medicalFirst(text, kind ? [...new Set([...kind.call, ...call])] : call)),
+		then,
+		act: actFirst(text),
+		steps: kind?.steps ?? null
+	});
 	const rules = emergencyIn(text);
 	// "热死了 救命", "加班加到要死了 救命啊": a cry for help left alone after the venting is more venting.
 	if (rules.length && !(venting && cryOnly(text))) return now(rules, null);
@@ -50,7 +60,11 @@ export function understand(raw: string, { guide }: Pick<Features, 'guide'>, tuni
 	let p = 0;
 	for (const [intent, q] of Object.entries(model.probs)) if (intent !== 'emergency' && q > p) [question, p] = [intent as Question, q];
 	// Nobody at risk, said so, or not now (an "if", long ago, a drill, straw burning): the model's guess alone calls no one.
-	if (!venting && !unharmed(text) && !notNow(text) && (model.probs.emergency ?? 0) >= at) return now(byThreat(text, ANY_NUMBER), question);
+	// Nor does it for a hazard with nobody in it (hail outside, a road blocked by rocks).
+	const nobody = nobodyInIt(text);
+	if (!venting && !unharmed(text) && !notNow(text) && !nobody && (model.probs.emergency ?? 0) >= at) return now(byThreat(text, kind?.call ?? ANY_NUMBER), question);
+	// The model took it for an emergency that nobody is in: what is left of its guess is noise, the guide the hazard names is the answer ("外面下冰雹了": hail).
+	if (nobody && guide?.by === 'topic' && (question === 'smalltalk' || question === 'unknown')) question = 'guide';
 	// Venting with nothing else asked ("累死了今天") is small talk, not a message not understood.
 	if (venting && question === 'unknown') question = 'smalltalk';
 	return { intent: question, call: [], then: null, act: null };

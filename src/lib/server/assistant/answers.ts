@@ -8,7 +8,7 @@ import type { TFunction } from 'i18next';
 import type { HazardCode } from '$lib/hazards';
 import { makeT, type Lang } from '$lib/i18n';
 import type { EmergencyNumber } from '$lib/reports/emergency';
-import { infoFor } from '$lib/warnings';
+import { infoFor, isDrill } from '$lib/warnings';
 import type { Queryable } from '../db/port';
 import { guideFor } from '../guides';
 import { messagesFor } from '../i18n';
@@ -51,7 +51,9 @@ export function callFirst(lang: Lang, numbers: EmergencyNumber[], after: Answer,
  * asked what to do or which way to run, the steps of the guide of what is happening; else
  * a link to it (never its advice in place of the call).
  */
-export function callBox(lang: Lang, u: Pick<Understanding, 'call' | 'act'>, text: string): Answer {
+export function callBox(lang: Lang, u: Pick<Understanding, 'call' | 'act' | 'steps'>, text: string): Answer {
+	// A kind whose steps a bystander needs now (a person in the water: reach or throw, don't jump in; a cut wrist: stop the bleeding) gets them whatever was asked.
+	if (u.steps) return callFirst(lang, u.call, guideAnswer(lang, { slug: u.steps, by: 'topic' }, text), u.act);
 	const linked = emergencyGuide(lang, text);
 	// Asked what to do, or told of a state the guide has steps for (choking, not breathing, carbon monoxide): the steps after the numbers.
 	if (linked && (asks(text) || asksPart(lang, linked, text))) return callFirst(lang, u.call, guideAnswer(lang, { slug: linked, by: 'topic' }, text), u.act);
@@ -148,7 +150,17 @@ async function threadsTouching(tx: Queryable, place: KnownPlace | null, lat: num
 	return null;
 }
 
-export async function warningsAnswer(tx: Queryable, lang: Lang, place: KnownPlace | null, lat: number | null, lon: number | null): Promise<Answer> {
+/** Asked to be told of warnings ("帮我订阅预警"): the subscription page leads the links. `text` is normalized. */
+function withSubscribe(lang: Lang, answer: Answer, text: string): Answer {
+	if (!any(text, words.subscribe)) return answer;
+	return { ...answer, links: [{ href: '/alerts', title: translator(lang)('assistant.reply.subscribe') }, ...answer.links] };
+}
+
+export async function warningsAnswer(tx: Queryable, lang: Lang, place: KnownPlace | null, lat: number | null, lon: number | null, text = ''): Promise<Answer> {
+	return withSubscribe(lang, await warningsList(tx, lang, place, lat, lon), text);
+}
+
+async function warningsList(tx: Queryable, lang: Lang, place: KnownPlace | null, lat: number | null, lon: number | null): Promise<Answer> {
 	if (place?.kind === 'scenic') return { ...(await scenicAnswer(tx, lang, place)), intent: 'warnings' };
 	const t = translator(lang);
 	const all = await warnings.active(tx);
@@ -159,7 +171,9 @@ export async function warningsAnswer(tx: Queryable, lang: Lang, place: KnownPlac
 	if (!list.length) {
 		return { intent: 'warnings', reply: t('assistant.reply.no_warnings', { where, time }), links: [{ href: '/warnings', title: t('assistant.reply.warnings_all') }] };
 	}
-	const lines = list.slice(0, 5).map((w) => `${t(`levels.${w.level}`)} · ${infoFor(w.infos, lang)?.headline ?? t(`hazards.${w.hazard}`)}`);
+	// A drill is shown as one, as everywhere else in the app (【演习】).
+	const drillMark = (w: (typeof list)[number]) => (isDrill(w.status) ? `${t(`warnings.drill_prefix_${w.status}`)} ` : '');
+	const lines = list.slice(0, 5).map((w) => `${drillMark(w)}${t(`levels.${w.level}`)} · ${infoFor(w.infos, lang)?.headline ?? t(`hazards.${w.hazard}`)}`);
 	const links = list.slice(0, 5).map((w) => ({ href: `/warnings/${w.threadId}`, title: infoFor(w.infos, lang)?.headline ?? t(`hazards.${w.hazard}`) }));
 	links.push({ href: '/warnings', title: t('assistant.reply.warnings_all') }, ...safetyLinks(t, list[0]!.threadId));
 	return { intent: 'warnings', reply: [t('assistant.reply.warnings_head', { where, time, count: list.length }), ...lines].join('\n'), links };

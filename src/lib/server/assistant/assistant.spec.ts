@@ -76,7 +76,9 @@ describe.each(backends())('the assistant on $name', (backend) => {
 		const en = await ask('someone fell in the river!!', { lang: 'en' });
 		expect(en.intent).toBe('emergency');
 		expect(en.links[0]?.href).toMatch(/^tel:/);
-		expect(en.links.some((l) => l.href === '/guides/drowning')).toBe(true);
+		// A person in the water: the drowning steps follow the numbers (reach or throw, don't jump in).
+		expect(en.links.some((l) => l.href === '/guides/drowning#during')).toBe(true);
+		expect(en.reply).toContain('Shout for help and call 110 or 119');
 		// A question about a fire in general is a guide question, not an emergency.
 		expect((await ask('高楼着火该往上跑还是往下跑')).intent).toBe('guide');
 	});

@@ -9,7 +9,8 @@ import type { Lang } from '$lib/i18n';
 import { createGuideIndex, type GuideDoc, type SectionId } from '$lib/guides/search';
 import { guideDocs, guideFor, guideForHazard, type Guide } from '../guides';
 import { emergencyGuideIn, guideNamed, guideQuery, looseHit, partAsked, topicalHit } from '$lib/assistant/classify';
-import { normalize } from '$lib/assistant/text';
+import { contains, found, normalize } from '$lib/assistant/text';
+import words from '$lib/assistant/words.json';
 
 const indexes = new Map<Lang, MiniSearch<GuideDoc>>();
 
@@ -89,7 +90,11 @@ export function adviceFrom(guide: Guide, section: SectionId, max = 4, text = '')
 	const asked = text ? partAsked(guide.slug, text) : null;
 	const part = asked ? parts(s.html).find((p) => asked.some((h) => p.heading.includes(h))) : undefined;
 	if (part) return { title: guide.title, heading: `${s.heading} · ${part.heading}`, steps: listItems(part.html), href: `/guides/${guide.slug}#${section}` };
-	return { title: guide.title, heading: s.heading, steps: listItems(s.html).slice(0, max), href: `/guides/${guide.slug}#${section}` };
+	const all = listItems(s.html);
+	// "我家住在河边": the later steps for where the resident is (在山区、河边、沟口) follow the first ones.
+	const where = text ? found(text, words.where_words) : [];
+	const placed = where.length ? all.slice(max).filter((step) => where.some((w) => contains(step.toLowerCase(), w))).slice(0, 2) : [];
+	return { title: guide.title, heading: s.heading, steps: [...all.slice(0, max), ...placed], href: `/guides/${guide.slug}#${section}` };
 }
 
 /** Does the question ask for a part of the guide (choking, CPR, carbon monoxide)? `text` is normalized. */

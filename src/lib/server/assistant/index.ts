@@ -6,7 +6,7 @@
 import type { Queryable } from '../db/port';
 import { callBox, callFirst, guideAnswer, quakeAnswer, scenicAnswer, shelterAnswer, smalltalkAnswer, unknownAnswer, warningsAnswer, whereFrom } from './answers';
 import { continueReport, startReport } from './dialogue';
-import type { Intent } from '$lib/assistant/classify';
+import { asks, type Intent } from '$lib/assistant/classify';
 import { understand } from '$lib/assistant/understand';
 import { emergencyGuide, matchGuide, nearestGuide, type GuideMatch } from './guides';
 import { findPlace, loadGazetteer, type KnownPlace } from './places';
@@ -68,10 +68,10 @@ async function respond(tx: Queryable, c: Conversation, state: ConversationState)
 	if (u.intent === 'emergency' && u.act === 'earthquake') return { answer: quakeAnswer(lang, u.call), next: { ...state, pending: null } };
 	if (u.intent === 'emergency') {
 		// The guide of what is happening, never a search hit's other hazard (smoke in the stairwell: the fire guide, not the flood's "run uphill").
-		const linked = emergencyGuide(lang, text);
+		const linked = u.steps ?? emergencyGuide(lang, text);
 		const happening: GuideMatch | null = linked ? { slug: linked, by: 'topic' } : null;
 		// The model's guess: the call box leads, then the question is answered as asked.
-		if (u.then && u.then !== 'unknown' && u.then !== 'smalltalk') {
+		if (!u.steps && u.then && u.then !== 'unknown' && u.then !== 'smalltalk') {
 			const after = await answerFor(ctx, u.then, state, place, happening ?? guide, text);
 			return { answer: callFirst(lang, u.call, after.answer, u.act), next: after.next };
 		}
@@ -105,8 +105,13 @@ async function answerFor(
 			const where = whereFrom(lang, message.lat, message.lon, place);
 			return { answer: await shelterAnswer(tx, lang, where, text), next: { ...next, pending: where ? null : 'shelter' } };
 		}
-		case 'warnings':
-			return { answer: await warningsAnswer(tx, lang, place, message.lat, message.lon), next };
+		case 'warnings': {
+			const listed = await warningsAnswer(tx, lang, place, message.lat, message.lon, text);
+			// "要不要走", "is it safe to hike": the warnings, then the advice of the guide the question is about.
+			if (!guide || !asks(text)) return { answer: listed, next };
+			const advice = guideAnswer(lang, guide, text);
+			return { answer: { ...listed, reply: `${listed.reply}\n\n${advice.reply}`, links: [...listed.links, ...advice.links] }, next };
+		}
 		case 'scenic':
 			return { answer: await scenicAnswer(tx, lang, place), next };
 		case 'guide': {
