@@ -8,7 +8,7 @@ import type { TFunction } from 'i18next';
 import type { HazardCode } from '$lib/hazards';
 import { makeT, type Lang } from '$lib/i18n';
 import type { EmergencyNumber } from '$lib/reports/emergency';
-import { infoFor, isDrill } from '$lib/warnings';
+import { infoFor, warningTitle } from '$lib/warnings';
 import type { Queryable } from '../db/port';
 import { guideFor } from '../guides';
 import { messagesFor } from '../i18n';
@@ -171,10 +171,10 @@ async function warningsList(tx: Queryable, lang: Lang, place: KnownPlace | null,
 	if (!list.length) {
 		return { intent: 'warnings', reply: t('assistant.reply.no_warnings', { where, time }), links: [{ href: '/warnings', title: t('assistant.reply.warnings_all') }] };
 	}
-	// A drill is shown as one, as everywhere else in the app (【演习】).
-	const drillMark = (w: (typeof list)[number]) => (isDrill(w.status) ? `${t(`warnings.drill_prefix_${w.status}`)} ` : '');
-	const lines = list.slice(0, 5).map((w) => `${drillMark(w)}${t(`levels.${w.level}`)} · ${infoFor(w.infos, lang)?.headline ?? t(`hazards.${w.hazard}`)}`);
-	const links = list.slice(0, 5).map((w) => ({ href: `/warnings/${w.threadId}`, title: infoFor(w.infos, lang)?.headline ?? t(`hazards.${w.hazard}`) }));
+	// A drill is shown as one, as everywhere else in the app (warningTitle: 【演习】 / [DRILL]).
+	const headline = (w: (typeof list)[number]) => infoFor(w.infos, lang)?.headline ?? t(`hazards.${w.hazard}`);
+	const lines = list.slice(0, 5).map((w) => warningTitle(t, w.status, `${t(`levels.${w.level}`)} · ${headline(w)}`));
+	const links = list.slice(0, 5).map((w) => ({ href: `/warnings/${w.threadId}`, title: warningTitle(t, w.status, headline(w)) }));
 	links.push({ href: '/warnings', title: t('assistant.reply.warnings_all') }, ...safetyLinks(t, list[0]!.threadId));
 	return { intent: 'warnings', reply: [t('assistant.reply.warnings_head', { where, time, count: list.length }), ...lines].join('\n'), links };
 }
@@ -189,7 +189,7 @@ export async function scenicAnswer(tx: Queryable, lang: Lang, place: KnownPlace 
 	const note = lang === 'en' ? area.note_en : area.note_zh;
 	const lines = [t('assistant.reply.scenic_state', { name, state: t(`scenic.state_${area.state}`) })];
 	if (note) lines.push(note);
-	for (const w of area.warnings) lines.push(`${t(`levels.${w.level}`)} · ${lang === 'en' ? w.headline_en : w.headline_zh}`);
+	for (const w of area.warnings) lines.push(warningTitle(t, w.status, `${t(`levels.${w.level}`)} · ${lang === 'en' ? w.headline_en : w.headline_zh}`));
 	if (!area.warnings.length) lines.push(t('assistant.reply.scenic_no_warnings'));
 	if (area.phone) lines.push(t('assistant.reply.scenic_phone', { phone: area.phone }));
 	return { intent: 'scenic', reply: lines.join('\n'), links: [{ href: `/scenic/${area.id}`, title: name }] };

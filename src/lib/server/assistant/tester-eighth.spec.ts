@@ -121,7 +121,7 @@ describe.each(backends())('the assistant, eighth round, on $name', (backend) => 
 		const drill = await ask('现在有预警吗');
 		expect(drill.intent).toBe('warnings');
 		expect(drill.reply).toContain('【演习】');
-		expect((await ask('are there any warnings now', 'en')).reply).toContain('[EXERCISE]');
+		expect((await ask('are there any warnings now', 'en')).reply).toContain('[DRILL]');
 		const river = await ask('暴雨红色预警了，我家住在河边，要不要走');
 		expect(river.intent).toBe('warnings');
 		expect(river.reply).toContain('在山区、河边、沟口');
