@@ -34,6 +34,9 @@ function gubeikouDrill(identifier: string, head = '<msgType>Alert</msgType>'): s
 async function staffPage(browser: Browser, who: { email: string; password: string }, next: string, javaScriptEnabled = true): Promise<Page> {
 	const page = await (await browser.newContext({ locale: 'zh-CN', javaScriptEnabled })).newPage();
 	await signIn(page, who, next);
+	// Fields typed before hydration can be reset by it on a loaded machine (the compose form's
+	// values are bound): wait for the app to be live first, as the other console journeys do.
+	if (javaScriptEnabled) await page.locator('html[data-hydrated]').waitFor({ state: 'attached' });
 	return page;
 }
 
