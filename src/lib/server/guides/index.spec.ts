@@ -14,7 +14,7 @@ describe('the guides in content/', () => {
 	});
 
 	it('the district’s own risks have guides too', () => {
-		for (const slug of ['gas_safety', 'hazmat', 'building_fire', 'ebike_fire', 'drowning', 'hiking', 'first_aid']) {
+		for (const slug of ['gas_safety', 'hazmat', 'building_fire', 'ebike_fire', 'drowning', 'hiking', 'first_aid', 'fever', 'snakes', 'power_cut']) {
 			for (const lang of LANGS) expect(guideFor(lang, slug), `${lang}/${slug}`).not.toBeNull();
 		}
 	});
@@ -83,6 +83,25 @@ describe('search over the real guides', () => {
 	it('finds CPR in first aid in both languages', () => {
 		expect(searchGuideLibrary('zh-CN', '心肺复苏').map((h) => h.slug)).toContain('first_aid');
 		expect(searchGuideLibrary('en', 'CPR')[0]?.slug).toBe('first_aid');
+	});
+
+	it('finds fever, snakebite and power cut advice in both languages', () => {
+		expect(searchGuideLibrary('zh-CN', '发烧')[0]?.slug).toBe('fever');
+		expect(searchGuideLibrary('en', 'fever')[0]?.slug).toBe('fever');
+		expect(searchGuideLibrary('zh-CN', '被蛇咬了').map((h) => h.slug)).toContain('snakes');
+		expect(searchGuideLibrary('en', 'snakebite').map((h) => h.slug)).toContain('snakes');
+		expect(searchGuideLibrary('zh-CN', '马蜂').map((h) => h.slug)).toContain('snakes');
+		expect(searchGuideLibrary('en', 'rabies').map((h) => h.slug)).toContain('snakes');
+		expect(searchGuideLibrary('zh-CN', '停电')[0]?.slug).toBe('power_cut');
+		expect(searchGuideLibrary('en', 'power cut')[0]?.slug).toBe('power_cut');
+	});
+
+	it('says in both languages that the Miyun Reservoir is closed to swimming, fishing and the ice', () => {
+		const before = (lang: (typeof LANGS)[number]) => guideFor(lang, 'drowning')!.sections.before.text;
+		expect(before('zh-CN')).toMatch(/密云水库禁止游泳、钓鱼，冬天禁止上冰面/);
+		expect(before('zh-CN')).toContain('一级水源保护区');
+		expect(before('en')).toMatch(/Swimming and fishing in the Miyun Reservoir, and going onto its ice in winter, are banned/);
+		expect(before('en')).toContain('first-level water-source protection zone');
 	});
 
 	it('the compact index holds every guide as plain text', () => {
