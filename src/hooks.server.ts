@@ -30,7 +30,9 @@ export const init: ServerInit = async () => {
 	if (building) return;
 	try {
 		const config = readConfig();
-		const started = await startServices(config, 'server');
+		// Each step is logged as it starts: a first start on a busy machine takes minutes,
+		// and an empty log then looks hung (an outside tester's finding, 2026-12-05).
+		const started = await startServices(config, 'server', (line) => console.log(`safe-miyun: starting: ${line}`));
 		setServices(started);
 		const where = config.database.kind === 'embedded' ? `embedded (${config.database.dataDir})` : 'postgres';
 		console.log(

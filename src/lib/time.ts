@@ -52,3 +52,45 @@ export function beijingWeekday(d: When, lang: Lang | string, o: { year?: boolean
 export function beijingWeekdayTime(d: When, lang: Lang | string): string {
 	return format(d, lang, { month: 'long', day: 'numeric', weekday: 'short', ...CLOCK, ...zoned(lang) });
 }
+
+const BEIJING_OFFSET_MS = 8 * 3600_000;
+const DAY_MS = 86_400_000;
+
+/** Milliseconds at 00:00 UTC of that calendar day; null for a day the calendar has not ("2027-02-30" does not roll over to March). */
+function calendarDay(year: number, month: number, day: number): number | null {
+	const at = Date.UTC(year, month - 1, day);
+	const back = new Date(at);
+	return back.getUTCFullYear() === year && back.getUTCMonth() === month - 1 && back.getUTCDate() === day ? at : null;
+}
+
+/** The last moment of a Beijing calendar day "YYYY-MM-DD" (23:59:59.999 +08:00); null when it is no such day. */
+export function endOfBeijingDay(day: string): Date | null {
+	const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(day);
+	const at = m ? calendarDay(Number(m[1]), Number(m[2]), Number(m[3])) : null;
+	return at === null ? null : new Date(at + DAY_MS - BEIJING_OFFSET_MS - 1);
+}
+
+/**
+ * A moment from a form or the wire, strictly: a Beijing day "YYYY-MM-DD" is the end of that
+ * day; a date-time "YYYY-MM-DDTHH:MM[:SS[.sss]]" with "Z" or "±HH:MM" (Beijing time without
+ * one). null for anything else, and for a day or a time the calendar has not — where
+ * `new Date()` would quietly read "2027-02-30" as 2 March.
+ */
+export function parseMoment(text: string): Date | null {
+	if (/^\d{4}-\d{2}-\d{2}$/.test(text)) return endOfBeijingDay(text);
+	const m = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?(Z|[+-]\d{2}:?\d{2})?$/i.exec(text);
+	if (!m) return null;
+	const day = calendarDay(Number(m[1]), Number(m[2]), Number(m[3]));
+	const [hours, minutes, seconds] = [Number(m[4]), Number(m[5]), Number(m[6] ?? 0)];
+	if (day === null || hours > 23 || minutes > 59 || seconds > 59) return null;
+	const zone = m[8]?.toUpperCase();
+	let offset = BEIJING_OFFSET_MS;
+	if (zone === 'Z') offset = 0;
+	else if (zone) {
+		const [oh, om] = [Number(zone.slice(1, 3)), Number(zone.slice(-2))];
+		if (oh > 14 || om > 59) return null;
+		offset = (zone.startsWith('-') ? -1 : 1) * (oh * 3600_000 + om * 60_000);
+	}
+	const millis = Math.floor(Number(`0.${m[7] ?? 0}`) * 1000);
+	return new Date(day + hours * 3600_000 + minutes * 60_000 + seconds * 1000 + millis - offset);
+}

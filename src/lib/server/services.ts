@@ -111,10 +111,15 @@ export async function resumeSession(
 	return who !== 'invalid' && who.kind === 'staff' ? { who, renewed } : null;
 }
 
-export async function startServices(config: Config, holder: string): Promise<Services & { migrated: string[]; seeded: boolean }> {
+export async function startServices(
+	config: Config,
+	holder: string,
+	report: (line: string) => void = () => {}
+): Promise<Services & { migrated: string[]; seeded: boolean }> {
 	if (config.database.kind === 'embedded') boundEmbeddedServerMemory();
-	const { db, migrated } = await openDatabase(config, holder);
+	const { db, migrated } = await openDatabase(config, holder, undefined, report);
 	try {
+		if (config.seedDemo) report('adding the demo data if it is missing');
 		const seeded = config.seedDemo ? await seedDemo(db) : false;
 		const auth = await createAuth(config, db);
 		// Background jobs of this process; each claims its work with SKIP LOCKED.

@@ -52,7 +52,7 @@ describe('the subscription manager', () => {
 		m.hazards = ['flood'];
 		m.until = '2026-08-01';
 		await m.subscribeHere();
-		expect(asked[0]!.prefs).toMatchObject({ hazards: [], until: '2026-08-01T15:59:59.000Z', lang: 'zh-CN', minLevel: 'blue', exercises: false });
+		expect(asked[0]!.prefs).toMatchObject({ hazards: [], until: '2026-08-01T15:59:59.999Z', lang: 'zh-CN', minLevel: 'blue', exercises: false });
 		m.allHazards = false;
 		await m.subscribeHere();
 		expect(asked[1]!.prefs!.hazards).toEqual(['flood']);

@@ -7,6 +7,7 @@
 import * as client from './client';
 import type { Preferences, Problem } from './client';
 import type { DevicePlace, DeviceSubscription } from './device';
+import { endOfBeijingDay } from '../time';
 
 export type SubscriptionClient = Pick<typeof client, 'stored' | 'subscribePush' | 'subscribeSms' | 'confirmSms' | 'problems' | 'pushSupported' | 'iosOutsideHomeScreen'>;
 
@@ -70,7 +71,7 @@ export class SubscriptionManager {
 			hazards: this.allHazards ? [] : this.hazards,
 			minLevel: this.minLevel,
 			// the end of the chosen day, Beijing time
-			until: this.until ? new Date(`${this.until}T23:59:59+08:00`).toISOString() : null,
+			until: this.until ? (endOfBeijingDay(this.until)?.toISOString() ?? this.until) : null,
 			exercises: this.exercises
 		};
 	}

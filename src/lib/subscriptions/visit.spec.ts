@@ -57,7 +57,7 @@ describe('a visit subscription', () => {
 			lang: 'en',
 			hazards: [],
 			minLevel: 'blue',
-			until: '2026-12-05T15:59:59.000Z',
+			until: '2026-12-05T15:59:59.999Z',
 			exercises: false
 		});
 		expect(v.visit?.id).toBe('p1');

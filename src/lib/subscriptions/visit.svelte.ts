@@ -9,6 +9,7 @@
 import * as client from './client';
 import type { Preferences, Problem } from './client';
 import type { DeviceSubscription } from './device';
+import { endOfBeijingDay } from '../time';
 import { beijingToday, type Lang } from './manager.svelte';
 
 export type VisitClient = Pick<
@@ -23,8 +24,6 @@ export function beijingDayAfter(days: number, now = Date.now()): string {
 	return beijingToday(now + days * 86_400_000);
 }
 
-/** The end of a Beijing calendar day, as the API wants it. */
-export const endOfBeijingDay = (day: string) => new Date(`${day}T23:59:59+08:00`).toISOString();
 
 /** This device's visit of a scenic area that has not ended yet, if any. */
 export function visitOf(subs: DeviceSubscription[], scenic: string, now = Date.now()): DeviceSubscription | null {
@@ -86,7 +85,7 @@ export class VisitSubscription {
 			lang: this.lang,
 			hazards: [],
 			minLevel: 'blue',
-			until: this.until ? endOfBeijingDay(this.until) : null,
+			until: this.until ? (endOfBeijingDay(this.until)?.toISOString() ?? this.until) : null,
 			exercises: false
 		};
 	}

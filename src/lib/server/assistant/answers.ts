@@ -9,6 +9,7 @@ import type { HazardCode } from '$lib/hazards';
 import { makeT, type Lang } from '$lib/i18n';
 import type { EmergencyNumber } from '$lib/reports/emergency';
 import { infoFor, warningTitle } from '$lib/warnings';
+import { beijingClock } from '$lib/time';
 import type { Queryable } from '../db/port';
 import { guideFor } from '../guides';
 import { messagesFor } from '../i18n';
@@ -167,7 +168,7 @@ async function warningsList(tx: Queryable, lang: Lang, place: KnownPlace | null,
 	const touching = await threadsTouching(tx, place, lat, lon);
 	const list = touching ? all.filter((w) => touching.has(w.threadId)) : all;
 	const where = place ? placeName(place, lang) : lat !== null ? t('assistant.reply.your_location') : t('assistant.reply.the_district');
-	const time = new Intl.DateTimeFormat(lang, { timeZone: 'Asia/Shanghai', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(new Date());
+	const time = beijingClock(new Date(), lang);
 	if (!list.length) {
 		return { intent: 'warnings', reply: t('assistant.reply.no_warnings', { where, time }), links: [{ href: '/warnings', title: t('assistant.reply.warnings_all') }] };
 	}

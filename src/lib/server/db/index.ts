@@ -44,20 +44,26 @@ async function openEmbedded(dataDir: string): Promise<Database> {
 }
 
 /** `holder` says in the lock file who holds an embedded database ("server", "admin CLI"). */
-export async function openDatabase(config: Config, holder: string, migrationsDir = MIGRATIONS_DIR): Promise<Opened> {
+export async function openDatabase(
+	config: Config,
+	holder: string,
+	migrationsDir = MIGRATIONS_DIR,
+	report: (line: string) => void = () => {}
+): Promise<Opened> {
 	const migrations = readMigrations(migrationsDir);
 
 	if (config.database.kind === 'embedded') {
 		const release = lockDataDir(config.database.dataDir, holder);
 		let db: Database;
 		try {
+			report(`opening the embedded database in ${config.database.dataDir} (the first start creates it)`);
 			db = await openEmbedded(config.database.dataDir);
 		} catch (error) {
 			release();
 			throw error;
 		}
 		try {
-			const migrated = await migrate(db, migrations);
+			const migrated = await migrate(db, migrations, report);
 			if (migrated.applied.length) await db.refreshTypes?.();
 			// PGlite is one session: give it the search path Supabase's roles have.
 			await db.exec('set search_path to "$user", public, extensions');
@@ -91,7 +97,7 @@ export async function openDatabase(config: Config, holder: string, migrationsDir
 		// the migrator's one connection, released when it closes (a direct connection, not a
 		// transaction-mode pooler).
 		await migrator.query(`select pg_advisory_lock(hashtext('safe-miyun migrations'))`);
-		migrated = await migrate(migrator, migrations);
+		migrated = await migrate(migrator, migrations, report);
 	} finally {
 		await migrator.close();
 	}

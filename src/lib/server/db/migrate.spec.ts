@@ -44,6 +44,17 @@ describe.each(backends())('migrations on $name', (backend) => {
 		expect((await migrate(db, project)).applied).toEqual([]);
 	});
 
+	it('says what it applies, a line per file, and nothing when nothing is left (a slow first start is not a silent one)', async () => {
+		const project = readMigrations('supabase/migrations');
+		const dir = folder({ '29990301000000_one.sql': 'create table public.t_one (id int);', '29990302000000_two.sql': 'create table public.t_two (id int);' });
+		const lines: string[] = [];
+		await migrate(db, [...project, ...readMigrations(dir)], (line) => lines.push(line));
+		expect(lines).toEqual(['applying 2 migration(s)', 'migration 1/2: 29990301000000_one.sql', 'migration 2/2: 29990302000000_two.sql']);
+		lines.length = 0;
+		await migrate(db, [...project, ...readMigrations(dir)], (line) => lines.push(line));
+		expect(lines).toEqual([]);
+	});
+
 	it('refuses to start when an applied migration was edited, naming the file', async () => {
 		const [first, ...rest] = readMigrations('supabase/migrations');
 		const edited = { ...first!, sha256: 'f'.repeat(64) };

@@ -61,7 +61,8 @@ comment on table app_meta.migrations is 'Migrations applied by the app''s runner
 
 export type MigrateResult = { applied: string[]; bootstrapped: boolean };
 
-export async function migrate(db: Database, migrations: Migration[]): Promise<MigrateResult> {
+/** `report` gets a line per step (the server logs them: a first start that takes minutes must not look hung). */
+export async function migrate(db: Database, migrations: Migration[], report: (line: string) => void = () => {}): Promise<MigrateResult> {
 	const [{ supabase } = { supabase: false }] = await db.query<{ supabase: boolean }>(IS_SUPABASE_SQL);
 	if (!supabase) await db.exec(BOOTSTRAP_SQL);
 	await db.exec(LEDGER_SQL);
@@ -94,8 +95,10 @@ export async function migrate(db: Database, migrations: Migration[]): Promise<Mi
 	}
 
 	const applied: string[] = [];
-	for (const m of migrations) {
-		if (recorded.has(m.version) || pushed.has(m.version)) continue;
+	const pending = migrations.filter((m) => !recorded.has(m.version) && !pushed.has(m.version));
+	if (pending.length) report(`applying ${pending.length} migration(s)`);
+	for (const m of pending) {
+		report(`migration ${applied.length + 1}/${pending.length}: ${m.file}`);
 		try {
 			await db.transaction(async (tx) => {
 				// Supabase runs migrations with extensions on the search path; do the same.

@@ -6,6 +6,7 @@
 import type { CapMsgType, CapStatus, HazardCode, WarningLevel } from '../../db-types.gen';
 import { LANGS, makeT, type Lang, type Messages } from '../../i18n';
 import type { PushPayload } from '../../subscriptions/payload';
+import { beijingShortTime } from '../../time';
 import { infoFor, isDrill } from '../../warnings';
 import type { Queryable } from '../db/port';
 
@@ -73,9 +74,7 @@ function clip(text: string, max: number): string {
 }
 
 /** Beijing time, short: "7月21日 14:00", "Jul 21, 14:00". */
-function when(d: Date, lang: Lang): string {
-	return d.toLocaleString(lang, { timeZone: 'Asia/Shanghai', month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
-}
+const when = (d: Date, lang: Lang): string => beijingShortTime(d, lang);
 
 /**
  * The words of one message in one language. When the warning has no text in that

@@ -8,6 +8,7 @@ import { createHash, randomBytes, randomInt } from 'node:crypto';
 import type { DeliveryChannel, HazardCode, WarningLevel } from '../../db-types.gen';
 import { isHazardCode, WARNING_LEVELS } from '../../hazards';
 import { isLang, type Lang } from '../../i18n';
+import { parseMoment } from '../../time';
 import type { Queryable } from '../db/port';
 import { endpointProblem, type PushAllowlist } from './allowlist';
 
@@ -91,8 +92,9 @@ export function parseSubscription(body: unknown, allow: PushAllowlist, now = new
 	if (typeof exercises !== 'boolean') errors.exercises = 'must be true or false';
 	let until: Date | null = null;
 	if (body.until !== undefined && body.until !== null) {
-		const parsed = typeof body.until === 'string' ? new Date(body.until) : null;
-		if (!parsed || Number.isNaN(parsed.getTime())) errors.until = 'must be an ISO date or null';
+		// a day alone is the end of that day in Beijing; an impossible one (2027-02-30) is refused, not rolled over
+		const parsed = typeof body.until === 'string' ? parseMoment(body.until) : null;
+		if (!parsed) errors.until = 'must be a real date (YYYY-MM-DD, a Beijing day; or an ISO date-time) or null';
 		else if (parsed <= now) errors.until = 'must be in the future';
 		else if (parsed.getTime() - now.getTime() > MAX_UNTIL_DAYS * 86_400_000) errors.until = `must be within ${MAX_UNTIL_DAYS} days (or null: no end)`;
 		else until = parsed;

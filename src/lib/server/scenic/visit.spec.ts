@@ -10,6 +10,11 @@ import { as, backends, sqlState, staffClaims } from '../testing/db';
 import { createSubscription, parseSubscription, SubscriptionError, type SubscriptionInput } from '../messaging/subscriptions';
 import { parseAllowlist } from '../messaging/allowlist';
 import { prunePersonalData } from '../retention';
+import { setServices } from '../runtime';
+import type { Services } from '../services';
+import { actions } from '../../../routes/scenic/[id]/+page.server';
+import { beijingToday } from '../../subscriptions/manager.svelte';
+import { beijingDayAfter } from '../../subscriptions/visit.svelte';
 
 const GUBEIKOU = '110118111';
 const DAY = 86_400_000;
@@ -91,6 +96,47 @@ describe.each(backends())('visit subscriptions on $name', (backend) => {
 		await asService(db, (tx) => tx.query('delete from public.subscriptions where id = $1', [made.id]));
 		expect(await sms(far!.inside)).toBe(before - 1);
 		expect(await sms(far!.elsewhere)).toBe(0);
+	});
+
+	it('an impossible end date is a 400 naming the field, from the API parser and the plain form, never rolled over to March', async () => {
+		const allow = parseAllowlist('');
+		const now = new Date('2027-02-20T04:00:00Z');
+		expect(parseSubscription({ phone: '13900000000', places: [{ scenic: 'simatai' }], until: '2027-02-30' }, allow, now)).toEqual({
+			errors: { until: expect.stringMatching(/real date/) }
+		});
+		expect(parseSubscription({ phone: '13900000000', places: [{ scenic: 'simatai' }], until: '2027-02-28T25:00:00Z' }, allow, now)).toHaveProperty('errors.until');
+		setServices({ config: { delivery: { pushAllowlist: allow } } } as unknown as Services);
+		try {
+			const form = new FormData();
+			form.set('phone', '13900000000');
+			form.set('until', '2027-02-30');
+			const event = {
+				locals: { lang: 'en', db: <T>(work: Parameters<typeof as<T>>[2]) => as(db, ANON_CLAIMS, work) },
+				params: { id: 'simatai' },
+				request: new Request('http://localhost/scenic/simatai?/visit_sms', { method: 'POST', body: form }),
+				cookies: { set: () => {}, get: () => undefined, delete: () => {} },
+				getClientAddress: () => '10.1.2.3'
+			};
+			const answer = (await (actions.visit_sms as (e: unknown) => Promise<unknown>)(event)) as { status: number; data: { errors: { values: { field: string } }[] } };
+			expect(answer.status).toBe(400);
+			expect(answer.data.errors.map((e) => e.values.field)).toEqual(['until']);
+		} finally {
+			setServices(null);
+		}
+	});
+
+	it('a date-only end is the end of that day in Beijing, and SQL still holds the 14 days', async () => {
+		const allow = parseAllowlist('');
+		const parse = (until: string) => parseSubscription({ phone: '13900000000', places: [{ scenic: 'simatai' }], until }, allow, new Date('2027-02-20T04:00:00Z'));
+		expect(parse('2027-02-28')).toMatchObject({ input: { until: new Date('2027-02-28T23:59:59.999+08:00') } });
+		const dayOnly = (day: string) => {
+			const parsed = parseSubscription({ phone: '13900000000', places: [{ scenic: 'simatai' }], until: day }, allow);
+			if (!('input' in parsed)) throw new Error(JSON.stringify(parsed.errors));
+			return { ...visit(null), until: parsed.input.until };
+		};
+		expect(beijingDayAfter(0)).toBe(beijingToday());
+		expect(await refusal(dayOnly(beijingDayAfter(14)))).toBeNull();
+		expect(await refusal(dayOnly(beijingDayAfter(15)))).toBe('until: a visit ends at most 14 days after today');
 	});
 
 	it('the retention job deletes a subscription once its date has passed, with its places', async () => {

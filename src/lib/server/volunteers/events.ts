@@ -69,7 +69,7 @@ export async function mayOrganise(tx: Queryable, id: string): Promise<boolean> {
 	return row?.may ?? false;
 }
 
-const INPUT_FIELDS = ['kind', 'topic', 'title_zh', 'title_en', 'description_zh', 'description_en', 'town_code', 'place', 'lat', 'lon',
+const INPUT_FIELDS = ['kind', 'topic', 'title_zh', 'title_en', 'description_zh', 'description_en', 'town_code', 'place', 'place_en', 'lat', 'lon',
 	'starts_at', 'ends_at', 'signup_deadline', 'capacity', 'min_age', 'requirements_zh', 'requirements_en'] as const;
 /** The form as typed, every field a string. */
 export type EventInput = Record<(typeof INPUT_FIELDS)[number], string>;
@@ -80,6 +80,7 @@ const TEXT_LIMITS: Partial<Record<keyof EventInput, number>> = {
 	description_zh: 4000,
 	description_en: 8000,
 	place: 200,
+	place_en: 200,
 	requirements_zh: 1000,
 	requirements_en: 2000
 };
@@ -154,12 +155,12 @@ export async function create(tx: Queryable, parsed: ParsedEvent, createdBy: stri
 	if (!allowed?.may) return null;
 	const [row] = await tx.query<{ id: string }>(
 		`insert into public.volunteer_events (kind, topic, title_zh, title_en, description_zh, description_en, town_code, place,
-		   location, starts_at, ends_at, capacity, signup_deadline, min_age, requirements_zh, requirements_en, organiser_department, created_by)
+		   location, starts_at, ends_at, capacity, signup_deadline, min_age, requirements_zh, requirements_en, organiser_department, created_by, place_en)
 		 values ($1, $2, $3, $4, $5, $6, $7, $8,
 		   case when $9::float8 is null then null else extensions.st_setsrid(extensions.st_makepoint($10::float8, $9::float8), 4326) end,
-		   $11, $12, $13, $14, $15, $16, $17, $18, $19) returning id`,
+		   $11, $12, $13, $14, $15, $16, $17, $18, $19, nullif($20, '')) returning id`,
 		[e.kind, v.topic, v.title_zh, v.title_en, v.description_zh, v.description_en, v.town_code, v.place,
-			e.lat, e.lon, e.starts, e.ends, e.capacity, e.deadline, e.minAge, v.requirements_zh, v.requirements_en, department, createdBy]
+			e.lat, e.lon, e.starts, e.ends, e.capacity, e.deadline, e.minAge, v.requirements_zh, v.requirements_en, department, createdBy, v.place_en]
 	);
 	return row!.id;
 }

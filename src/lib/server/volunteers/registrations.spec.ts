@@ -218,6 +218,29 @@ describe.each(backends())('volunteer registrations on $name', (backend) => {
 		expect(created!.starts_at.toISOString()).toBe('2030-05-01T01:00:00.000Z');
 	});
 
+	it('the console form takes the venue in English too (optional), and SQL refuses what the form would', async () => {
+		const base = { kind: 'training', topic: 'first_aid', title_zh: '急救', title_en: 'First aid', town_code: '110118102', place: '石城镇观摩区', starts_at: '2030-06-01T09:00', ends_at: '2030-06-01T12:00', signup_deadline: '2030-05-31T18:00', capacity: '30' };
+		const make = async (extra: Record<string, string>) => {
+			const form = new FormData();
+			for (const [k, v] of Object.entries({ ...base, ...extra })) form.set(k, v);
+			const parsed = events.parseEvent(form);
+			if (!parsed.event) return parsed.errors;
+			const id = await as(db, otherTownStaff, (tx) => events.create(tx, parsed, otherTownStaff.sub!, null));
+			return (await as(db, otherTownStaff, (tx) => events.get(tx, id!)))!.place_en;
+		};
+		expect(await make({ place_en: '  Shicheng Town viewing area ' })).toBe('Shicheng Town viewing area');
+		expect(await make({})).toBeNull();
+		expect(await make({ place_en: '   ' })).toBeNull();
+		expect(await make({ place_en: 'x'.repeat(201) })).toEqual({ place_en: 'errors.too_long' });
+		// straight to the database: the same limits, and no control characters or blank venue
+		const id = await addEvent(db, { town: '110118102' });
+		const direct = (value: string) => sqlState(as(db, otherTownStaff, (tx) => tx.query('update public.volunteer_events set place_en = $2 where id = $1', [id, value])));
+		expect(await direct('x'.repeat(201))).toBe('23514');
+		expect(await direct('Hall\u001b[31m')).toBe('23514');
+		expect(await direct('  ')).toBe('23514');
+		expect(await direct('Town hall')).toBeNull();
+	});
+
 	it('counts figures per township for staff only', async () => {
 		const year = new Date().getFullYear();
 		const training = await addEvent(db, { kind: 'training', town: '110118106', startsInHours: -3 });

@@ -113,6 +113,36 @@ describe.each(backends())('two-person approval for direct database callers on $n
 		expect(await revisionOf(id)).toBe(first + 2);
 	});
 
+	it('the guard takes its approver rule from app.warning_may_approve: refused to those it refuses, allowed to those it allows', async () => {
+		// one rule, read by the console's lists and the trigger alike
+		const [fn] = await asService(db, (tx) =>
+			tx.query<{ src: string }>(`select p.prosrc as src from pg_proc p join pg_namespace n on n.oid = p.pronamespace where n.nspname = 'app' and p.proname = 'warnings_approval_guard'`)
+		);
+		expect(fn!.src).toContain('app.warning_may_approve(');
+		expect(fn!.src).not.toMatch(/role in \('warning_issuer', 'admin'\)/);
+
+		const handler = await staffClaims(db, 'handler@approval.cn', 'handler', { departmentCode: 'water' });
+		const gone = await staffClaims(db, 'gone-issuer@approval.cn', 'warning_issuer');
+		await asService(db, (tx) => tx.query('update public.staff set active = false where user_id = $1', [gone.sub]));
+		const id = await draft(issuer);
+		await as(db, issuer, (tx) => warnings.submit(tx, id));
+		const rev = await revisionOf(id);
+		const direct = (who: Claims) =>
+			as(db, who, (tx) => tx.query(`update public.warnings set state = 'issued', approved_by = auth.uid(), approved_revision = $2 where id = $1`, [id, rev]));
+		const mayApprove = async (who: Claims) =>
+			(await asService(db, (tx) => tx.query<{ ok: boolean }>('select app.warning_may_approve(s, $2) as ok from public.staff s where s.user_id = $1', [who.sub, issuer.sub])))[0]!.ok;
+		for (const who of [issuer, gone, handler]) {
+			expect(await mayApprove(who)).toBe(false);
+			// the handler's RLS may hide the row (no error, nothing changed) or the guard refuses it
+			const state = await sqlState(direct(who));
+			expect([null, '42501']).toContain(state);
+			expect((await as(db, admin, (tx) => warnings.get(tx, id)))!.state).toBe('pending');
+		}
+		expect(await mayApprove(admin)).toBe(true);
+		expect(await sqlState(direct(admin))).toBeNull();
+		expect((await as(db, admin, (tx) => warnings.get(tx, id)))!.state).toBe('issued');
+	});
+
 	it("an API key does not stand in for the second person on a console draft", async () => {
 		const id = await draft(issuer);
 		await as(db, issuer, (tx) => warnings.submit(tx, id));

@@ -7,7 +7,6 @@ import { startSubscription } from '$lib/server/subscriptions/start';
 import * as warnings from '$lib/server/warnings/store';
 import type { Problem } from '$lib/subscriptions/client';
 import { problemCode } from '$lib/subscriptions/errors';
-import { endOfBeijingDay } from '$lib/subscriptions/visit.svelte';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async ({ locals, params }) => {
@@ -44,8 +43,8 @@ export const actions: Actions = {
 		const area = await locals.db((tx) => scenic.get(tx, params.id));
 		if (!area) error(404, 'not found');
 		const label = locals.lang === 'en' ? area.name_en : area.name_zh;
-		const until = /^\d{4}-\d{2}-\d{2}$/.test(values.until) ? endOfBeijingDay(values.until) : values.until;
-		const body = { phone: values.phone, places: [{ scenic: area.id, label }], lang: locals.lang, hazards: [], minLevel: 'blue', until, exercises: false };
+		// the date field's day is read (end of that Beijing day, real days only) by parseSubscription
+		const body = { phone: values.phone, places: [{ scenic: area.id, label }], lang: locals.lang, hazards: [], minLevel: 'blue', until: values.until, exercises: false };
 		const parsed = parseSubscription(body, services().config.delivery.pushAllowlist);
 		if ('errors' in parsed) return fail(400, { values, errors: fieldProblems(parsed.errors) });
 		const started = await startSubscription(locals.db, parsed.input, { address: getClientAddress(), replaces: null });
