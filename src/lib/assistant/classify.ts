@@ -90,7 +90,8 @@ export function sectionAsked(text: string): SectionId {
  * "what do I do" is still a question, but smoke, gas or a person in the water never is.
  */
 export function emergencyIn(message: string): EmergencyNumber[] {
-	if (isOnly(message, words.urgent_alone)) return ['110', '120', '119'];
+	// A cry or a danger told alone (救命, 淹水了, fire): the threat's number first, then the general ones.
+	if (isOnly(message, words.urgent_alone)) return byThreat(message, ANY_NUMBER);
 	const text = withoutObjects(message);
 	if (drill(text)) return [];
 	// "Run up or down?" is asked from inside the danger: only a true "if" makes it a guide question, not its "or".
