@@ -82,6 +82,9 @@ async function standIn() {
 		res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify({ code: status, error_code, msg }));
 
 	const server = http.createServer(async (req, res) => {
+		// Down or not as the request arrives: one sent while down must not be answered as up
+		// because its body was read after a test turned Supabase back on.
+		const down = state.down;
 		let raw = '';
 		for await (const chunk of req) raw += chunk;
 		const body = raw ? (JSON.parse(raw) as Record<string, unknown>) : {};
@@ -89,7 +92,7 @@ async function standIn() {
 		if (req.headers.apikey !== ANON_KEY) return refuse(res, 401, 'no_api_key', 'No API key found in request');
 		if (path === '/.well-known/jwks.json') return res.end(JSON.stringify({ keys: [jwk] }));
 		calls.push({ method: req.method ?? '', path, body, authorization: req.headers.authorization });
-		if (state.down) return refuse(res, state.down, 'unexpected_failure', 'Service unavailable');
+		if (down) return refuse(res, down, 'unexpected_failure', 'Service unavailable');
 		const json = (value: unknown) => res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(value));
 
 		if (path === '/token?grant_type=password' && req.method === 'POST') {
