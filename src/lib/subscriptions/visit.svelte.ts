@@ -24,7 +24,6 @@ export function beijingDayAfter(days: number, now = Date.now()): string {
 	return beijingToday(now + days * 86_400_000);
 }
 
-
 /** This device's visit of a scenic area that has not ended yet, if any. */
 export function visitOf(subs: DeviceSubscription[], scenic: string, now = Date.now()): DeviceSubscription | null {
 	return subs.find((s) => s.places.some((p) => 'scenic' in p && p.scenic === scenic) && s.until && Date.parse(s.until) > now) ?? null;

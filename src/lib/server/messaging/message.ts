@@ -73,9 +73,6 @@ function clip(text: string, max: number): string {
 	return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
 }
 
-/** Beijing time, short: "7月21日 14:00", "Jul 21, 14:00". */
-const when = (d: Date, lang: Lang): string => beijingShortTime(d, lang);
-
 /**
  * The words of one message in one language. When the warning has no text in that
  * language (a Chinese-only CAP import reaching an English subscriber), a summary is built
@@ -90,9 +87,9 @@ function texts(w: DeliveryWarning, lang: Lang, messages: MessagesFor, now = new 
 	const headline = own ? info.headline : t('delivery.summary_title', { level: t(`levels.${w.level}`), hazard: t(`hazards.${w.hazard}`) });
 	const title = w.msgType === 'Cancel' ? `${prefix}${t('delivery.cancelled')} ${headline}` : `${prefix}${headline}`;
 	const names = w.areaNames.map((n) => (lang === 'zh-CN' ? n.zh : n.en)).join(lang === 'zh-CN' ? '、' : ', ');
-	const summary = own ? null : t('delivery.summary', { areas: names || info?.areaDesc || '—', from: when(w.effective, lang), until: when(w.expires, lang) });
+	const summary = own ? null : t('delivery.summary', { areas: names || info?.areaDesc || '—', from: beijingShortTime(w.effective, lang), until: beijingShortTime(w.expires, lang) });
 	// delivered at issue; a warning that takes effect later says when, everywhere
-	const starts = w.effective > now && w.msgType !== 'Cancel' ? t('warnings.takes_effect', { time: when(w.effective, lang) }) : null;
+	const starts = w.effective > now && w.msgType !== 'Cancel' ? t('warnings.takes_effect', { time: beijingShortTime(w.effective, lang) }) : null;
 	return { t, info, own, title, summary, starts };
 }
 
