@@ -44,7 +44,8 @@ test('volunteers fill an event, the next waits, one cancels, the first waiting i
 	await admin.getByLabel('镇街', { exact: true }).selectOption('110118101');
 	await admin.getByLabel('中文标题').fill('急救培训（测试）');
 	await admin.getByLabel('英文标题').fill('First aid (test)');
-	await admin.getByLabel('集合地点').fill('镇政府礼堂');
+	await admin.getByLabel('集合地点', { exact: true }).fill('镇政府礼堂');
+	await admin.getByLabel(/^集合地点英文/).fill('Town hall');
 	await admin.getByLabel('开始时间（北京时间）').fill(beijing(5, 9));
 	await admin.getByLabel('结束时间（北京时间）').fill(beijing(5, 12));
 	await admin.getByLabel('报名截止（北京时间）').fill(beijing(4, 18));

@@ -313,8 +313,9 @@ export function classify(text: string, f: Features): Intent {
 	const warningWords = any(text, words.warnings) && !any(text, words.not_warnings);
 	if (scenicPlace && (opening || warningWords)) return 'scenic';
 	if (warningWords) return 'warnings';
-	// "Did the reservoir release water just now?" asks for the live state, not the guide.
-	if (f.hazard && any(text, words.nowish) && question && !howTo) return 'warnings';
+	// "Did the reservoir release water just now?" asks for the live state, not the guide; "明天有没有暴雨"
+	// asks what is coming, which the warnings in force answer (a "what do I do" question stays the guide's).
+	if (f.hazard && (any(text, words.nowish) || any(text, words.forecast)) && question && !howTo) return 'warnings';
 	// A problem told, not asked about, with a kind of hazard a department handles: a report.
 	if (f.category && !question && !howTo) return 'report';
 	if (scenicPlace) return f.guide?.by === 'topic' ? 'guide' : 'scenic';

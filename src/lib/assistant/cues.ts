@@ -18,7 +18,7 @@ import words from './words.json';
 
 const LISTS = [
 	'report', 'shelter', 'shelter_weak', 'not_shelter', 'warnings', 'not_warnings', 'scenic', 'opening', 'smalltalk', 'guide_cues',
-	'now', 'nowish', 'before', 'after', 'hypothetical', 'urgent', 'cancel'
+	'now', 'nowish', 'forecast', 'before', 'after', 'hypothetical', 'urgent', 'cancel'
 ] as const;
 
 const SCENIC = Object.values(words.scenic_aliases).flat().map((a) => normalize(a));

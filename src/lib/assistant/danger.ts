@@ -23,9 +23,12 @@ import words from './words.json';
 
 const NUMBERS = ['119', '110', '120'] as const;
 
-/** The numbers of the first state (`danger.states`) all of whose parts the message has; empty when none. */
+/**
+ * The numbers of the first state (`danger.states`) all of whose parts the message has and
+ * none of whose `none` words ("躺在床上睡不着" is no one found lying); empty when none.
+ */
 export function stateNow(has: (list: readonly string[]) => boolean): EmergencyNumber[] {
-	const state = words.danger.states.find((s) => s.all.every((part) => has(part)));
+	const state = words.danger.states.find((s) => s.all.every((part) => has(part)) && !has((s as { none?: readonly string[] }).none ?? []));
 	return state ? (state.call as EmergencyNumber[]) : [];
 }
 

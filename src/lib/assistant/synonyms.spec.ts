@@ -13,9 +13,17 @@ describe('synonyms', () => {
 		expect(hazardIn(n('Thunderstorms this afternoon, is the wall safe?'))).toBe('lightning');
 	});
 
-	it('takes a snake bite for first aid', () => {
-		expect(guideNamed(n('蛇咬伤要不要挤毒'))).toMatchObject({ topic: 'first_aid' });
-		expect(guideNamed(n('what to do about a snakebite'))).toMatchObject({ topic: 'first_aid' });
+	// The first-aid steps for a bite are in the snakes guide (snakes, hornets, boars, dogs), since
+	// 2026-12-05; first_aid has no bite section to show.
+	it('takes a snake bite, a hornet sting and a dog bite for the bites guide, and a fever and a power cut for theirs', () => {
+		expect(guideNamed(n('蛇咬伤要不要挤毒'))).toMatchObject({ topic: 'snakes' });
+		expect(guideNamed(n('what to do about a snakebite'))).toMatchObject({ topic: 'snakes' });
+		expect(guideNamed(n('被马蜂蛰了一般多久消肿'))).toMatchObject({ topic: 'snakes' });
+		expect(guideNamed(n('bitten by a dog do i need a rabies shot'))).toMatchObject({ topic: 'snakes' });
+		expect(guideNamed(n('孩子发烧38度5 要不要捂汗'))).toMatchObject({ topic: 'fever' });
+		expect(guideNamed(n('power cut since last night, is the food in the fridge ok'))).toMatchObject({ topic: 'power_cut' });
+		// A shock is still first aid, not a power cut.
+		expect(guideNamed(n('触电了先拉人还是先断电'))).toMatchObject({ topic: 'first_aid' });
 	});
 
 	it('takes a dam break for a flood, and "what if" it breaks for the flood guide', () => {

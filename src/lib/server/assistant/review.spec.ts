@@ -120,8 +120,10 @@ describe.each(backends())('the assistant after the review, on $name', (backend) 
 		expect(storm.links.some((l) => l.href.startsWith('/guides/lightning'))).toBe(true);
 		const thunder = await ask('thunderstorm coming, what should I do on the Great Wall', 'en');
 		expect(thunder.links.some((l) => l.href.startsWith('/guides/lightning'))).toBe(true);
+		// A bite's first-aid steps: the snakes guide's "Snakebite" part (first_aid has no bite section).
 		const snake = await ask('snake bite what do i do', 'en');
-		expect(snake.links.some((l) => l.href.startsWith('/guides/first_aid'))).toBe(true);
+		expect(snake.links.some((l) => l.href.startsWith('/guides/snakes'))).toBe(true);
+		expect(snake.reply).toMatch(/Snakebite/);
 		const drive = await ask('how deep can I drive through', 'en');
 		expect(drive).toMatchObject({ intent: 'guide' });
 		expect(drive.links[0]?.href).toMatch(/^\/guides\/(rainstorm|flood)/);
