@@ -5,6 +5,7 @@
  * stream. Event streams are never compressed (the events must not wait in a buffer).
  */
 import type { Handle } from '@sveltejs/kit';
+import { gzipSync } from 'node:zlib';
 
 export type Encoding = 'br' | 'gzip' | 'identity';
 
@@ -25,6 +26,12 @@ export function pickEncoding(header: string | null, available: { br: boolean; gz
 
 const COMPRESSIBLE = /^(text\/(?!event-stream)|application\/(json|javascript|xml|atom\+xml|cap\+xml|geo\+json|manifest\+json))/;
 const SMALL = 1024;
+/**
+ * A body of known length up to this is gzipped at once on the main thread (~0.1 ms for
+ * 32 KB): a stream would hand each chunk to libuv's thread pool, whose threads each keep
+ * a malloc arena (measured: ~25 MB more resident under a surge of small API answers).
+ */
+const AT_ONCE = 64 * 1024;
 
 export const compress: Handle = async ({ event, resolve }) => {
 	const response = await resolve(event);
@@ -44,5 +51,10 @@ export const compress: Handle = async ({ event, resolve }) => {
 	// An ETag names one representation's bytes: the gzipped ones get their own.
 	const etag = headers.get('etag');
 	if (etag?.endsWith('"')) headers.set('etag', `${etag.slice(0, -1)}-gzip"`);
+	if (length <= AT_ONCE) {
+		const body = gzipSync(new Uint8Array(await response.arrayBuffer()), { level: 6 });
+		headers.set('content-length', String(body.length));
+		return new Response(body, { status: response.status, statusText: response.statusText, headers });
+	}
 	return new Response(response.body.pipeThrough(new CompressionStream('gzip')), { status: response.status, statusText: response.statusText, headers });
 };

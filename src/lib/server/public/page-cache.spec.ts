@@ -165,6 +165,20 @@ describe('compression', () => {
 		})) as Response;
 		expect(stream.headers.get('content-encoding')).toBeNull();
 	});
+
+	it('gzips a small answer of known length at once, with its compressed length', async () => {
+		const body = JSON.stringify({ shelters: Array.from({ length: 60 }, (_, i) => ({ id: i, name: '鼓楼街道应急避难场所' })) });
+		const bytes = new TextEncoder().encode(body);
+		const json = (await compress({
+			event: event('/api/shelters/nearest'),
+			resolve: (async () => new Response(bytes, { headers: { 'content-type': 'application/json', 'content-length': String(bytes.length) } })) as never
+		})) as Response;
+		expect(json.headers.get('content-encoding')).toBe('gzip');
+		const zipped = Buffer.from(await json.arrayBuffer());
+		expect(Number(json.headers.get('content-length'))).toBe(zipped.length);
+		expect(zipped.length).toBeLessThan(bytes.length);
+		expect(gunzipSync(zipped).toString()).toBe(body);
+	});
 });
 
 describe('the routes', () => {
