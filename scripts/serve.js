@@ -16,8 +16,11 @@ import path from 'node:path';
 // adapter-node takes the public origin from ORIGIN (or proxy headers) and otherwise
 // assumes https, which would make SvelteKit's CSRF check refuse every form post on a
 // plain-http local start. Behind a proxy, set ORIGIN to the public URL.
-if (!process.env.ORIGIN && !process.env.PROTOCOL_HEADER) {
-	process.env.ORIGIN = `http://localhost:${process.env.PORT || 3000}`;
+// A PORT that makes no address (99999, "eighty") gets no default: the app's own settings
+// check then names PORT, where adapter-node would have blamed the ORIGIN made from it.
+const localOrigin = `http://localhost:${process.env.PORT || 3000}`;
+if (!process.env.ORIGIN && !process.env.PROTOCOL_HEADER && URL.canParse(localOrigin)) {
+	process.env.ORIGIN = localOrigin;
 	console.log(`safe-miyun: ORIGIN not set; using ${process.env.ORIGIN} (open the app at that address)`);
 }
 

@@ -30,6 +30,16 @@ test('a bad PORT stops the start with one line naming it', () => {
 	expect(stderr).toBe('safe-miyun: cannot start: PORT: must be a whole number from 1 to 65535 (got "eighty")');
 });
 
+test('npm start with a PORT out of range names PORT, not the ORIGIN it would have made', () => {
+	const result = spawnSync(process.execPath, [path.resolve('scripts/serve.js')], {
+		encoding: 'utf8',
+		timeout: 240_000,
+		env: { PATH: process.env.PATH ?? '', PORT: '99999', DATA_DIR: fs.mkdtempSync(path.join(os.tmpdir(), 'sm-')) }
+	});
+	expect(result.status).toBe(1);
+	expect(result.stderr.trim()).toBe('safe-miyun: cannot start: PORT: must be a whole number from 1 to 65535 (got "99999")');
+});
+
 test('a failing migration stops the start, names the file, and leaves nothing of it behind', () => {
 	test.setTimeout(300_000);
 	const root = fs.mkdtempSync(path.join(os.tmpdir(), 'sm-root-'));

@@ -33,6 +33,9 @@ test('red rainstorm for two townships: drafted, approved by a second person, liv
 
 	const issuer = await signedIn(browser, E2E.issuer);
 	await issuer.getByRole('link', { name: '新建预警' }).click();
+	// A box ticked before the page hydrates is unticked by hydration (seen once in CI).
+	await expect(issuer).toHaveURL(/\/console\/warnings\/new/);
+	await issuer.locator('html[data-hydrated]').waitFor({ state: 'attached' });
 	await issuer.getByLabel('灾种').selectOption('rainstorm');
 	await issuer.getByLabel('预警级别').selectOption('red');
 	await issuer.getByLabel('有效至（北京时间）').fill(beijing(6 * 3600_000));

@@ -27,7 +27,8 @@ export const load: PageServerLoad = async ({ locals, params, url }) => {
 			audit: await warnings.audit(tx, message.threadId),
 			delivery: await deliveryStats(tx, message.id),
 			// who may approve it, while it waits (issuers and admins may read staff names)
-			approvers: message.state === 'pending' && (await can(tx, 'issue_warnings')) ? await warnings.approvers(tx, message.id) : [],
+			// (null: not for this reader to know; [] for an issuer: nobody can, which the page must say)
+			approvers: message.state === 'pending' && (await can(tx, 'issue_warnings')) ? await warnings.approvers(tx, message.id) : null,
 			outline: await warnings.districtOutline(tx)
 		};
 	});
