@@ -9,7 +9,7 @@ process.env.TZ = 'America/New_York';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { sourceFiles } from './server/testing/source';
-import { beijingClock, beijingDay, beijingShortTime, beijingTime, beijingWeekday, beijingWeekdayTime, endOfBeijingDay, parseMoment } from './time';
+import { beijingClock, beijingDay, beijingShortTime, beijingTime, beijingWeekday, beijingWeekdayTime, endOfBeijingDay, fromBeijingInput, parseMoment, toBeijingInput } from './time';
 
 // 19:28 UTC on Friday 4 December is 03:28 on Saturday 5 December in Beijing, 14:28 on the 4th in New York
 const AT = '2026-12-04T19:28:00Z';
@@ -63,6 +63,17 @@ describe('dates read from forms and the wire, on a device in New York', () => {
 		expect(parseMoment('2027-02-28T10:00-05:00')?.toISOString()).toBe('2027-02-28T15:00:00.000Z');
 		expect(parseMoment('2027-02-28T10:00')?.toISOString()).toBe('2027-02-28T02:00:00.000Z');
 		expect(parseMoment(new Date('2027-02-28T10:00:00Z').toISOString())?.toISOString()).toBe('2027-02-28T10:00:00.000Z');
+	});
+});
+
+describe('the console\'s datetime fields', () => {
+	it('reads Beijing time, refuses a day the calendar has not, and shows a moment back the same', () => {
+		expect(fromBeijingInput('2027-02-28T09:30')?.toISOString()).toBe('2027-02-28T01:30:00.000Z');
+		expect(fromBeijingInput('2027-02-30T09:30')).toBeNull();
+		expect(fromBeijingInput('2027-02-28T24:00')).toBeNull();
+		expect(fromBeijingInput('2027-02-28')).toBeNull();
+		expect(fromBeijingInput('')).toBeNull();
+		expect(toBeijingInput(new Date('2027-02-28T01:30:00Z'))).toBe('2027-02-28T09:30');
 	});
 });
 

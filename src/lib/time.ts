@@ -94,3 +94,17 @@ export function parseMoment(text: string): Date | null {
 	const millis = Math.floor(Number(`0.${m[7] ?? 0}`) * 1000);
 	return new Date(day + hours * 3600_000 + minutes * 60_000 + seconds * 1000 + millis - offset);
 }
+
+/**
+ * A form's datetime-local value "YYYY-MM-DDTHH:MM" as Beijing time (the district's clock,
+ * whatever the server's zone); null when empty, malformed or not on the calendar
+ * ("2027-02-30T09:00" is refused, not read as 2 March). The console's date fields all read it.
+ */
+export function fromBeijingInput(value: string): Date | null {
+	return /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/.test(value) ? parseMoment(value) : null;
+}
+
+/** A moment as a datetime-local value in Beijing time, for a form to show. */
+export function toBeijingInput(date: Date): string {
+	return new Date(date.getTime() + BEIJING_OFFSET_MS).toISOString().slice(0, 16);
+}

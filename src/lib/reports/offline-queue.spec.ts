@@ -7,7 +7,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Sent, Waiting } from './offline-store';
 import { OfflineQueue, type QueueDevice } from './offline-queue.svelte';
 
-type Answer = { sent: number; refused: number; retryAfter?: number } | 'offline';
+type Answer = { sent: number; refused: number; retryAfter?: number; limited?: boolean } | 'offline';
 
 /** A device whose sends get `answers` in turn (then: everything sent). */
 function device(answers: Answer[] = []) {
@@ -100,6 +100,22 @@ describe('the offline report queue', () => {
 		// the eighth send went through: nothing waits, no try is planned
 		expect(q.waiting).toEqual([]);
 		expect(vi.getTimerCount()).toBe(0);
+	});
+
+	it('says why a report waits: offline, the server busy, or the sending limit, with the minutes to the next try', async () => {
+		const { api, state } = device(['offline', { sent: 0, refused: 0, retryAfter: 3600, limited: true }, { sent: 0, refused: 0, retryAfter: 30 }]);
+		const q = new OfflineQueue(api, () => 0);
+		await q.hold(form('k1'));
+		await q.send();
+		expect(q.held).toEqual({ why: 'offline', minutes: 0 });
+		await q.send();
+		// a limit of an hour: the wait is capped at five minutes, and the page says so, not "offline"
+		expect(q.held).toEqual({ why: 'limited', minutes: 5 });
+		await q.send();
+		expect(q.held.why).toBe('busy');
+		state.online = false;
+		await q.send();
+		expect(q.held).toEqual({ why: 'offline', minutes: 0 });
 	});
 
 	it('spreads the retries of many phones by up to half the wait', async () => {

@@ -19,6 +19,8 @@ const AFTER_BUSY_FORM_MS = 5000;
 export class OfflineQueue {
 	waiting = $state<Waiting[]>([]);
 	sent = $state<Sent[]>([]);
+	/** Why what waits has not gone: no network, the server busy (5xx), or the sending limit (429) — with the minutes to the next try. */
+	held = $state<{ why: 'offline' | 'busy' | 'limited'; minutes: number }>({ why: 'offline', minutes: 0 });
 
 	#device: QueueDevice;
 	#random: () => number;
@@ -42,13 +44,21 @@ export class OfflineQueue {
 	 */
 	send = async (): Promise<void> => {
 		clearTimeout(this.#timer);
-		if (!this.#device.online()) return;
+		if (!this.#device.online()) {
+			this.held = { why: 'offline', minutes: 0 };
+			return;
+		}
 		const done = await this.#device.flush().catch(() => undefined);
 		await this.refresh();
 		if (done?.retryAfter && this.waiting.length) {
 			const seconds = Math.min(LONGEST_WAIT, done.retryAfter * 2 ** Math.min(this.#retries++, 5)) * (1 + this.#random() / 2);
+			this.held = { why: done.limited ? 'limited' : 'busy', minutes: Math.max(1, Math.ceil(seconds / 60)) };
 			this.#timer = setTimeout(() => void this.send(), seconds * 1000);
-		} else this.#retries = 0;
+		} else {
+			this.#retries = 0;
+			// Still waiting after a send that did not reach the server: the network is not there.
+			this.held = { why: 'offline', minutes: 0 };
+		}
 	};
 
 	/**

@@ -77,11 +77,12 @@ function remember(item: Sent) {
 /**
  * Sends what waits, one at a time. Stops at the first network failure (still
  * offline) or busy answer (429, 5xx: the server's database may be away for a moment),
- * saying in `retryAfter` how many seconds the server asked to wait; a report the server
+ * saying in `retryAfter` how many seconds the server asked to wait (and in `limited` that it
+ * was the sending limit, 429); a report the server
  * refuses for good (4xx other than 429) is dropped. A send repeated after a 503 carries
  * the same idempotency key: one report, however many tries.
  */
-export async function flush(): Promise<{ sent: number; refused: number; retryAfter?: number }> {
+export async function flush(): Promise<{ sent: number; refused: number; retryAfter?: number; limited?: boolean }> {
 	let count = 0;
 	let refused = 0;
 	for (const item of await waiting()) {
@@ -100,7 +101,8 @@ export async function flush(): Promise<{ sent: number; refused: number; retryAft
 			count++;
 		} else if (res.status === 429 || res.status >= 500) {
 			const asked = Number(res.headers.get('retry-after'));
-			return { sent: count, refused, retryAfter: Number.isFinite(asked) && asked > 0 ? asked : 10 };
+			// 429: this address has sent too many for now (a limit, not an outage): the page says which.
+			return { sent: count, refused, retryAfter: Number.isFinite(asked) && asked > 0 ? asked : 10, limited: res.status === 429 };
 		} else {
 			refused++;
 		}

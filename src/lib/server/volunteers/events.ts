@@ -6,6 +6,7 @@
 import { VolunteerEventKindValues, VolunteerEventStatusValues, type Tables, type VolunteerEventKind, type VolunteerEventStatus } from '../../db-types.gen';
 import type { Queryable } from '../db/port';
 import { withTownNames } from '../district';
+import { fromBeijingInput } from '../../time';
 
 export const TOPICS: Record<VolunteerEventKind, readonly string[]> = {
 	drill: ['evacuation', 'flash_flood', 'reservoir_release', 'forest_fire', 'earthquake', 'hazmat', 'high_rise_fire'],
@@ -85,16 +86,6 @@ const TEXT_LIMITS: Partial<Record<keyof EventInput, number>> = {
 	requirements_en: 2000
 };
 
-/** A datetime-local value is Beijing time (the district's clock), whatever the server's zone. */
-export function beijingTime(value: string): Date | null {
-	if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/.test(value)) return null;
-	const date = new Date(`${value}:00+08:00`);
-	return Number.isNaN(date.getTime()) ? null : date;
-}
-
-export function toBeijingInput(date: Date): string {
-	return new Date(date.getTime() + 8 * 3600_000).toISOString().slice(0, 16);
-}
 
 export type ParsedEvent = {
 	values: EventInput;
@@ -122,9 +113,9 @@ export function parseEvent(form: FormData): ParsedEvent {
 	for (const [name, max] of Object.entries(TEXT_LIMITS) as [keyof EventInput, number][]) {
 		if (values[name].length > max) errors[name] = 'errors.too_long';
 	}
-	const starts = beijingTime(values.starts_at);
-	const ends = beijingTime(values.ends_at);
-	const deadline = beijingTime(values.signup_deadline);
+	const starts = fromBeijingInput(values.starts_at);
+	const ends = fromBeijingInput(values.ends_at);
+	const deadline = fromBeijingInput(values.signup_deadline);
 	if (!starts) errors.starts_at = 'volunteer.errors.date';
 	if (!ends) errors.ends_at = 'volunteer.errors.date';
 	else if (starts && ends <= starts) errors.ends_at = 'volunteer.errors.ends_before_start';

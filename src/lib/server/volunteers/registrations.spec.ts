@@ -232,6 +232,8 @@ describe.each(backends())('volunteer registrations on $name', (backend) => {
 		expect(await make({})).toBeNull();
 		expect(await make({ place_en: '   ' })).toBeNull();
 		expect(await make({ place_en: 'x'.repeat(201) })).toEqual({ place_en: 'errors.too_long' });
+		// A day the calendar has not is refused at its field, not read as the next month's (outside tester, 2026-12-05).
+		expect(await make({ starts_at: '2031-02-30T09:00', ends_at: '2031-02-30T12:00', signup_deadline: '2031-02-27T18:00' })).toMatchObject({ starts_at: 'volunteer.errors.date' });
 		// straight to the database: the same limits, and no control characters or blank venue
 		const id = await addEvent(db, { town: '110118102' });
 		const direct = (value: string) => sqlState(as(db, otherTownStaff, (tx) => tx.query('update public.volunteer_events set place_en = $2 where id = $1', [id, value])));

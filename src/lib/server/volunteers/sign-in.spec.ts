@@ -13,6 +13,8 @@ describe('normalisePhone', () => {
 		expect(normalisePhone('12912345678')).toBeNull();
 		expect(normalisePhone('010-69041234')).toBeNull();
 		expect(normalisePhone('1391234567')).toBeNull();
+		expect(normalisePhone('１３９ １２３４ ５６７８')).toBe('13912345678');
+		expect(normalisePhone('＋８６１３９１２３４５６７８')).toBe('13912345678');
 	});
 });
 

@@ -30,7 +30,8 @@ export type VolunteerIdentity = { userId: string; phone: string; name: string | 
 
 /** Mainland mobile numbers, with or without +86 and separators; null if not one. */
 export function normalisePhone(input: string): string | null {
-	const digits = input.replace(/[\s\-()]/g, '').replace(/^(\+86|0086)/, '');
+	// NFKC: a phone keyboard in full-width mode types "１３９…" and "＋８６"; those are the same digits.
+	const digits = input.normalize('NFKC').replace(/[\s\-()]/g, '').replace(/^(\+86|0086)/, '');
 	return /^1[3-9][0-9]{9}$/.test(digits) ? digits : null;
 }
 

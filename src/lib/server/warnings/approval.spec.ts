@@ -174,6 +174,12 @@ describe.each(backends())('two-person approval for direct database callers on $n
 		for (const row of table) {
 			expect(await as(db, issuer, (tx) => warnings.needsApproval(tx, { status: row.status, msgType: row.msg_type, level: row.level })), JSON.stringify(row)).toBe(row.needs);
 		}
+		// A drill or a test is public too: orange and red wait for the second person whatever the status.
+		for (const status of ['Actual', 'Exercise', 'Test'] as const) {
+			expect(await as(db, issuer, (tx) => warnings.needsApproval(tx, { status, msgType: 'Alert', level: 'orange' })), status).toBe(true);
+			expect(await as(db, issuer, (tx) => warnings.needsApproval(tx, { status, msgType: 'Cancel', level: 'red' })), status).toBe(false);
+			expect(await as(db, issuer, (tx) => warnings.needsApproval(tx, { status, msgType: 'Alert', level: 'yellow' })), status).toBe(false);
+		}
 		// And what submit() then does to a draft of each status and level the console writes.
 		for (const status of ['Actual', 'Exercise', 'Test'] as const) {
 			for (const level of WarningLevelValues) {

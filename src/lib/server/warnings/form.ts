@@ -4,6 +4,7 @@
  */
 import { isHazardCode, isWarningLevel } from '../../hazards';
 import { messagesFor } from '../i18n';
+import { fromBeijingInput, toBeijingInput } from '../../time';
 import {
 	CERTAINTIES,
 	parsePolygonText,
@@ -26,16 +27,6 @@ export const LANGS = [
 
 export type ComposeValues = Record<string, string | string[]>;
 
-/** "2026-07-21T14:00" in Beijing time → Date; null when empty or malformed. */
-export function beijing(value: string): Date | null {
-	if (!/^\d{4}-\d\d-\d\dT\d\d:\d\d$/.test(value)) return null;
-	const date = new Date(`${value}:00+08:00`);
-	return Number.isNaN(date.getTime()) ? null : date;
-}
-
-export function toBeijingInput(date: Date): string {
-	return new Date(date.getTime() + 8 * 3600_000).toISOString().slice(0, 16);
-}
 
 function oneOf<T extends string>(value: string, allowed: readonly T[], fallback: T): T {
 	return (allowed as readonly string[]).includes(value) ? (value as T) : fallback;
@@ -56,9 +47,9 @@ export function parseCompose(
 	if (!isHazardCode(hazard)) errors.hazard = 'errors.required';
 	if (!isWarningLevel(level)) errors.level = 'errors.required';
 	const status = oneOf(text('status'), ['Actual', 'Exercise', 'Test'] as const, 'Actual');
-	const effective = text('effective') ? beijing(text('effective')) : new Date();
+	const effective = text('effective') ? fromBeijingInput(text('effective')) : new Date();
 	if (!effective) errors.effective = 'warnings.err_time';
-	const expires = beijing(text('expires'));
+	const expires = fromBeijingInput(text('expires'));
 	if (!expires) errors.expires = text('expires') ? 'warnings.err_time' : 'errors.required';
 
 	const areas: AreaSpec[] = [];

@@ -180,7 +180,7 @@ describe.each(backends())('warnings on $name', (backend) => {
 		});
 
 		it('an Exercise is public but never a hazard area; a withdrawn draft is private', async () => {
-			const id = await draft(issuer, rainstorm({ status: 'Exercise' }));
+			const id = await draft(issuer, rainstorm({ status: 'Exercise', level: 'yellow' }));
 			expect(await as(db, issuer, (tx) => warnings.submit(tx, id))).toEqual({ ok: true, state: 'issued' });
 			expect((await as(db, ANON_CLAIMS, (tx) => warnings.active(tx))).map((w) => w.status)).toEqual(['Exercise']);
 			expect(await as(db, ANON_CLAIMS, (tx) => tx.query(`select * from app.active_hazard_areas('rainstorm')`))).toEqual([]);
