@@ -105,7 +105,10 @@ describe('the offline report queue', () => {
 	it('says why a report waits: offline, the server busy, or the sending limit, with the minutes to the next try', async () => {
 		const { api, state } = device(['offline', { sent: 0, refused: 0, retryAfter: 3600, limited: true }, { sent: 0, refused: 0, retryAfter: 30 }]);
 		const q = new OfflineQueue(api, () => 0);
+		await q.hold(form('k0'), true);
+		expect(q.held).toEqual({ why: 'busy', minutes: 1 });
 		await q.hold(form('k1'));
+		expect(q.held).toEqual({ why: 'offline', minutes: 0 });
 		await q.send();
 		expect(q.held).toEqual({ why: 'offline', minutes: 0 });
 		await q.send();

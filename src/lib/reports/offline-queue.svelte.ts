@@ -68,6 +68,8 @@ export class OfflineQueue {
 	async hold(form: FormData, busy = false): Promise<void> {
 		await this.#device.keep(form);
 		await this.refresh();
+		// Kept after a 503: the server is busy, not the network gone.
+		this.held = busy ? { why: 'busy', minutes: 1 } : { why: 'offline', minutes: 0 };
 		if (busy) this.#timer = setTimeout(() => void this.send(), AFTER_BUSY_FORM_MS);
 	}
 

