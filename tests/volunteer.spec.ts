@@ -26,6 +26,8 @@ async function volunteer(browser: Browser, admin: Page, phone: string, name: str
 	await page.getByLabel('验证码').fill(code);
 	await page.getByRole('button', { name: '登录' }).click();
 	await expect(page).toHaveURL(/\/volunteer\/me/);
+	// Typed before the page hydrates, the name was lost once in CI ("请先填写姓名").
+	await page.locator('html[data-hydrated]').waitFor({ state: 'attached' });
 	await page.getByLabel('姓名').fill(name);
 	await page.getByLabel('所在镇街').selectOption({ label: '溪翁庄镇' });
 	await page.getByRole('button', { name: '保存资料' }).click();
