@@ -4,7 +4,7 @@
  */
 import type { Config } from './config';
 import { openDatabase } from './db';
-import { boundEmbeddedServerMemory } from './db/embedded-memory';
+import { boundEmbeddedServerMemory, trimMalloc } from './db/embedded-memory';
 import type { Database } from './db/port';
 import { resolveIdentity, type Credentials, type Identity, type StaffIdentity } from './auth/identity';
 import { createIssuer, type SignInResult } from './auth/issuer';
@@ -121,6 +121,8 @@ export async function startServices(
 	try {
 		if (config.seedDemo) report('adding the demo data if it is missing');
 		const seeded = config.seedDemo ? await seedDemo(db) : false;
+		// opening the embedded database freed tens of MB that glibc would otherwise keep
+		if (config.database.kind === 'embedded') trimMalloc();
 		const auth = await createAuth(config, db);
 		// Background jobs of this process; each claims its work with SKIP LOCKED.
 		const stopJobs = [startSlaClock(db), startVolunteerJobs({ db }), startRetention(db)];

@@ -3,9 +3,10 @@
  * ≤ 400 MB RSS under `npm run bench:surge`). Applied by the app itself, at run time, so
  * that `npm start`, scripts/serve.js, a bare build/index.js and the tests need no flags
  * or environment from whoever starts them. Measured in docs/decisions.md ("Embedded
- * memory, bounded"). For the server process only: the tests and the admin CLI keep V8's
- * defaults.
+ * memory, bounded" and "Embedded memory, third pass"). For the server process only: the
+ * tests and the admin CLI keep V8's defaults.
  */
+import koffi from 'koffi';
 import v8 from 'node:v8';
 
 /**
@@ -30,6 +31,44 @@ const WASM_FLAGS = ['--liftoff-only'];
  */
 const SERVER_HEAP_FLAGS = ['--heap-growing-percent=20'];
 
+/**
+ * glibc's allocator keeps memory that was freed: a hole in the middle of its heap stays
+ * resident until something is allocated there again, and every thread that allocates gets
+ * an arena of its own (up to 8 per core) that it keeps. Opening PGlite allocates and frees
+ * tens of MB (the extension bundle, the WebAssembly bytes), so the idle embedded server had
+ * 77 MB free but resident in its main heap and ~22 MB in the threads' arenas (measured
+ * with glibc's `malloc_stats`). `malloc_trim` gives free pages back wherever they are;
+ * `M_ARENA_MAX` caps the arenas. Both are glibc functions Node does not expose, called
+ * through koffi (a C function interface with prebuilt binaries); where there is no glibc
+ * (musl, macOS) nothing is done.
+ */
+const M_ARENA_MAX = -8;
+const ARENAS = 2;
+/** Often enough that memory freed after a burst goes back soon; a trim of an idle heap takes ~0.1 ms. */
+export const TRIM_EVERY_MS = 10_000;
+
+type Glibc = { trim: () => boolean; mallopt: (param: number, value: number) => boolean };
+
+function glibc(): Glibc | null {
+	if (process.platform !== 'linux') return null;
+	try {
+		const libc = koffi.load('libc.so.6');
+		const trim = libc.func('int malloc_trim(size_t pad)');
+		const mallopt = libc.func('int mallopt(int param, int value)');
+		return { trim: () => trim(0) === 1, mallopt: (param, value) => mallopt(param, value) === 1 };
+	} catch {
+		return null; // not glibc
+	}
+}
+
+let loaded: Glibc | null | undefined;
+const allocator = () => (loaded === undefined ? (loaded = glibc()) : loaded);
+
+/** Gives the memory the allocator holds free back to the system; false without glibc. */
+export function trimMalloc(): boolean {
+	return allocator()?.trim() ?? false;
+}
+
 let applied = false;
 
 /** For a server process on the embedded database, before it opens the database. */
@@ -37,4 +76,7 @@ export function boundEmbeddedServerMemory(): void {
 	if (applied) return;
 	applied = true;
 	for (const flag of [...WASM_FLAGS, ...SERVER_HEAP_FLAGS]) v8.setFlagsFromString(flag);
+	// threads that allocate from now on share two arenas (those made already stay)
+	if (!allocator()?.mallopt(M_ARENA_MAX, ARENAS)) return;
+	setInterval(trimMalloc, TRIM_EVERY_MS).unref();
 }

@@ -65,6 +65,7 @@ export async function openDatabase(
 		try {
 			const migrated = await migrate(db, migrations, report);
 			if (migrated.applied.length) await db.refreshTypes?.();
+			await db.releaseInstallScripts?.();
 			// PGlite is one session: give it the search path Supabase's roles have.
 			await db.exec('set search_path to "$user", public, extensions');
 			return {

@@ -33,13 +33,77 @@ function wrap(tx: Transaction | PGlite): Queryable {
  */
 export const EMBEDDED_SETTINGS = ['shared_buffers=16MB', 'temp_buffers=2MB', 'wal_buffers=1MB'];
 
+/**
+ * PGlite gives WebAssembly the bytes of its modules to compile: Postgres (10 MB, read from
+ * disk) and PostGIS's library (16 MB, from the extension bundle). Emscripten's loader keeps
+ * the PostGIS bytes in a closure for as long as the database is open, though it never reads
+ * them again once compiled (V8 keeps its own copy). While a database opens, every buffer
+ * of more than 1 MB handed to `WebAssembly.instantiate` is detached as soon as it has been
+ * compiled, so its memory is freed (measured: 16 MB less resident per open database;
+ * docs/decisions.md, "Embedded memory, third pass"). Several databases may open at once
+ * (tests): the wrapper stays installed until the last of them has opened.
+ */
+let opening = 0;
+const instantiate = WebAssembly.instantiate;
+
+/** The buffer holding exactly these bytes and nothing else (a view into a larger buffer is left alone). */
+function ownBuffer(source: unknown): ArrayBuffer | null {
+	if (source instanceof ArrayBuffer) return source;
+	if (!ArrayBuffer.isView(source) || !(source.buffer instanceof ArrayBuffer)) return null;
+	return source.byteOffset === 0 && source.byteLength === source.buffer.byteLength ? source.buffer : null;
+}
+
+export async function releasingCompiledBytes<T>(open: () => Promise<T>): Promise<T> {
+	if (opening++ === 0) {
+		(WebAssembly as { instantiate: unknown }).instantiate = (source: unknown, imports?: WebAssembly.Imports) => {
+			const compiled = instantiate(source as BufferSource, imports);
+			const bytes = ownBuffer(source);
+			if (!bytes || bytes.byteLength < 2 ** 20) return compiled;
+			// transferring moves the memory into a copy nobody keeps: the original is left empty
+			return compiled.then((result) => (structuredClone(bytes, { transfer: [bytes] }), result));
+		};
+	}
+	try {
+		return await open();
+	} finally {
+		if (--opening === 0) WebAssembly.instantiate = instantiate;
+	}
+}
+
+/**
+ * Files the extension bundle puts in PGlite's in-memory file system that are not needed
+ * once the database is open: the PostGIS library is compiled and loaded when PGlite starts
+ * (Postgres finds it loaded by its path and does not read it again; the path must still
+ * exist, so it is emptied rather than removed), and the install script is read only by
+ * `create extension`, on a database's first start. 16 MB and 7 MB of memory each.
+ */
+const POSTGIS_LIBRARY = '/pglite/lib/postgresql/postgis-3.so';
+const EXTENSION_DIR = '/pglite/share/postgresql/extension';
+
+function releaseLoadedLibrary(pg: PGlite) {
+	const { FS } = pg.Module;
+	if (FS.analyzePath(POSTGIS_LIBRARY).exists) FS.writeFile(POSTGIS_LIBRARY, new Uint8Array(0));
+}
+
+async function releaseInstallScripts(pg: PGlite) {
+	const installed = await pg.query<{ name: string }>(`select extname as name from pg_extension where extname = 'postgis'`);
+	if (!installed.rows.length) return;
+	const { FS } = pg.Module;
+	for (const name of FS.readdir(EXTENSION_DIR) as string[]) {
+		if (/^postgis--.*\.sql$/.test(name)) FS.unlink(`${EXTENSION_DIR}/${name}`);
+	}
+}
+
 export async function openPglite(dataDir?: string, loadDataDir?: Blob): Promise<Database> {
-	const pg = await PGlite.create(dataDir, {
-		extensions: { postgis: postgisExtension() },
-		startParams: [...PGlite.defaultStartParams, ...EMBEDDED_SETTINGS.flatMap((s) => ['-c', s])],
-		loadDataDir,
-		parsers: { [DATE_OID]: (value: string) => value, [INT8_OID]: (value: string) => Number(value) }
-	});
+	const pg = await releasingCompiledBytes(() =>
+		PGlite.create(dataDir, {
+			extensions: { postgis: postgisExtension() },
+			startParams: [...PGlite.defaultStartParams, ...EMBEDDED_SETTINGS.flatMap((s) => ['-c', s])],
+			loadDataDir,
+			parsers: { [DATE_OID]: (value: string) => value, [INT8_OID]: (value: string) => Number(value) }
+		})
+	);
+	releaseLoadedLibrary(pg);
 	const serial = new Serial();
 	const direct = wrap(pg);
 
@@ -76,6 +140,7 @@ export async function openPglite(dataDir?: string, loadDataDir?: Blob): Promise<
 		// closing a broken PGlite hangs too; the next start recovers from its WAL
 		close: () => (broken ? Promise.resolve() : serial.run(() => pg.close())),
 		refreshTypes: () => serial.run(() => pg.refreshArrayTypes()),
+		releaseInstallScripts: () => run(() => releaseInstallScripts(pg)),
 		dumpData: () =>
 			run(async () => {
 				const file = await pgDump({ pg, args: DUMP_ARGS });

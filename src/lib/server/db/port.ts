@@ -41,6 +41,11 @@ export interface Database extends Queryable {
 	 * ("malformed array literal"). node-postgres needs nothing.
 	 */
 	refreshTypes?(): Promise<void>;
+	/**
+	 * The embedded database keeps its extensions' install scripts in memory (PostGIS's is
+	 * 7 MB); once migrations have run they are not needed by this process.
+	 */
+	releaseInstallScripts?(): Promise<void>;
 	/** The embedded database's rows as SQL (db/transfer.ts), to move them to PostgreSQL. */
 	dumpData?(): Promise<string>;
 }
