@@ -1,8 +1,8 @@
 /**
- * Staff accounts: created by the admin CLI (and the embedded demo seed) as
- * service_role; listed and edited in the console under RLS.
+ * Staff accounts: created by an admin in the console, or by the admin CLI and the embedded
+ * demo seed as service_role — all through `public.staff_add`; listed and edited under RLS.
  */
-import { StaffRoleValues, type StaffRole } from '../../db-types.gen';
+import { StaffRoleValues, type StaffRole, type Tables } from '../../db-types.gen';
 import { asService } from '../db/caller';
 import type { Database, Queryable } from '../db/port';
 import { isDepartment, townCodes } from '../district';
@@ -54,46 +54,76 @@ function checkProfile(input: Omit<NewStaff, 'password'>): { email: string; role:
 	return { email, role: input.role };
 }
 
-async function insertProfile(tx: Queryable, userId: string, email: string, role: StaffRole, input: Omit<NewStaff, 'password'>) {
-	await tx.query(
-		`insert into public.staff (user_id, email, display_name, role, department_code, town_code)
-		 values ($1, $2, $3, $4, $5, $6)`,
-		[userId, email, input.displayName ?? null, role, input.departmentCode ?? null, input.townCode ?? null]
-	);
+/** What a staff member's profile says, as the console lists it. */
+export type StaffRow = Pick<Tables['staff'], 'user_id' | 'email' | 'display_name' | 'role' | 'department_code' | 'town_code' | 'active'>;
+
+/**
+ * Adds a staff member in the caller's transaction: an admin (the console) or the service
+ * role (the CLI, the demo seed); `public.staff_add` checks which. With a password, the
+ * built-in sign-in's account and the profile together; without (Supabase Auth owns the
+ * passwords), the profile of the Auth user with that address. Refused by field, before
+ * anything is written: an address, role, unit or password that will not do, an account
+ * that exists already, no such Auth user.
+ */
+export async function createStaff(tx: Queryable, input: Omit<NewStaff, 'password'> & { password: string | null }): Promise<{ userId: string }> {
+	const { email, role } = checkProfile(input);
+	let hash: string | null = null;
+	if (input.password !== null) {
+		const problem = passwordProblem(input.password);
+		if (problem) throw new InputError('password', problem);
+		hash = await hashPassword(input.password);
+	}
+	await checkUnit(tx, input.departmentCode ?? null, input.townCode ?? null);
+	try {
+		const [row] = await tx.query<{ id: string }>('select public.staff_add($1, $2, $3, $4, $5, $6) as id', [
+			email,
+			hash,
+			role,
+			input.departmentCode ?? null,
+			input.townCode ?? null,
+			input.displayName ?? null
+		]);
+		return { userId: row!.id };
+	} catch (error) {
+		const code = (error as { code?: string }).code;
+		if (code === '23505' || code === 'P0002') throw new InputError('email', (error as Error).message);
+		throw error;
+	}
 }
 
-/** Built-in issuer: creates the auth.users row and the staff profile together, or neither. */
+/** Built-in sign-in, as the service role (CLI, seed): creates the account and the staff profile together, or neither. */
 export async function addStaff(db: Database, input: NewStaff): Promise<{ userId: string }> {
-	const { email, role } = checkProfile(input);
-	const problem = passwordProblem(input.password);
-	if (problem) throw new InputError('password', problem);
-	const hash = await hashPassword(input.password);
-	return asService(db, async (tx) => {
-		await checkUnit(tx, input.departmentCode ?? null, input.townCode ?? null);
-		const taken = await tx.query('select 1 from auth.users where email = $1', [email]);
-		if (taken.length) throw new InputError('email', `an account for ${email} exists already`);
-		const [user] = await tx.query<{ id: string }>(
-			`insert into auth.users (email, encrypted_password, raw_app_meta_data) values ($1, $2, $3) returning id`,
-			[email, hash, JSON.stringify({ provider: 'email', providers: ['email'] })]
-		);
-		await insertProfile(tx, user!.id, email, role, input);
-		return { userId: user!.id };
-	});
+	return asService(db, (tx) => createStaff(tx, input));
 }
 
 /**
- * Supabase Auth: the account is made in Supabase (dashboard or its admin API), which
- * owns passwords; this gives that existing auth.users row its staff profile.
+ * Supabase Auth, as the service role: the account is made in Supabase (dashboard or its
+ * admin API), which owns passwords; this gives that existing auth.users row its staff profile.
  */
 export async function linkStaff(db: Database, input: Omit<NewStaff, 'password'>): Promise<{ userId: string }> {
-	const { email, role } = checkProfile(input);
-	return asService(db, async (tx) => {
-		await checkUnit(tx, input.departmentCode ?? null, input.townCode ?? null);
-		const [user] = await tx.query<{ id: string }>('select id from auth.users where lower(email) = $1', [email]);
-		if (!user) throw new InputError('email', `no Supabase Auth user ${email}: create the user in Supabase first`);
-		const taken = await tx.query('select 1 from public.staff where user_id = $1', [user.id]);
-		if (taken.length) throw new InputError('email', `${email} is staff already`);
-		await insertProfile(tx, user.id, email, role, input);
-		return { userId: user.id };
-	});
+	return asService(db, (tx) => createStaff(tx, { ...input, password: null }));
+}
+
+/** Everyone's profile for an admin; under RLS others see themselves and their unit. */
+export async function listStaff(tx: Queryable): Promise<StaffRow[]> {
+	return tx.query<StaffRow>(
+		`select user_id, email, display_name, role, department_code, town_code, active
+		   from public.staff order by active desc, role, email`
+	);
+}
+
+/**
+ * Changes a staff member's role or switches the account off or on (an admin, under RLS).
+ * Null: not allowed, or no such person. The database refuses an admin's taking away their
+ * own admin role or switching themselves off (InputError on `role`).
+ */
+export async function updateStaff(tx: Queryable, userId: string, change: { role: string; active: boolean }): Promise<boolean> {
+	if (!isStaffRole(change.role)) throw new InputError('role', `"${change.role}" is not a staff role`);
+	try {
+		const rows = await tx.query('update public.staff set role = $2, active = $3 where user_id = $1 returning user_id', [userId, change.role, change.active]);
+		return rows.length > 0;
+	} catch (error) {
+		if ((error as { code?: string }).code === '42501') throw new InputError('role', (error as Error).message);
+		throw error;
+	}
 }
