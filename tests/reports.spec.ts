@@ -194,6 +194,33 @@ test('a report made offline is kept on the device and arrives exactly once when 
 	await expect(staff.getByRole('link', { name: new RegExp(ticket) })).toContainText('道路 / 桥梁 / 塌陷');
 });
 
+test('offline, a report is checked before it is kept, and two reports one after the other both arrive', async ({ page, context }) => {
+	await page.goto('/report');
+	await page.locator('html[data-hydrated]').waitFor({ state: 'attached' });
+	await expect(page.getByRole('button', { name: '使用我的位置' })).toBeVisible(); // hydrated
+	await context.setOffline(true);
+	// Without a place the server would refuse it later, with nobody there to tell: said now, nothing kept.
+	await fillReport(page, { category: 'road_bridge', description: 'Offline first: a guard rail torn off at the reservoir road bend', town: '110118106' });
+	await page.getByRole('button', { name: '提交反映' }).click();
+	await expect(page.locator('#address-error')).toBeVisible();
+	await expect(page.getByText(/等待发送/)).toHaveCount(0);
+	await page.getByLabel('详细地址或标志物').fill('Reservoir road, 2 km past the dam');
+	const firstKey = await page.locator('input[name=key]').inputValue();
+	await page.getByRole('button', { name: '提交反映' }).click();
+	await expect(page.getByText('等待发送：1 条')).toBeVisible();
+	// The form is empty for the next report, under new ids (the device keeps reports by their key).
+	await expect(page.getByLabel('问题描述（具体位置、情况）')).toHaveValue('');
+	expect(await page.locator('input[name=key]').inputValue()).not.toBe(firstKey);
+
+	await fillReport(page, { category: 'flood_water', description: 'Offline second: water over the ford below the village, 20 cm deep', town: '110118106', address: 'The ford below the village' });
+	await page.getByRole('button', { name: '提交反映' }).click();
+	await expect(page.getByText('等待发送：2 条')).toBeVisible();
+
+	await context.setOffline(false);
+	await expect(page.getByText(/等待发送/)).toHaveCount(0);
+	await expect(page.getByRole('region', { name: '本机提交的反映' }).getByRole('link', { name: /MY-\d{8}-\d{4}/ })).toHaveCount(2);
+});
+
 test('a photo larger than the 512 KB default goes through the reports API and comes out small', async ({ page }) => {
 	await page.goto('/report');
 	await page.locator('html[data-hydrated]').waitFor({ state: 'attached' });

@@ -6,7 +6,9 @@
  */
 import sharp from 'sharp';
 
-export const MAX_PHOTOS = 4;
+import { MAX_PHOTOS } from '../../reports/draft';
+
+export { MAX_PHOTOS, photoFiles } from '../../reports/draft';
 /** Per photo as uploaded; a phone photo is 2–6 MB. */
 export const MAX_PHOTO_BYTES = 8 * 1024 * 1024;
 const MAX_SIDE = 1600;
@@ -44,10 +46,6 @@ export async function processPhoto(input: Uint8Array): Promise<Photo> {
 }
 
 /** The files a form sent as `photos` (empty inputs from a form without a choice are skipped). */
-export function photoFiles(form: FormData, field = 'photos'): File[] {
-	return form.getAll(field).filter((v): v is File => typeof v !== 'string' && v.size > 0);
-}
-
 /** Processes up to MAX_PHOTOS files; the shape report_submit/report_close take. */
 export async function processPhotos(files: File[]): Promise<{ type: string; width: number; height: number; base64: string }[]> {
 	if (files.length > MAX_PHOTOS) throw new PhotoError('reports.errors.too_many_photos');
