@@ -172,8 +172,10 @@ export function parsePolygonText(text: string): { polygons: LatLon[][] } | { err
 export function inputProblems(input: WarningInput, now = new Date()): FieldErrors {
 	const errors: FieldErrors = {};
 	if (!(input.expires instanceof Date) || Number.isNaN(input.expires.getTime())) errors.expires = 'warnings.err_time';
-	else if (input.expires <= input.effective) errors.expires = 'warnings.err_expires_before_effective';
+	// An expiry already past says so first: with the effective time left empty (now), it
+	// is also before the effective time, which would blame the field the issuer never set.
 	else if (input.expires <= now) errors.expires = 'warnings.err_expired';
+	else if (input.expires <= input.effective) errors.expires = 'warnings.err_expires_before_effective';
 	if (Number.isNaN(input.effective.getTime())) errors.effective = 'warnings.err_time';
 	if (!input.areas.length) errors.area = 'warnings.err_area_required';
 	else if (input.areas.length > MAX_AREAS) errors.area = 'warnings.err_too_many_areas';

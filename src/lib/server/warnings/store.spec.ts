@@ -103,6 +103,12 @@ describe.each(backends())('warnings on $name', (backend) => {
 			expect(saved).toEqual({ errors: { expires: 'warnings.err_expires_before_effective', headline_en: 'errors.required' } });
 		});
 
+		it('says an expiry already past has passed, not that it is before the effective time (left empty: now)', async () => {
+			const input = rainstorm({ effective: new Date(), expires: new Date(Date.now() - 3600_000) });
+			const saved = await as(db, issuer, (tx) => warnings.saveDraft(tx, input));
+			expect(saved).toEqual({ errors: { expires: 'warnings.err_expired' } });
+		});
+
 		it('refuses an Update of a warning that does not exist', async () => {
 			const saved = await as(db, issuer, (tx) =>
 				warnings.saveDraft(tx, rainstorm(), { referencesId: '00000000-0000-4000-8000-000000000000' })
