@@ -221,6 +221,32 @@ test('offline, a report is checked before it is kept, and two reports one after 
 	await expect(page.getByRole('region', { name: '本机提交的反映' }).getByRole('link', { name: /MY-\d{8}-\d{4}/ })).toHaveCount(2);
 });
 
+test('a kept report the server refuses when the network returns is shown with its text and the reason, not dropped', async ({ page, context }) => {
+	await page.goto('/report');
+	await page.locator('html[data-hydrated]').waitFor({ state: 'attached' });
+	await expect(page.getByRole('button', { name: '使用我的位置' })).toBeVisible(); // hydrated
+	await context.setOffline(true);
+	const description = 'Offline with a photo the server cannot read: a landslide scar above the road';
+	await fillReport(page, { category: 'geological', description, town: '110118106', address: 'Road above the quarry' });
+	// what the browser cannot check: whether the file is a picture
+	await page.getByLabel('照片（最多 4 张）').setInputFiles({ name: 'scar.jpg', mimeType: 'image/jpeg', buffer: Buffer.from('not a picture at all') });
+	await page.getByRole('button', { name: '提交反映' }).click();
+	await expect(page.getByText('等待发送：1 条')).toBeVisible();
+
+	await context.setOffline(false);
+	const refused = page.getByRole('alert').filter({ hasText: '未能提交：1 条' });
+	await expect(refused).toBeVisible();
+	await expect(refused.locator('blockquote')).toHaveText(description);
+	await expect(refused.locator('.reason')).not.toBeEmpty();
+	await expect(page.getByText(/等待发送/)).toHaveCount(0);
+	// still there after a reload, until the resident says they have read it
+	await page.reload();
+	await page.locator('html[data-hydrated]').waitFor({ state: 'attached' });
+	await expect(refused).toBeVisible();
+	await refused.getByRole('button', { name: '知道了，不再显示' }).click();
+	await expect(page.getByText(/未能提交/)).toHaveCount(0);
+});
+
 test('a photo larger than the 512 KB default goes through the reports API and comes out small', async ({ page }) => {
 	await page.goto('/report');
 	await page.locator('html[data-hydrated]').waitFor({ state: 'attached' });

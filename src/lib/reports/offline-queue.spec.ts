@@ -17,6 +17,8 @@ function device(answers: Answer[] = []) {
 	const api: QueueDevice = {
 		online: () => state.online,
 		sent: () => [...sent],
+		refused: () => [],
+		forgetRefused: () => undefined,
 		waiting: async () => [...kept],
 		async keep(form) {
 			kept.push({ key: String(form.get('key')), fields: [...form].map(([n, v]) => [n, String(v)]), photos: [], savedAt: 0 });

@@ -5,9 +5,9 @@
  * as `QueueDevice`, the real one by default.
  */
 import * as store from './offline-store';
-import type { Sent, Waiting } from './offline-store';
+import type { Refused, Sent, Waiting } from './offline-store';
 
-export type QueueDevice = Pick<typeof store, 'keep' | 'waiting' | 'sent' | 'flush'> & { online: () => boolean };
+export type QueueDevice = Pick<typeof store, 'keep' | 'waiting' | 'sent' | 'refused' | 'forgetRefused' | 'flush'> & { online: () => boolean };
 
 const browser: QueueDevice = { ...store, online: () => navigator.onLine };
 
@@ -19,6 +19,8 @@ const AFTER_BUSY_FORM_MS = 5000;
 export class OfflineQueue {
 	waiting = $state<Waiting[]>([]);
 	sent = $state<Sent[]>([]);
+	/** Kept reports the server refused for good, with its reason: shown until the resident has read them. */
+	refused = $state<Refused[]>([]);
 	/** Why what waits has not gone: no network, the server busy (5xx), or the sending limit (429) — with the minutes to the next try. */
 	held = $state<{ why: 'offline' | 'busy' | 'limited'; minutes: number }>({ why: 'offline', minutes: 0 });
 
@@ -35,6 +37,13 @@ export class OfflineQueue {
 	async refresh(): Promise<void> {
 		this.waiting = await this.#device.waiting().catch(() => []);
 		this.sent = this.#device.sent();
+		this.refused = this.#device.refused();
+	}
+
+	/** The resident has read why a report was refused. */
+	dismiss(key: string): void {
+		this.#device.forgetRefused(key);
+		this.refused = this.#device.refused();
 	}
 
 	/**

@@ -9,9 +9,12 @@ const STORE = 'waiting';
 /** The store's name before 2026-12-04 (version 1): its reports are moved on upgrade, never dropped. */
 const OLD_STORE = 'outbox';
 const SENT_KEY = 'safe-miyun.reports.sent';
+const REFUSED_KEY = 'safe-miyun.reports.refused';
 
 export type Waiting = { key: string; fields: [string, string][]; photos: Blob[]; savedAt: number };
 export type Sent = { ticket: string; url: string; sentAt: number };
+/** A kept report the server refused for good: its text and why, so the resident can make it again. */
+export type Refused = { key: string; description: string; reason: string; at: number };
 
 function open(): Promise<IDBDatabase> {
 	return new Promise((resolve, reject) => {
@@ -74,17 +77,38 @@ function remember(item: Sent) {
 	localStorage.setItem(SENT_KEY, JSON.stringify(list));
 }
 
+export function refused(): Refused[] {
+	try {
+		return JSON.parse(localStorage.getItem(REFUSED_KEY) ?? '[]') as Refused[];
+	} catch {
+		return [];
+	}
+}
+
+/** The resident has seen it (and made the report again, or not). */
+export function forgetRefused(key: string): void {
+	localStorage.setItem(REFUSED_KEY, JSON.stringify(refused().filter((r) => r.key !== key)));
+}
+
+/** The server's reason in the request's language: its message and each field's. */
+async function reasonOf(res: Response): Promise<string> {
+	const body = (await res.json().catch(() => null)) as { error?: string; fields?: Record<string, { message?: string }> } | null;
+	const fields = Object.values(body?.fields ?? {}).map((f) => f.message).filter(Boolean);
+	return [body?.error, ...fields].filter(Boolean).join(' ') || `HTTP ${res.status}`;
+}
+
 /**
  * Sends what waits, one at a time. Stops at the first network failure (still
  * offline) or busy answer (429, 5xx: the server's database may be away for a moment),
  * saying in `retryAfter` how many seconds the server asked to wait (and in `limited` that it
  * was the sending limit, 429); a report the server
- * refuses for good (4xx other than 429) is dropped. A send repeated after a 503 carries
+ * refuses for good (4xx other than 429) leaves the queue and is listed in `refused()` with
+ * the server's reason. A send repeated after a 503 carries
  * the same idempotency key: one report, however many tries.
  */
 export async function flush(): Promise<{ sent: number; refused: number; retryAfter?: number; limited?: boolean }> {
 	let count = 0;
-	let refused = 0;
+	let refusedCount = 0;
 	for (const item of await waiting()) {
 		const body = new FormData();
 		for (const [name, value] of item.fields) body.append(name, value);
@@ -102,13 +126,18 @@ export async function flush(): Promise<{ sent: number; refused: number; retryAft
 		} else if (res.status === 429 || res.status >= 500) {
 			const asked = Number(res.headers.get('retry-after'));
 			// 429: this address has sent too many for now (a limit, not an outage): the page says which.
-			return { sent: count, refused, retryAfter: Number.isFinite(asked) && asked > 0 ? asked : 10, limited: res.status === 429 };
+			return { sent: count, refused: refusedCount, retryAfter: Number.isFinite(asked) && asked > 0 ? asked : 10, limited: res.status === 429 };
 		} else {
-			refused++;
+			// Refused for good (a photo it cannot read, a place that does not exist): the
+			// text and the reason stay on the device, never dropped unseen.
+			const description = item.fields.find(([n]) => n === 'description')?.[1] ?? '';
+			const entry: Refused = { key: item.key, description, reason: await reasonOf(res), at: Date.now() };
+			localStorage.setItem(REFUSED_KEY, JSON.stringify([entry, ...refused().filter((r) => r.key !== item.key)].slice(0, 20)));
+			refusedCount++;
 		}
 		await run('readwrite', (s) => s.delete(item.key));
 	}
-	return { sent: count, refused };
+	return { sent: count, refused: refusedCount };
 }
 
 /** Remembers a report filed online, so the device lists it with its link. */
