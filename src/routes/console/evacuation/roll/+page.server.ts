@@ -22,7 +22,7 @@ export const load: PageServerLoad = async ({ locals }) => {
 
 /** A rejected write: 403 when RLS refused it (another township, a handler), else the database's own error. */
 function refused(e: unknown) {
-	if ((e as { code?: string }).code === '42501') return fail(403, { errors: [{ row: 0, column: '', message: 'evacuation.no_permission' }] });
+	if ((e as { code?: string }).code === '42501') return fail(403, { errors: [{ row: 0, column: '', message: 'evacuation.roll_refused' }] });
 	throw e;
 }
 
@@ -45,7 +45,8 @@ export const actions: Actions = {
 	remove: async ({ locals, request }) => {
 		staffOnly(locals);
 		const id = String((await formOf(request)).get('id') ?? '');
-		if (!(await locals.db((tx) => roll.remove(tx, id)))) return fail(403, { errors: [{ row: 0, column: '', message: 'evacuation.no_permission' }] });
+		// RLS hides another township's households: gone and not yours look the same, and say so
+		if (!(await locals.db((tx) => roll.remove(tx, id)))) return fail(404, { errors: [{ row: 0, column: '', message: 'evacuation.remove_refused' }] });
 		redirect(303, '/console/evacuation/roll?removed=1');
 	},
 	import: async ({ locals, request }) => {
