@@ -18,3 +18,14 @@ test('removing a household from the roll asks first, and "cancel" keeps it', asy
 	await page.reload();
 	await expect(rows).toHaveCount(before);
 });
+
+test('removing a household that is gone meanwhile says so, not that one may not mark it', async ({ page }) => {
+	await signIn(page, E2E.admin, '/console/evacuation/roll');
+	await page.locator('html[data-hydrated]').waitFor({ state: 'attached' });
+	const row = page.locator('tbody tr').first();
+	// another cadre removed it a moment ago: the page still shows it
+	await row.locator('form[action="?/remove"] input[name=id]').evaluate((input: HTMLInputElement) => (input.value = '00000000-0000-4000-8000-000000000000'));
+	page.once('dialog', (dialog) => void dialog.accept());
+	await row.getByRole('button', { name: '移除' }).click();
+	await expect(page.getByRole('alert')).toContainText('这一户已不在名册上，或不在您负责的乡镇（街道），没有移除。');
+});
