@@ -50,6 +50,7 @@ try {
 // Every journey comes from 127.0.0.1: the per-address write limit would throttle the
 // suite itself, not a person. (The limiter has its own tests.)
 process.env.ANON_WRITES_PER_MINUTE = '2000';
+process.env.REPORTS_PER_ADDRESS_PER_HOUR = '2000';
 // The fake SMS gateway's token (tests/fake-sms-gateway.ts): replies to warning texts.
 process.env.SMS_INBOUND_TOKEN = E2E_SMS_INBOUND_TOKEN;
 await import('../scripts/start.js');

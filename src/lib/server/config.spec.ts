@@ -80,5 +80,8 @@ describe('readConfig', () => {
 		expect(readConfig({}).anonWritesPerMinute).toBe(30);
 		expect(readConfig({ ANON_WRITES_PER_MINUTE: '600' }).anonWritesPerMinute).toBe(600);
 		expect(problem({ ANON_WRITES_PER_MINUTE: 'lots' })).toMatch(/^ANON_WRITES_PER_MINUTE: must be a whole number/);
+		expect(readConfig({}).reportsPerAddressPerHour).toBe(20);
+		expect(readConfig({ REPORTS_PER_ADDRESS_PER_HOUR: '500' }).reportsPerAddressPerHour).toBe(500);
+		expect(problem({ REPORTS_PER_ADDRESS_PER_HOUR: '0' })).toMatch(/^REPORTS_PER_ADDRESS_PER_HOUR: must be a whole number from 1/);
 	});
 });

@@ -8,6 +8,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseAllowlist, type PushAllowlist } from './messaging/allowlist';
+import { REPORTS_PER_ADDRESS } from './reports/limits';
 
 export type Config = {
 	/** `embedded` = PGlite in DATA_DIR; `postgres` = DATABASE_URL. */
@@ -20,6 +21,8 @@ export type Config = {
 	sessionHours: number;
 	/** ANON_WRITES_PER_MINUTE: form posts and API writes per client address and minute, for callers without a key */
 	anonWritesPerMinute: number;
+	/** REPORTS_PER_ADDRESS_PER_HOUR: hazard reports per client address and hour (reports/limits.ts) */
+	reportsPerAddressPerHour: number;
 	/** Demo admin and other demo rows: embedded default only, never with DATABASE_URL. */
 	seedDemo: boolean;
 	delivery: {
@@ -164,6 +167,7 @@ export function readConfig(env: Env = process.env): Config {
 		jwtSecret,
 		sessionHours: integer(env, 'SESSION_HOURS', 12, 1, 24 * 30),
 		anonWritesPerMinute: integer(env, 'ANON_WRITES_PER_MINUTE', 30, 1, 100_000),
+		reportsPerAddressPerHour: integer(env, 'REPORTS_PER_ADDRESS_PER_HOUR', REPORTS_PER_ADDRESS.limit, 1, 100_000),
 		seedDemo,
 		delivery: readDelivery(env, port),
 		wechat: wechatToken ? { token: wechatToken } : null,

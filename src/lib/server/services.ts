@@ -136,7 +136,7 @@ export async function startServices(
 				api: new RateLimiter(300, 60_000),
 				assistantPerClient: new RateLimiter(ASSISTANT_PER_CLIENT.limit, ASSISTANT_PER_CLIENT.windowMs),
 				assistantPerAddress: new RateLimiter(ASSISTANT_PER_ADDRESS.limit, ASSISTANT_PER_ADDRESS.windowMs),
-				reportsPerAddress: new RateLimiter(REPORTS_PER_ADDRESS.limit, REPORTS_PER_ADDRESS.windowMs),
+				reportsPerAddress: new RateLimiter(config.reportsPerAddressPerHour, REPORTS_PER_ADDRESS.windowMs),
 				reportsPerDevice: new RateLimiter(REPORTS_PER_DEVICE.limit, REPORTS_PER_DEVICE.windowMs),
 				receipts: new RateLimiter(600, 60_000),
 				wechatNonces: new NonceMemory()
