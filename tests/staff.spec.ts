@@ -33,5 +33,6 @@ test('an admin adds a warning issuer on the staff page, who then signs in', asyn
 	// not an admin: the staff page is closed to them
 	const closed = await other.goto('/console/staff');
 	expect(closed?.status()).toBe(403);
+	await expect(other.getByRole('heading', { level: 1 })).toHaveText('没有权限 (403)');
 	await desk.close();
 });

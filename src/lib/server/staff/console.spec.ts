@@ -43,16 +43,18 @@ describe.each(backends())('staff from the console on $name', (backend) => {
 		expect((await as(db, admin, listStaff)).map((s) => s.email)).toContain(email.toLowerCase());
 	});
 
-	it('refuses by field, writing nothing: an address taken, a short password, a township that does not exist', async () => {
+	it('refuses by field, writing nothing: an address taken, a name too long or turned around, a short password, a township that does not exist', async () => {
 		const taken = await as(db, admin, (tx) => createStaff(tx, { email: `issuer-${RUN}@staff-console.test`, role: 'handler', departmentCode: 'water', password: PASSWORD })).catch((e: unknown) => e);
 		expect(taken).toBeInstanceOf(InputError);
 		expect((taken as InputError).field).toBe('email');
 		for (const [input, field] of [
+			[{ displayName: '名'.repeat(81) }, 'name'],
+			[{ displayName: 'Eve \u202Elive' }, 'name'],
 			[{ password: 'short' }, 'password'],
 			[{ townCode: '110118999', departmentCode: null }, 'town']
 		] as const) {
 			const email = `refused-${field}-${RUN}@staff-console.test`;
-			const base = { email, role: 'handler', departmentCode: 'water' as string | null, password: PASSWORD };
+			const base = { email, role: 'handler', departmentCode: 'water' as string | null, password: PASSWORD, displayName: null as string | null };
 			const refused = await as(db, admin, (tx) => createStaff(tx, { ...base, ...input })).catch((e: unknown) => e);
 			expect((refused as InputError).field).toBe(field);
 			expect(await account(email)).toEqual([]);

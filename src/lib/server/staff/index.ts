@@ -45,13 +45,21 @@ async function checkUnit(tx: Queryable, departmentCode: string | null, townCode:
 	}
 }
 
-function checkProfile(input: Omit<NewStaff, 'password'>): { email: string; role: StaffRole } {
+/** The profile's name is at most this long (public.staff's check). */
+export const NAME_MAX = 80;
+// Right-to-left overrides and isolates turn a name around on screen ("\u202Eevil" shows "live").
+const BIDI_CONTROLS = /[\u202A-\u202E\u2066-\u2069]/;
+
+function checkProfile(input: Omit<NewStaff, 'password'>): { email: string; role: StaffRole; displayName: string | null } {
 	const email = input.email.trim().toLowerCase();
 	if (!EMAIL.test(email)) throw new InputError('email', `"${input.email}" is not an e-mail address`);
 	if (!isStaffRole(input.role)) {
 		throw new InputError('role', `"${input.role}" is not a staff role (one of: ${StaffRoleValues.join(', ')})`);
 	}
-	return { email, role: input.role };
+	const displayName = input.displayName?.trim() || null;
+	if (displayName && [...displayName].length > NAME_MAX) throw new InputError('name', `must be at most ${NAME_MAX} characters`);
+	if (displayName && BIDI_CONTROLS.test(displayName)) throw new InputError('name', 'must not hold text-direction control characters');
+	return { email, role: input.role, displayName };
 }
 
 /** What a staff member's profile says, as the console lists it. */
@@ -66,7 +74,7 @@ export type StaffRow = Pick<Tables['staff'], 'user_id' | 'email' | 'display_name
  * that exists already, no such Auth user.
  */
 export async function createStaff(tx: Queryable, input: Omit<NewStaff, 'password'> & { password: string | null }): Promise<{ userId: string }> {
-	const { email, role } = checkProfile(input);
+	const { email, role, displayName } = checkProfile(input);
 	let hash: string | null = null;
 	if (input.password !== null) {
 		const problem = passwordProblem(input.password);
@@ -81,7 +89,7 @@ export async function createStaff(tx: Queryable, input: Omit<NewStaff, 'password
 			role,
 			input.departmentCode ?? null,
 			input.townCode ?? null,
-			input.displayName ?? null
+			displayName
 		]);
 		return { userId: row!.id };
 	} catch (error) {
@@ -104,11 +112,11 @@ export async function linkStaff(db: Database, input: Omit<NewStaff, 'password'>)
 	return asService(db, (tx) => createStaff(tx, { ...input, password: null }));
 }
 
-/** Everyone's profile for an admin; under RLS others see themselves and their unit. */
+/** Everyone's profile for an admin (by address: a row stays where it is when saved); under RLS others see themselves and their unit. */
 export async function listStaff(tx: Queryable): Promise<StaffRow[]> {
 	return tx.query<StaffRow>(
 		`select user_id, email, display_name, role, department_code, town_code, active
-		   from public.staff order by active desc, role, email`
+		   from public.staff order by email`
 	);
 }
 

@@ -33,6 +33,7 @@ export const load: PageServerLoad = async ({ locals }) => {
 /** The field and the message key for a refusal the person can fix. */
 function refusal(e: InputError): { field: string; key: string } {
 	if (e.field === 'password') return { field: 'password', key: 'console.staff_err_password' };
+	if (e.field === 'name') return { field: 'display_name', key: 'console.staff_err_name' };
 	if (e.field === 'role') return { field: 'role', key: /own admin/.test(e.message) ? 'console.staff_err_self' : 'console.staff_err_role' };
 	if (e.field === 'email') {
 		if (/exists already|staff already/.test(e.message)) return { field: 'email', key: 'console.staff_err_taken' };
