@@ -5,6 +5,7 @@
  * at once, without waiting for html[data-hydrated].
  */
 import { expect, test, type Page } from '@playwright/test';
+import { E2E, signIn } from './fixtures';
 
 /** Opens the page with its scripts held until `release()` is called. */
 async function openHeld(page: Page, path: string): Promise<() => Promise<void>> {
@@ -56,4 +57,23 @@ test('/shelters: a hazard and a township chosen before hydration are kept', asyn
 	const all = await page.getByRole('heading', { name: /^All shelters/ }).innerText();
 	await page.locator('#hazard').selectOption('');
 	await expect(page.getByRole('heading', { name: /^All shelters/ })).not.toHaveText(all);
+});
+
+test('/console/warnings/new: what the issuer typed and picked before hydration is kept (outside tester, 2026-12-06)', async ({ page }) => {
+	await signIn(page, E2E.issuer);
+	const hydrate = await openHeld(page, '/console/warnings/new');
+	await page.locator('#level').selectOption('red');
+	await page.locator('#hazard').selectOption('flash_flood');
+	await page.locator('#expires').fill('2030-07-30T18:00');
+	// (held scripts hold the console's styles too: the box is not laid out yet, so a click by script)
+	await page.locator('input[name="towns"][value="110118106"]').evaluate((box: HTMLInputElement) => box.click());
+	await page.locator('#headline_zh').fill('山洪红色预警：穆家峪镇');
+	await page.locator('#contact').fill('010-69041234');
+	await hydrate();
+	await expect(page.locator('#level')).toHaveValue('red');
+	await expect(page.locator('#hazard')).toHaveValue('flash_flood');
+	await expect(page.locator('#expires')).toHaveValue('2030-07-30T18:00');
+	await expect(page.locator('input[name="towns"][value="110118106"]')).toBeChecked();
+	await expect(page.locator('#headline_zh')).toHaveValue('山洪红色预警：穆家峪镇');
+	await expect(page.locator('#contact')).toHaveValue('010-69041234');
 });

@@ -281,3 +281,12 @@ test('a Cancel heard by push while offline: the kept page says 已解除 and dro
 		await cancel();
 	}
 });
+
+test('saving a draft with fields to put right takes the issuer to the first of them (the buttons are at the foot of a long form)', async ({ page }) => {
+	await signIn(page, E2E.issuer, '/console/warnings/new');
+	await page.locator('html[data-hydrated]').waitFor({ state: 'attached' });
+	await page.getByRole('button', { name: '保存草稿' }).click();
+	await expect(page.locator('[aria-invalid="true"]').first()).toBeVisible();
+	await expect(page.locator(':focus')).toHaveAttribute('aria-invalid', 'true');
+	await expect(page.locator(':focus')).toBeInViewport();
+});

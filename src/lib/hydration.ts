@@ -30,3 +30,14 @@ export function chosenBefore(id: string, fallback: string): string {
 	if (!(control instanceof HTMLSelectElement || control instanceof HTMLInputElement || control instanceof HTMLTextAreaElement)) return fallback;
 	return control.value === renderedValue(control) ? fallback : control.value;
 }
+
+/**
+ * Whether the checkbox `selector` finds is ticked, if the visitor ticked or unticked it
+ * before the page hydrated; else `fallback` (Svelte sets `checked={…}` back when it hydrates).
+ */
+export function checkedBefore(selector: string, fallback: boolean): boolean {
+	if (!hydrating()) return fallback;
+	const box = document.querySelector(selector);
+	if (!(box instanceof HTMLInputElement) || box.checked === box.defaultChecked) return fallback;
+	return box.checked;
+}

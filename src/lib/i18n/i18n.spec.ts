@@ -3,7 +3,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { chooseLang } from '../server/i18n';
 import { sourceFiles } from '../server/testing/source';
-import { LANGS, makeT, negotiate, type Messages } from './index';
+import { joinList, LANGS, makeT, negotiate, type Messages } from './index';
 
 function keys(messages: Messages, prefix = ''): string[] {
 	return Object.entries(messages).flatMap(([k, v]) => (typeof v === 'string' ? [prefix + k] : keys(v, `${prefix}${k}.`)));
@@ -67,5 +67,13 @@ describe('languages', () => {
 			.map(({ file }) => file);
 		// The demo seed's display name is data, not UI.
 		expect(offenders.filter((f) => !f.endsWith(path.join('server', 'demo.ts')))).toEqual([]);
+	});
+});
+
+describe('joinList', () => {
+	it('joins names with the Chinese enumeration comma, and with ", " in English (an English page showed "、")', () => {
+		expect(joinList('zh-CN', ['古北口镇', '石城镇'])).toBe('古北口镇、石城镇');
+		expect(joinList('en', ['Gubeikou Town', 'Shicheng Town'])).toBe('Gubeikou Town, Shicheng Town');
+		expect(joinList('en', [])).toBe('');
 	});
 });

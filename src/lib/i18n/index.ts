@@ -50,3 +50,8 @@ export function makeT(lang: Lang, messages: Messages): TFunction {
 	});
 	return instance.t;
 }
+
+/** Names in a row: "、" in Chinese, ", " in English. */
+export function joinList(lang: Lang | string, items: readonly string[]): string {
+	return items.join(lang === 'en' ? ', ' : '、');
+}
