@@ -239,12 +239,19 @@ test('a kept report the server refuses when the network returns is shown with it
 	await expect(refused.locator('blockquote')).toHaveText(description);
 	await expect(refused.locator('.reason')).not.toBeEmpty();
 	await expect(page.getByText(/等待发送/)).toHaveCount(0);
-	// still there after a reload, until the resident says they have read it
+	// still there after a reload, until the resident puts it back in the form or says they have read it
 	await page.reload();
 	await page.locator('html[data-hydrated]').waitFor({ state: 'attached' });
 	await expect(refused).toBeVisible();
-	await refused.getByRole('button', { name: '知道了，不再显示' }).click();
+	await refused.getByRole('button', { name: '放回表单' }).click();
 	await expect(page.getByText(/未能提交/)).toHaveCount(0);
+	await expect(page.getByLabel('问题描述（具体位置、情况）')).toHaveValue(description);
+	await expect(page.getByLabel('隐患类别')).toHaveValue('geological');
+	await expect(page.getByLabel('乡镇（街道）')).toHaveValue('110118106');
+	await expect(page.getByLabel('详细地址或标志物')).toHaveValue('Road above the quarry');
+	// sent again without the file that was no picture, it is filed
+	await page.getByRole('button', { name: '提交反映' }).click();
+	await expect(page).toHaveURL(/\/report\/MY-\d{8}-\d{4}\?t=/);
 });
 
 test('a photo larger than the 512 KB default goes through the reports API and comes out small', async ({ page }) => {

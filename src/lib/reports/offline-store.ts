@@ -13,8 +13,11 @@ const REFUSED_KEY = 'safe-miyun.reports.refused';
 
 export type Waiting = { key: string; fields: [string, string][]; photos: Blob[]; savedAt: number };
 export type Sent = { ticket: string; url: string; sentAt: number };
-/** A kept report the server refused for good: its text and why, so the resident can make it again. */
-export type Refused = { key: string; description: string; reason: string; at: number };
+/**
+ * A kept report the server refused for good: why, and its text fields (not its photos, the
+ * usual cause), so the resident can put it back in the form and send it right.
+ */
+export type Refused = { key: string; description: string; reason: string; at: number; fields?: [string, string][] };
 
 function open(): Promise<IDBDatabase> {
 	return new Promise((resolve, reject) => {
@@ -131,7 +134,8 @@ export async function flush(): Promise<{ sent: number; refused: number; retryAft
 			// Refused for good (a photo it cannot read, a place that does not exist): the
 			// text and the reason stay on the device, never dropped unseen.
 			const description = item.fields.find(([n]) => n === 'description')?.[1] ?? '';
-			const entry: Refused = { key: item.key, description, reason: await reasonOf(res), at: Date.now() };
+			const fields = item.fields.filter(([n]) => n !== 'key' && n !== 'token');
+			const entry: Refused = { key: item.key, description, reason: await reasonOf(res), at: Date.now(), fields };
 			localStorage.setItem(REFUSED_KEY, JSON.stringify([entry, ...refused().filter((r) => r.key !== item.key)].slice(0, 20)));
 			refusedCount++;
 		}
