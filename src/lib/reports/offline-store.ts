@@ -17,7 +17,7 @@ export type Sent = { ticket: string; url: string; sentAt: number };
  * A kept report the server refused for good: why, and its text fields (not its photos, the
  * usual cause), so the resident can put it back in the form and send it right.
  */
-export type Refused = { key: string; description: string; reason: string; at: number; fields?: [string, string][] };
+export type Refused = { key: string; reason: string; at: number; fields: [string, string][] };
 
 function open(): Promise<IDBDatabase> {
 	return new Promise((resolve, reject) => {
@@ -88,6 +88,11 @@ export function refused(): Refused[] {
 	}
 }
 
+function rememberRefused(item: Refused) {
+	const list = [item, ...refused().filter((r) => r.key !== item.key)].slice(0, 20);
+	localStorage.setItem(REFUSED_KEY, JSON.stringify(list));
+}
+
 /** The resident has seen it (and made the report again, or not). */
 export function forgetRefused(key: string): void {
 	localStorage.setItem(REFUSED_KEY, JSON.stringify(refused().filter((r) => r.key !== key)));
@@ -133,10 +138,8 @@ export async function flush(): Promise<{ sent: number; refused: number; retryAft
 		} else {
 			// Refused for good (a photo it cannot read, a place that does not exist): the
 			// text and the reason stay on the device, never dropped unseen.
-			const description = item.fields.find(([n]) => n === 'description')?.[1] ?? '';
 			const fields = item.fields.filter(([n]) => n !== 'key' && n !== 'token');
-			const entry: Refused = { key: item.key, description, reason: await reasonOf(res), at: Date.now(), fields };
-			localStorage.setItem(REFUSED_KEY, JSON.stringify([entry, ...refused().filter((r) => r.key !== item.key)].slice(0, 20)));
+			rememberRefused({ key: item.key, reason: await reasonOf(res), at: Date.now(), fields });
 			refusedCount++;
 		}
 		await run('readwrite', (s) => s.delete(item.key));

@@ -6,7 +6,7 @@
  * memory, bounded" and "Embedded memory, third pass"). For the server process only: the
  * tests and the admin CLI keep V8's defaults.
  */
-import koffi from 'koffi';
+import { createRequire } from 'node:module';
 import v8 from 'node:v8';
 
 /**
@@ -52,6 +52,8 @@ type Glibc = { trim: () => boolean; mallopt: (param: number, value: number) => b
 function glibc(): Glibc | null {
 	if (process.platform !== 'linux') return null;
 	try {
+		// loaded here, not at import: only a server on the embedded database needs it
+		const koffi = createRequire(import.meta.url)('koffi') as typeof import('koffi');
 		const libc = koffi.load('libc.so.6');
 		const trim = libc.func('int malloc_trim(size_t pad)');
 		const mallopt = libc.func('int mallopt(int param, int value)');

@@ -8,10 +8,14 @@ import type { Database, Queryable } from '../db/port';
 import { isDepartment, townCodes } from '../district';
 import { hashPassword, passwordProblem } from '../auth/passwords';
 
+/** Why a field was refused, beyond "not valid": callers choose their words by it, not by the message. */
+export type InputReason = 'invalid' | 'taken' | 'no_account' | 'self';
+
 export class InputError extends Error {
 	constructor(
 		readonly field: string,
-		problem: string
+		problem: string,
+		readonly reason: InputReason = 'invalid'
 	) {
 		super(`${field}: ${problem}`);
 		this.name = 'InputError';
@@ -75,13 +79,11 @@ export type StaffRow = Pick<Tables['staff'], 'user_id' | 'email' | 'display_name
  */
 export async function createStaff(tx: Queryable, input: Omit<NewStaff, 'password'> & { password: string | null }): Promise<{ userId: string }> {
 	const { email, role, displayName } = checkProfile(input);
-	let hash: string | null = null;
-	if (input.password !== null) {
-		const problem = passwordProblem(input.password);
-		if (problem) throw new InputError('password', problem);
-		hash = await hashPassword(input.password);
-	}
+	const problem = input.password === null ? null : passwordProblem(input.password);
+	if (problem) throw new InputError('password', problem);
 	await checkUnit(tx, input.departmentCode ?? null, input.townCode ?? null);
+	// Argon2 on purpose takes a while: only for input that will be written
+	const hash = input.password === null ? null : await hashPassword(input.password);
 	try {
 		const [row] = await tx.query<{ id: string }>('select public.staff_add($1, $2, $3, $4, $5, $6) as id', [
 			email,
@@ -94,7 +96,8 @@ export async function createStaff(tx: Queryable, input: Omit<NewStaff, 'password
 		return { userId: row!.id };
 	} catch (error) {
 		const code = (error as { code?: string }).code;
-		if (code === '23505' || code === 'P0002') throw new InputError('email', (error as Error).message);
+		if (code === '23505') throw new InputError('email', (error as Error).message, 'taken');
+		if (code === 'P0002') throw new InputError('email', (error as Error).message, 'no_account');
 		throw error;
 	}
 }
@@ -131,7 +134,7 @@ export async function updateStaff(tx: Queryable, userId: string, change: { role:
 		const rows = await tx.query('update public.staff set role = $2, active = $3 where user_id = $1 returning user_id', [userId, change.role, change.active]);
 		return rows.length > 0;
 	} catch (error) {
-		if ((error as { code?: string }).code === '42501') throw new InputError('role', (error as Error).message);
+		if ((error as { code?: string }).code === '42501') throw new InputError('role', (error as Error).message, 'self');
 		throw error;
 	}
 }

@@ -30,17 +30,14 @@ export const load: PageServerLoad = async ({ locals }) => {
 	};
 };
 
-/** The field and the message key for a refusal the person can fix. */
+/** The form field and the message key for a refusal the person can fix. */
 function refusal(e: InputError): { field: string; key: string } {
-	if (e.field === 'password') return { field: 'password', key: 'console.staff_err_password' };
+	if (e.reason === 'taken') return { field: 'email', key: 'console.staff_err_taken' };
+	if (e.reason === 'no_account') return { field: 'email', key: 'console.staff_err_no_auth_user' };
+	if (e.reason === 'self') return { field: 'role', key: 'console.staff_err_self' };
 	if (e.field === 'name') return { field: 'display_name', key: 'console.staff_err_name' };
-	if (e.field === 'role') return { field: 'role', key: /own admin/.test(e.message) ? 'console.staff_err_self' : 'console.staff_err_role' };
-	if (e.field === 'email') {
-		if (/exists already|staff already/.test(e.message)) return { field: 'email', key: 'console.staff_err_taken' };
-		if (/no Supabase Auth user/.test(e.message)) return { field: 'email', key: 'console.staff_err_no_auth_user' };
-		return { field: 'email', key: 'console.staff_err_email' };
-	}
-	return { field: 'unit', key: 'console.staff_err_unit' };
+	if (['email', 'password', 'role'].includes(e.field)) return { field: e.field, key: `console.staff_err_${e.field}` };
+	return { field: 'unit', key: 'console.staff_err_unit' }; // unit, town, department
 }
 
 export const actions: Actions = {
